@@ -1,0 +1,35 @@
+"""Command-line entry points.
+
+``glass-lightning SUBCOMMAND ...`` dispatches to the module that owns the subcommand;
+``lightning fit|validate|test|predict ...`` is the LightningCLI training entry point (the
+``lightning`` package no longer ships that command, so this package provides it).
+Modules are imported only when their subcommand runs, so ``inspect`` never pays for e3nn.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# subcommand -> "module:function"; each function takes the remaining argv list.
+SUBCOMMANDS: dict[str, str] = {
+    "inspect": "glass_lightning.data.inspect:main",
+}
+
+
+def _run(target: str, argv: list[str]) -> int | None:
+    module_name, function_name = target.split(":")
+    return getattr(importlib.import_module(module_name), function_name)(argv)
+
+
+def main(argv: list[str] | None = None) -> int | None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        names = ", ".join(sorted(SUBCOMMANDS))
+        print(f"usage: glass-lightning {{{names}}} ...\n\nRun 'glass-lightning SUBCOMMAND --help' for the options of one.")
+        return 0 if argv else 2
+    name, rest = argv[0], argv[1:]
+    if name not in SUBCOMMANDS:
+        print(f"glass-lightning: unknown subcommand {name!r}; expected one of {sorted(SUBCOMMANDS)}", file=sys.stderr)
+        return 2
+    return _run(SUBCOMMANDS[name], rest)

@@ -1,0 +1,171 @@
+"""One configuration of a glass former with its dynamical targets: the type every reader
+produces and every writer, graph builder and dataset consumes.
+
+Units are reduced Lennard-Jones units throughout. Positions are stored wrapped into the
+primary cell ``[0, L)``; readers may hand over positions wrapped in ``[0, L)``, centred in
+``[-L/2, L/2)`` or unwrapped, and :class:`Snapshot` normalizes them once, on construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from glass_lightning.errors import GlassDataError
+
+POSITION_KINDS = ("thermal", "inherent", "cage")
+
+
+def wrap_positions(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Map positions in any periodic image into ``[0, L)`` along each axis."""
+    wrapped = np.mod(positions, box)
+    # np.mod can return exactly L for tiny negative inputs through rounding
+    wrapped[wrapped >= box] -= box[np.nonzero(wrapped >= box)[1]]
+    return wrapped
+
+
+def position_convention(positions: np.ndarray, box: np.ndarray) -> str:
+    """Name the convention of raw positions: 'wrapped [0, L)', 'centred [-L/2, L/2)' or 'unwrapped'."""
+    tolerance = 1e-6 * box
+    if np.all(positions >= -tolerance) and np.all(positions < box + tolerance):
+        return "wrapped [0, L)"
+    if np.all(positions >= -box / 2 - tolerance) and np.all(positions < box / 2 + tolerance):
+        return "centred [-L/2, L/2)"
+    return "unwrapped"
+
+
+def _as_float_array(value: Any, source: str, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise GlassDataError(source, name, f"expected a numeric array, got {type(value).__name__}") from error
+    if array.shape != shape:
+        raise GlassDataError(source, name, f"expected shape {shape}, got {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise GlassDataError(source, name, "contains NaN or inf values")
+    return array
+
+
+@dataclass
+class Snapshot:
+    """A periodic configuration, its optional derived structures, and its propensity targets.
+
+    Attributes:
+        positions: (N, 3) thermal positions, wrapped into ``[0, L)`` on construction.
+        types: (N,) integer species labels, 0 = A (majority), 1 = B, ...
+        box: (3,) orthorhombic box lengths.
+        temperature: the temperature the configuration was equilibrated at.
+        inherent_positions: (N, 3) inherent-structure (energy-minimized) positions, or None.
+        cage_positions: (N, 3) cage-averaged positions, or None.
+        potential_energy: (N,) per-particle potential energy of the thermal configuration, or None.
+        inherent_potential_energy: (N,) per-particle potential energy of the inherent structure, or None.
+        times: (n_times,) strictly increasing times of the targets, or None.
+        propensity: (n_times, N) iso-configurational mean of |r_i(t) - r_i(0)|, or None.
+        mean_squared_displacement: (n_times, N) iso-configurational mean of |r_i(t) - r_i(0)|^2, or None.
+        bond_breaking: (n_times, N) bond-breaking propensity, or None.
+        metadata: free-form, JSON-serializable facts (tau_alpha, seeds, simulation parameters, ...).
+        source: where the snapshot came from (a path); used in every error message.
+        position_convention: the convention the raw positions arrived in (set on construction).
+    """
+
+    positions: np.ndarray
+    types: np.ndarray
+    box: np.ndarray
+    temperature: float
+    inherent_positions: np.ndarray | None = None
+    cage_positions: np.ndarray | None = None
+    potential_energy: np.ndarray | None = None
+    inherent_potential_energy: np.ndarray | None = None
+    times: np.ndarray | None = None
+    propensity: np.ndarray | None = None
+    mean_squared_displacement: np.ndarray | None = None
+    bond_breaking: np.ndarray | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    source: str = "<memory>"
+    position_convention: str = field(default="", init=True)
+
+    def __post_init__(self) -> None:
+        source = self.source
+        positions = np.asarray(self.positions)
+        if positions.ndim != 2 or positions.shape[1] != 3:
+            raise GlassDataError(source, "positions", f"expected shape (N, 3), got {positions.shape}")
+        n = positions.shape[0]
+        if n == 0:
+            raise GlassDataError(source, "positions", "expected at least one particle, got none")
+        self.box = _as_float_array(np.broadcast_to(np.asarray(self.box, dtype=np.float64), (3,)), source, "box", (3,))
+        if np.any(self.box <= 0):
+            raise GlassDataError(source, "box", f"expected three positive lengths, got {self.box.tolist()}")
+        raw_positions = _as_float_array(positions, source, "positions", (n, 3))
+        if not self.position_convention:
+            self.position_convention = position_convention(raw_positions, self.box)
+        self.positions = wrap_positions(raw_positions, self.box)
+
+        types = np.asarray(self.types)
+        if types.shape != (n,):
+            raise GlassDataError(source, "types", f"expected shape ({n},), got {types.shape}")
+        if not np.issubdtype(types.dtype, np.integer):
+            if np.issubdtype(types.dtype, np.floating) and np.all(np.mod(types, 1) == 0):
+                types = types.astype(np.int64)
+            else:
+                raise GlassDataError(source, "types", f"expected integer species labels, got dtype {types.dtype}")
+        if np.any(types < 0):
+            raise GlassDataError(source, "types", f"expected labels >= 0, got {sorted(set(types[types < 0].tolist()))}")
+        self.types = types.astype(np.int64)
+
+        self.temperature = float(self.temperature)
+        if not np.isfinite(self.temperature) or self.temperature <= 0:
+            raise GlassDataError(source, "temperature", f"expected a positive number, got {self.temperature}")
+
+        for name in ("inherent_positions", "cage_positions"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, wrap_positions(_as_float_array(value, source, name, (n, 3)), self.box))
+        for name in ("potential_energy", "inherent_potential_energy"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, _as_float_array(value, source, name, (n,)))
+
+        self._check_targets()
+
+    def _check_targets(self) -> None:
+        source, n = self.source, self.num_particles
+        targets = ("propensity", "mean_squared_displacement", "bond_breaking")
+        if self.times is None:
+            for name in targets:
+                if getattr(self, name) is not None:
+                    raise GlassDataError(source, "times", f"'{name}' is given but 'times' is missing")
+            return
+        times = np.atleast_1d(np.asarray(self.times, dtype=np.float64))
+        self.times = _as_float_array(times, source, "times", (times.size,))
+        if times.ndim != 1 or times.size == 0:
+            raise GlassDataError(source, "times", f"expected a non-empty 1-d array, got shape {times.shape}")
+        if np.any(self.times <= 0) or np.any(np.diff(self.times) <= 0):
+            raise GlassDataError(source, "times", f"expected positive, strictly increasing times, got {self.times.tolist()}")
+        for name in targets:
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, _as_float_array(value, source, name, (self.times.size, n)))
+
+    @property
+    def num_particles(self) -> int:
+        return int(self.positions.shape[0])
+
+    @property
+    def num_times(self) -> int:
+        return 0 if self.times is None else int(self.times.size)
+
+    def positions_of(self, kind: str) -> np.ndarray:
+        """Positions of one kind: 'thermal', 'inherent' or 'cage'; a clear error if absent."""
+        if kind not in POSITION_KINDS:
+            raise GlassDataError(self.source, "positions", f"expected one of {POSITION_KINDS}, got {kind!r}")
+        value = {"thermal": self.positions, "inherent": self.inherent_positions, "cage": self.cage_positions}[kind]
+        if value is None:
+            raise GlassDataError(self.source, f"{kind}_positions", f"{kind} positions were requested but this file has none")
+        return value
+
+    def composition(self) -> dict[int, int]:
+        """Number of particles of each species label."""
+        labels, counts = np.unique(self.types, return_counts=True)
+        return {int(label): int(count) for label, count in zip(labels, counts)}
