@@ -21,17 +21,17 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from glass_lightning.data.formats.fields import open_npz, required_field
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 
 FORMAT_NAME = "glass_lightning.snapshot"
 FORMAT_VERSION = 1
-FILE_PATTERN = "*.npz"
+FILE_PATTERNS = ("*.npz",)
 OPTIONAL_ARRAYS = (
     "inherent_positions",
     "cage_positions",
@@ -69,35 +69,25 @@ def write_snapshot(path: str | os.PathLike, snapshot: Snapshot) -> Path:
     return path
 
 
-def _field(archive: np.lib.npyio.NpzFile, path: Path, name: str) -> np.ndarray:
-    if name not in archive.files:
-        raise GlassDataError(path, name, f"missing key; the file has {sorted(archive.files)}")
-    return archive[name]
-
-
 def read_snapshot(path: str | os.PathLike) -> Snapshot:
     """Read one native file; every problem raises :class:`GlassDataError` naming file and field."""
     path = Path(path)
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
-        raise GlassDataError(path, "<file>", f"unreadable as an npz archive ({error})") from error
-    with archive:
-        if str(_field(archive, path, "format")) != FORMAT_NAME:
+    with open_npz(path) as archive:
+        if str(required_field(archive, path, "format")) != FORMAT_NAME:
             raise GlassDataError(path, "format", f"expected {FORMAT_NAME!r}, got {str(archive['format'])!r}")
-        version = int(_field(archive, path, "format_version"))
+        version = int(required_field(archive, path, "format_version"))
         if version > FORMAT_VERSION:
             raise GlassDataError(path, "format_version", f"expected <= {FORMAT_VERSION}, got {version}; upgrade glass_lightning")
         try:
-            metadata = json.loads(str(_field(archive, path, "metadata")))
+            metadata = json.loads(str(required_field(archive, path, "metadata")))
         except json.JSONDecodeError as error:
             raise GlassDataError(path, "metadata", f"expected a JSON object ({error})") from error
         optional = {name: archive[name] for name in OPTIONAL_ARRAYS if name in archive.files}
         return Snapshot(
-            positions=_field(archive, path, "positions"),
-            types=_field(archive, path, "types"),
-            box=_field(archive, path, "box"),
-            temperature=float(_field(archive, path, "temperature")),
+            positions=required_field(archive, path, "positions"),
+            types=required_field(archive, path, "types"),
+            box=required_field(archive, path, "box"),
+            temperature=float(required_field(archive, path, "temperature")),
             metadata=metadata,
             source=str(path),
             **optional,

@@ -1,0 +1,141 @@
+"""GlassDataModule: a glass dataset on disk as train / val / test / predict loaders of graphs.
+
+The files are read and checked in ``__init__`` (so that ``num_timescales``, ``num_types``,
+``num_node_attr``, ``cutoff``, ``times`` and ``temperatures`` can be linked into the model by
+LightningCLI); graphs are built once per split in ``setup`` and kept in memory. Splits are by
+configuration file: seeded fractions stratified per temperature, or explicit file lists.
+Node inputs are standardized with statistics of the training split only.
+"""
+
+from __future__ import annotations
+
+import lightning.pytorch as pl
+import numpy as np
+import torch
+from torch_geometric.loader import DataLoader
+
+from glass_lightning.data.dataset import GlassDataset, node_attr_statistics, raw_node_attr, target_of
+from glass_lightning.data.formats import file_format, find_files, read_snapshots, snapshot_files
+from glass_lightning.data.graph import check_box_fits_cutoff
+from glass_lightning.data.split import STAGES, split_by_files, split_by_fractions
+from glass_lightning.errors import GlassDataError
+
+SPLITS_OF_STAGE = {"fit": ("train", "val"), "validate": ("val",), "test": ("test",), "predict": ("test",), None: STAGES}
+
+
+class GlassDataModule(pl.LightningDataModule):
+    def __init__(
+        self,
+        paths: str | list[str],
+        format: str = "native",
+        temperatures: list[float] | None = None,
+        timescales: str | list[int] = "all",
+        positions: str = "thermal",
+        node_inputs: list[str] | None = None,
+        target: str = "propensity",
+        cutoff: float = 2.0,
+        batch_size: int = 1,
+        val_fraction: float = 0.15,
+        test_fraction: float = 0.15,
+        split_seed: int = 0,
+        train_files: list[str] | None = None,
+        val_files: list[str] | None = None,
+        test_files: list[str] | None = None,
+        num_workers: int = 0,
+        allow_pickle: bool = False,
+    ):
+        super().__init__()
+        self.save_hyperparameters()
+        if batch_size < 1 or num_workers < 0:
+            raise GlassDataError("<arguments>", "batch_size", f"expected batch_size >= 1 and num_workers >= 0, got {batch_size}, {num_workers}")
+        self.positions, self.target, self.cutoff = positions, target, float(cutoff)
+        self.node_inputs = list(node_inputs or [])
+        self.batch_size, self.num_workers = batch_size, num_workers
+        self.snapshots = read_snapshots(paths, format, allow_pickle, temperatures)
+        self._check_requested_fields()
+        self.temperatures = sorted({snapshot.temperature for snapshot in self.snapshots})
+        self.timescales = self._resolve_timescales(timescales)
+        self.num_timescales = len(self.timescales)
+        self.num_types = int(max(snapshot.types.max() for snapshot in self.snapshots)) + 1
+        self.num_node_attr = len(self.node_inputs)
+        if any(files is not None for files in (train_files, val_files, test_files)):
+            patterns = file_format(format).patterns
+            listed = {stage: None if files is None else find_files(files, patterns) for stage, files in zip(STAGES, (train_files, val_files, test_files))}
+            self._split = split_by_files([snapshot_files(snapshot) for snapshot in self.snapshots], listed)
+        else:
+            sources = [snapshot.source for snapshot in self.snapshots]
+            self._split = split_by_fractions(sources, [s.temperature for s in self.snapshots], val_fraction, test_fraction, split_seed)
+        self._datasets: dict[str, GlassDataset] = {}
+        self._node_attr_statistics: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _resolve_timescales(self, timescales: str | list[int]) -> list[int]:
+        """Indices into every temperature's time grid; also fills ``self.times``."""
+        grids: dict[float, np.ndarray] = {}
+        for snapshot in self.snapshots:
+            times = snapshot.times if snapshot.times is not None else np.zeros(0)
+            known = grids.setdefault(snapshot.temperature, times)
+            if known.shape != times.shape or not np.allclose(known, times):
+                raise GlassDataError(snapshot.source, "times", f"expected the time grid {known.tolist()} of the other files at T={snapshot.temperature:g}, got {times.tolist()}")
+        sizes = {grid.size for grid in grids.values()}
+        if timescales == "all":
+            if len(sizes) != 1 or 0 in sizes:
+                raise GlassDataError("<arguments>", "timescales", f"'all' needs the same, non-zero number of times at every temperature, got {sorted(sizes)}; list indices instead")
+            indices = list(range(sizes.pop()))
+        elif isinstance(timescales, str):
+            raise GlassDataError("<arguments>", "timescales", f"expected 'all' or a list of indices, got {timescales!r}")
+        else:
+            indices = [int(index) for index in timescales]
+            if not indices or len(set(indices)) != len(indices) or min(indices) < 0 or max(indices) >= min(sizes):
+                raise GlassDataError("<arguments>", "timescales", f"expected distinct indices in [0, {min(sizes)}), got {indices}")
+        self.times = {temperature: [float(grid[index]) for index in indices] for temperature, grid in sorted(grids.items())}
+        return indices
+
+    def _check_requested_fields(self) -> None:
+        """Fail now, naming the file, rather than midway through building graphs."""
+        for snapshot in self.snapshots:
+            snapshot.positions_of(self.positions)
+            target_of(snapshot, self.target)
+            raw_node_attr(snapshot, self.node_inputs)
+            check_box_fits_cutoff(snapshot.box, self.cutoff, snapshot.source)
+
+    def sources(self, stage: str) -> list[str]:
+        """The file (or BOTAN file pattern) of each ``Data.snapshot_index`` served for ``stage``."""
+        split = "test" if stage == "predict" else stage
+        if split not in STAGES:
+            raise GlassDataError("<arguments>", "stage", f"expected one of {STAGES + ('predict',)}, got {stage!r}")
+        return [self.snapshots[index].source for index in self._split[split]]
+
+    def setup(self, stage: str | None = None) -> None:
+        if self.num_node_attr and self._node_attr_statistics is None:
+            self._node_attr_statistics = node_attr_statistics([self.snapshots[i] for i in self._split["train"]], self.node_inputs)
+        mean, std = self._node_attr_statistics or (np.zeros(0), np.ones(0))
+        for split in SPLITS_OF_STAGE[stage]:
+            if split not in self._datasets:
+                snapshots = [self.snapshots[index] for index in self._split[split]]
+                self._datasets[split] = GlassDataset(snapshots, self.timescales, self.positions, self.node_inputs, self.target, self.cutoff, mean, std)
+        if stage == "fit" and not self._datasets["train"]:
+            raise GlassDataError("<split>", "train_files", "the training split is empty")
+
+    def _loader(self, split: str, shuffle: bool) -> DataLoader:
+        if split not in self._datasets:
+            raise RuntimeError(f"call setup() before asking for the {split} loader")
+        return DataLoader(
+            self._datasets[split],
+            batch_size=self.batch_size,
+            shuffle=shuffle,
+            num_workers=self.num_workers,
+            pin_memory=torch.cuda.is_available(),
+            persistent_workers=self.num_workers > 0,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        return self._loader("train", shuffle=True)
+
+    def val_dataloader(self) -> DataLoader:
+        return self._loader("val", shuffle=False)
+
+    def test_dataloader(self) -> DataLoader:
+        return self._loader("test", shuffle=False)
+
+    def predict_dataloader(self) -> DataLoader:
+        return self._loader("test", shuffle=False)

@@ -1,0 +1,119 @@
+"""Snapshots as torch_geometric graphs: one ``Data`` per configuration, built once and kept in memory.
+
+Every ``Data`` carries (the shared contract every model codes against):
+    pos (N, 3) float32           positions of the configured kind (thermal | inherent | cage)
+    node_type (N,) int64         species label, 0 = A, 1 = B
+    node_attr (N, F) float32     extra per-particle scalars, standardized (F may be 0)
+    edge_index (2, E) int64      (neighbour j, centre i) within the data cutoff
+    edge_vec (E, 3) float32      r_j - r_i, minimum image
+    y (N, T) float32             the target at the T selected timescales
+    temperature (1,) float32     snapshot_index (1,) int64: position in this dataset
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+from torch_geometric.data import Data
+from tqdm.auto import tqdm
+
+from glass_lightning.data.graph import periodic_edges
+from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.errors import GlassDataError
+
+TARGETS = ("propensity", "bond_breaking", "mean_squared_displacement")
+NODE_INPUTS = ("potential_energy", "inherent_potential_energy")
+PROGRESS_BAR_FROM = 20  # snapshots; fewer are turned into graphs without a progress bar
+
+
+def target_of(snapshot: Snapshot, target: str) -> np.ndarray:
+    """The (n_times, N) target array of a snapshot, or a clear error if the file has none."""
+    if target not in TARGETS:
+        raise GlassDataError("<arguments>", "target", f"expected one of {TARGETS}, got {target!r}")
+    value = getattr(snapshot, target)
+    if value is None:
+        raise GlassDataError(snapshot.source, target, f"the target '{target}' was requested but this file has none")
+    return value
+
+
+def raw_node_attr(snapshot: Snapshot, node_inputs: Sequence[str]) -> np.ndarray:
+    """The (N, F) unstandardized extra node inputs of a snapshot."""
+    columns = []
+    for name in node_inputs:
+        if name not in NODE_INPUTS:
+            raise GlassDataError("<arguments>", "node_inputs", f"expected names from {NODE_INPUTS}, got {name!r}")
+        value = getattr(snapshot, name)
+        if value is None:
+            raise GlassDataError(snapshot.source, name, f"the node input '{name}' was requested but this file has none")
+        columns.append(value)
+    return np.stack(columns, axis=1) if columns else np.zeros((snapshot.num_particles, 0))
+
+
+def node_attr_statistics(snapshots: Sequence[Snapshot], node_inputs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation (F,) of the node inputs over ``snapshots`` (the training split)."""
+    if not snapshots:
+        raise GlassDataError("<split>", "train", "node-input statistics need at least one training configuration")
+    values = np.concatenate([raw_node_attr(snapshot, node_inputs) for snapshot in snapshots])
+    return values.mean(axis=0), np.maximum(values.std(axis=0), 1e-12)
+
+
+class GlassGraph(Data):
+    """A ``Data`` whose ``snapshot_index`` stays the snapshot's position when batched
+    (torch_geometric would otherwise offset every ``*index*`` attribute by the node count)."""
+
+    def __inc__(self, key: str, value, *args, **kwargs):
+        return 0 if key == "snapshot_index" else super().__inc__(key, value, *args, **kwargs)
+
+
+class GlassDataset(Dataset):
+    """Graphs of ``snapshots`` at ``cutoff`` with the target at the ``timescales`` indices.
+
+    ``node_attr_mean`` / ``node_attr_std`` standardize the node inputs; pass the training
+    split's (see :func:`node_attr_statistics`); without them this dataset's own are used.
+    """
+
+    def __init__(
+        self,
+        snapshots: Sequence[Snapshot],
+        timescales: Sequence[int],
+        positions: str = "thermal",
+        node_inputs: Sequence[str] = (),
+        target: str = "propensity",
+        cutoff: float = 2.0,
+        node_attr_mean: np.ndarray | None = None,
+        node_attr_std: np.ndarray | None = None,
+    ):
+        if node_attr_mean is None or node_attr_std is None:
+            node_attr_mean, node_attr_std = node_attr_statistics(snapshots, node_inputs)
+        self.sources = [snapshot.source for snapshot in snapshots]
+        progress = tqdm(snapshots, desc="building graphs", unit="config", disable=len(snapshots) < PROGRESS_BAR_FROM, leave=False)
+        self.graphs = [
+            self._graph(index, snapshot, list(timescales), positions, node_inputs, target, cutoff, node_attr_mean, node_attr_std)
+            for index, snapshot in enumerate(progress)
+        ]
+
+    @staticmethod
+    def _graph(index, snapshot, timescales, positions, node_inputs, target, cutoff, mean, std) -> GlassGraph:
+        pos = snapshot.positions_of(positions)
+        edge_index, edge_vec = periodic_edges(pos, snapshot.box, cutoff, snapshot.source)
+        node_attr = (raw_node_attr(snapshot, node_inputs) - mean) / std
+        return GlassGraph(
+            pos=torch.as_tensor(pos, dtype=torch.float32),
+            node_type=torch.as_tensor(snapshot.types, dtype=torch.int64),
+            node_attr=torch.as_tensor(node_attr, dtype=torch.float32),
+            edge_index=torch.as_tensor(edge_index, dtype=torch.int64),
+            edge_vec=torch.as_tensor(edge_vec, dtype=torch.float32),
+            y=torch.as_tensor(target_of(snapshot, target)[timescales].T, dtype=torch.float32),
+            temperature=torch.tensor([snapshot.temperature], dtype=torch.float32),
+            snapshot_index=torch.tensor([index], dtype=torch.int64),
+            num_nodes=snapshot.num_particles,
+        )
+
+    def __len__(self) -> int:
+        return len(self.graphs)
+
+    def __getitem__(self, index: int) -> GlassGraph:
+        return self.graphs[index]

@@ -1,0 +1,129 @@
+"""The format registry: find a dataset's files and read them into checked Snapshots.
+
+A format is the file patterns it owns, a reader from a group of files to one Snapshot, and how
+its files group into configurations (one file each, except BOTAN: one file per time index).
+Adding a format is one reader module and one entry in :data:`FORMATS`.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from glass_lightning.data.formats import bapst, botan, glassbench, native
+from glass_lightning.data.formats.fields import temperature_from_path
+from glass_lightning.data.graph import periodic_edges
+from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.errors import GlassDataError
+
+MIN_PAIR_DISTANCE = 0.1  # closer than this (in sigma_AA) two particles sit on top of each other
+PROGRESS_BAR_FROM = 10  # files; fewer are read without a progress bar
+TEMPERATURE_TOLERANCE = 1e-6
+
+
+def _one_file_each(files: list[Path]) -> list[list[Path]]:
+    return [[path] for path in files]
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    patterns: tuple[str, ...]
+    read: Callable[[list[Path], bool], Snapshot]  # (files of one configuration, allow_pickle) -> Snapshot
+    group: Callable[[list[Path]], list[list[Path]]] = _one_file_each
+    temperature_in_path: bool = False  # lets a temperature selection skip files before reading them
+
+
+FORMATS: dict[str, FileFormat] = {
+    "native": FileFormat(native.FILE_PATTERNS, lambda files, allow_pickle: native.read_snapshot(files[0])),
+    "glassbench": FileFormat(glassbench.FILE_PATTERNS, lambda files, allow_pickle: glassbench.read_snapshot(files[0]), temperature_in_path=True),
+    "botan": FileFormat(botan.FILE_PATTERNS, lambda files, allow_pickle: botan.read_configuration(files), botan.group_files, temperature_in_path=True),
+    "bapst": FileFormat(bapst.FILE_PATTERNS, lambda files, allow_pickle: bapst.read_snapshot(files[0], allow_pickle)),
+}
+
+
+def file_format(name: str) -> FileFormat:
+    if name not in FORMATS:
+        raise GlassDataError("<arguments>", "format", f"expected one of {sorted(FORMATS)}, got {name!r}")
+    return FORMATS[name]
+
+
+def _files_under(path: Path, patterns: Sequence[str]) -> list[Path]:
+    if path.is_dir():
+        return [match for pattern in patterns for match in path.rglob(pattern) if match.is_file()]
+    return [path] if path.is_file() else []
+
+
+def find_files(paths: str | Sequence[str], patterns: Sequence[str]) -> list[Path]:
+    """Files named by ``paths``: files as given, directories searched recursively for
+    ``patterns``, globs expanded (matching files and directories)."""
+    found: set[Path] = set()
+    for entry in [paths] if isinstance(paths, (str, Path)) else paths:
+        is_glob = glob.has_magic(str(entry))
+        candidates = [Path(match) for match in glob.glob(str(entry), recursive=True)] if is_glob else [Path(entry)]
+        if not is_glob and not candidates[0].exists():
+            raise GlassDataError(entry, "<path>", "no such file or directory")
+        matches = [match for candidate in candidates for match in _files_under(candidate, patterns)]
+        if not matches:
+            where = "glob pattern" if is_glob else "directory"
+            raise GlassDataError(entry, "<path>", f"no dataset files in this {where} (searched recursively for {list(patterns)})")
+        found.update(matches)
+    if not found:
+        raise GlassDataError("<arguments>", "paths", "expected at least one file, directory or glob")
+    return sorted(found)
+
+
+def check_no_overlaps(snapshot: Snapshot, min_distance: float = MIN_PAIR_DISTANCE) -> None:
+    """Refuse particles on top of each other (a broken or duplicated configuration)."""
+    edge_index, edge_vec = periodic_edges(snapshot.positions, snapshot.box, min_distance, snapshot.source)
+    if edge_index.shape[1]:
+        closest = int(np.argmin(np.linalg.norm(edge_vec, axis=1)))
+        j, i = edge_index[:, closest]
+        raise GlassDataError(
+            snapshot.source, "positions", f"particles {i} and {j} are {np.linalg.norm(edge_vec[closest]):.3g} apart, "
+            f"closer than {min_distance}: particles on top of each other"
+        )
+
+
+def _selected(temperature: float, temperatures: Sequence[float] | None) -> bool:
+    return temperatures is None or any(abs(temperature - wanted) < TEMPERATURE_TOLERANCE for wanted in temperatures)
+
+
+def read_snapshots(
+    paths: str | Sequence[str], format: str = "native", allow_pickle: bool = False, temperatures: Sequence[float] | None = None
+) -> list[Snapshot]:
+    """Read and check every configuration under ``paths`` (at ``temperatures`` only, if given)."""
+    reader = file_format(format)
+    groups = reader.group(find_files(paths, reader.patterns))
+    snapshots, available = [], set()
+    for group in tqdm(groups, desc=f"reading {format} files", unit="config", disable=len(groups) < PROGRESS_BAR_FROM, leave=False):
+        if reader.temperature_in_path:
+            temperature = temperature_from_path(group[0])
+            available.add(temperature)
+            if not _selected(temperature, temperatures):
+                continue
+        snapshot = reader.read(group, allow_pickle)
+        available.add(snapshot.temperature)
+        if _selected(snapshot.temperature, temperatures):
+            check_no_overlaps(snapshot)
+            snapshots.append(snapshot)
+    missing = [wanted for wanted in temperatures or () if not _selected(wanted, [s.temperature for s in snapshots])]
+    if missing:
+        raise GlassDataError(paths, "temperatures", f"no configurations at T={missing}; the files hold T={sorted(available)}")
+    sizes = {snapshot.num_particles for snapshot in snapshots}
+    if len(sizes) > 1:
+        by_size = {size: next(s.source for s in snapshots if s.num_particles == size) for size in sorted(sizes)}
+        raise GlassDataError(paths, "positions", f"expected one particle number in a dataset, got mixed N: {by_size}")
+    return snapshots
+
+
+def snapshot_files(snapshot: Snapshot) -> list[str]:
+    """The files a snapshot was read from: its source, or for a BOTAN configuration (whose source
+    names the pattern ``..._tc*.npz``) the files of each time index."""
+    if Path(snapshot.source).is_file():
+        return [snapshot.source]
+    return list(snapshot.metadata.get("files", [snapshot.source]))

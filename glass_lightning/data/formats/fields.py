@@ -1,0 +1,82 @@
+"""What the file readers share: opening archives, required keys, typed arrays, the temperature
+in a path, Kob-Andersen species labels and replica-averaged displacements."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from glass_lightning.errors import GlassDataError
+
+KA_TYPE_LABELS = (0, 1)  # 0 = A (80 %), 1 = B (20 %)
+TEMPERATURE_IN_PATH = re.compile(r"T(\d+(?:\.\d+)?)")
+
+
+def open_npz(path: Path) -> np.lib.npyio.NpzFile:
+    """Open an ``.npz`` archive without unpickling; an unreadable file is our error."""
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+        raise GlassDataError(path, "<file>", f"unreadable as an npz archive ({error})") from error
+
+
+def required_field(container: Any, path: Path, name: str) -> Any:
+    """``container[name]`` for an npz archive or a dict, or an error listing the keys present."""
+    keys = container.files if isinstance(container, np.lib.npyio.NpzFile) else list(container)
+    if name not in keys:
+        raise GlassDataError(path, name, f"missing key; the file has {sorted(map(str, keys))}")
+    try:
+        return container[name]
+    except ValueError as error:  # an object array in an npz needs pickle: refuse it
+        raise GlassDataError(path, name, f"unreadable without unpickling ({error})") from error
+
+
+def float_array(value: Any, path: Path, name: str, shape: tuple[int | None, ...]) -> np.ndarray:
+    """A float64 array of the given shape (``None`` matches any length along that axis)."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise GlassDataError(path, name, f"expected a numeric array, got {type(value).__name__}") from error
+    if array.ndim != len(shape) or any(want is not None and want != got for want, got in zip(shape, array.shape)):
+        expected = ", ".join("*" if want is None else str(want) for want in shape) + ("," if len(shape) == 1 else "")
+        raise GlassDataError(path, name, f"expected shape ({expected}), got {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise GlassDataError(path, name, "contains NaN or inf values")
+    return array
+
+
+def ka_types(value: Any, path: Path, num_particles: int) -> np.ndarray:
+    """Kob-Andersen species labels: integers 0 (A) or 1 (B), one per particle."""
+    types = np.asarray(value)
+    if types.shape != (num_particles,):
+        raise GlassDataError(path, "types", f"expected shape ({num_particles},), got {types.shape}")
+    if not np.issubdtype(types.dtype, np.integer):
+        raise GlassDataError(path, "types", f"expected integer labels, got dtype {types.dtype}")
+    unknown = sorted(set(np.unique(types).tolist()) - set(KA_TYPE_LABELS))
+    if unknown:
+        raise GlassDataError(path, "types", f"expected Kob-Andersen labels {KA_TYPE_LABELS} (0 = A, 1 = B), got unknown labels {unknown}")
+    return types.astype(np.int64)
+
+
+def temperature_from_path(path: Path) -> float:
+    """The temperature written in a file name as ``T{T}`` (e.g. ``N4096T0.44_3.npz``), else in a parent folder."""
+    for part in [path.stem, *(parent.name for parent in path.parents)]:
+        matches = TEMPERATURE_IN_PATH.findall(part)
+        if matches:
+            return float(matches[-1])
+    raise GlassDataError(path, "temperature", "expected 'T{temperature}' in the file name or a parent folder (e.g. N4096T0.44_0.npz)")
+
+
+def replica_displacements(initial: np.ndarray, replicas: np.ndarray, path: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Iso-configurational means over replicas of |r - r0| and |r - r0|^2, each (N,).
+
+    ``replicas`` is (R, N, 3) of unwrapped positions at one time, ``initial`` is (N, 3).
+    """
+    if replicas.shape[0] == 0:
+        raise GlassDataError(path, name, "expected at least one replica, got none")
+    squared = np.sum((replicas - initial[None]) ** 2, axis=-1)
+    return np.mean(np.sqrt(squared), axis=0), np.mean(squared, axis=0)
