@@ -1,0 +1,35 @@
+"""One message-passing layer of SE3Net: convolution -> gate -> residual -> normalization."""
+
+from __future__ import annotations
+
+import torch
+from e3nn import o3
+from torch import nn
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.models.convolution import EdgeGeometry
+from glass_lightning.models.gate import gated_nonlinearity
+from glass_lightning.models.norm import EquivariantRMSNorm
+
+NORMALIZATIONS = ("rms", "none")
+
+
+class InteractionBlock(nn.Module):
+    """h' = Norm(h + Gate(Conv(h))), the residual only where input and output irreps agree
+    (not in the first layer, whose input is the node scalars).
+
+    ``convolution_factory(irreps_out)`` builds the convolution that feeds the gate.
+    """
+
+    def __init__(self, convolution_factory, irreps_hidden: str | o3.Irreps, residual: bool, normalization: str):
+        super().__init__()
+        if normalization not in NORMALIZATIONS:
+            raise GlassDataError("<model>", "normalization", f"expected one of {NORMALIZATIONS}, got {normalization!r}")
+        self.gate = gated_nonlinearity(irreps_hidden)
+        self.convolution = convolution_factory(self.gate.irreps_in)
+        self.residual = residual
+        self.norm = EquivariantRMSNorm(irreps_hidden) if normalization == "rms" else nn.Identity()
+
+    def forward(self, features: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
+        update = self.gate(self.convolution(features, edges))
+        return self.norm(features + update if self.residual else update)

@@ -1,0 +1,37 @@
+"""Equivariant normalization: per-node, per-irrep RMS norm.
+
+For every block ``mul x (l, p)`` of a node's features, divide by the root mean square of the
+block (mean over its channels and its 2l+1 components) and multiply by a learned per-channel
+scale. Norms are rotation (and reflection) invariant, so this commutes with every D(R).
+
+Why not e3nn's BatchNorm: its statistics come from the whole batch in training and from running
+averages in evaluation, so a particle's output depends on which other snapshots share its
+batch and differs between train and eval mode. The per-node RMS norm has no batch statistics:
+batching graphs changes nothing and train/eval behave alike. No bias and no centering, which
+would break equivariance for l > 0 (and parity for pseudo-scalars).
+"""
+
+from __future__ import annotations
+
+import torch
+from e3nn import o3
+from torch import nn
+
+
+class EquivariantRMSNorm(nn.Module):
+    def __init__(self, irreps: str | o3.Irreps, eps: float = 1e-6):
+        super().__init__()
+        self.irreps = o3.Irreps(irreps)
+        self.eps = eps
+        self.scale = nn.Parameter(torch.ones(self.irreps.num_irreps))
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        blocks = []
+        channel = 0
+        for (mul, ir), span in zip(self.irreps, self.irreps.slices()):
+            block = features[:, span].reshape(-1, mul, ir.dim)
+            rms = block.pow(2).mean(dim=(1, 2), keepdim=True).add(self.eps).sqrt()
+            scale = self.scale[channel : channel + mul].to(block.dtype)[None, :, None]
+            blocks.append((block / rms * scale).reshape(-1, mul * ir.dim))
+            channel += mul
+        return torch.cat(blocks, dim=1)

@@ -1,0 +1,145 @@
+"""SE3Net: the SE(3)-equivariant network of Pezzicoli, Charpiat & Landes (SciPost Phys. 16, 136, 2024).
+
+Node input: one-hot particle type (+ ``num_node_attr`` extra scalars). Edges within ``cutoff``
+carry spherical harmonics Y_l(r_hat), l <= l_max, and an enveloped radial basis, both computed
+once per forward pass. ``num_layers`` interaction blocks (convolution, gate, residual, RMS
+norm) act on hidden irreps ``channels x l`` for l = 0..l_max; a decoder on the invariant 0e
+channels predicts all timescales jointly, with one head per particle type if
+``per_type_heads``.
+
+Hidden irreps (``parity``):
+    ``natural`` (default): l with parity (-1)^l, i.e. 0e + 1o + 2e + 3o: the irreps that the
+        edge harmonics themselves carry. Outputs are invariant under all of O(3) (rotations
+        and reflections), as the propensity of an isotropic liquid is.
+    ``both``: both parities for every l (0e, 0o, 1o, 1e, ...), twice the features; pseudo-scalars
+        and pseudo-vectors can then carry chirality information, which the decoder (on 0e only)
+        still reads in an O(3)-invariant way.
+"""
+
+from __future__ import annotations
+
+import torch
+from e3nn import o3
+from torch import nn
+from torch_geometric.data import Data
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.models.hyperparameters import require_positive
+from glass_lightning.models.convolution import EdgeGeometry, EquivariantConvolution, ScalarInputConvolution
+from glass_lightning.models.gate import gated_nonlinearity
+from glass_lightning.models.inputs import model_edges, node_scalars
+from glass_lightning.models.interaction import InteractionBlock
+from glass_lightning.models.radial import RadialBasis
+from glass_lightning.models.readout import TypeReadout
+from glass_lightning.models.tensor_product import HarmonicTensorProduct
+
+PARITIES = ("natural", "both")
+
+
+def hidden_irreps(l_max: int, channels: int, parity: str) -> o3.Irreps:
+    """``channels`` copies of every irrep up to ``l_max`` (see the module docstring), scalars first."""
+    if parity not in PARITIES:
+        raise GlassDataError("<model>", "parity", f"expected one of {PARITIES}, got {parity!r}")
+    irreps = []
+    for l in range(l_max + 1):
+        natural = (-1) ** l
+        irreps.append((channels, (l, natural)))
+        if parity == "both":
+            irreps.append((channels, (l, -natural)))
+    return o3.Irreps(irreps)
+
+
+class SE3Net(nn.Module):
+    """Equivariant propensity model; ``forward(data) -> (N, num_outputs)``.
+
+    Args (beyond the shared num_outputs, cutoff, num_types, num_node_attr):
+        l_max: highest degree of the edge harmonics and hidden irreps.
+        channels: multiplicity of every hidden irrep (and width of the radial channels).
+        num_layers: interaction blocks, the first one on the node scalars.
+        n_basis, radial: radial basis size and kind ("bessel" or "gaussian").
+        radial_hidden: hidden width of each layer's radial MLP (edge length -> TP weights).
+        per_type_heads, decoder_hidden: decoder on the 0e channels (0 = linear decoder).
+        normalization: "rms" (per-irrep RMS norm after every block, models/norm.py) or "none".
+        parity: "natural" or "both" (see the module docstring).
+    """
+
+    def __init__(
+        self,
+        num_outputs: int,
+        cutoff: float,
+        num_types: int = 2,
+        num_node_attr: int = 0,
+        l_max: int = 2,
+        channels: int = 16,
+        num_layers: int = 4,
+        n_basis: int = 8,
+        radial: str = "bessel",
+        radial_hidden: int = 32,
+        per_type_heads: bool = True,
+        decoder_hidden: int = 64,
+        normalization: str = "rms",
+        parity: str = "natural",
+    ):
+        super().__init__()
+        require_positive(num_outputs=num_outputs, cutoff=cutoff, num_types=num_types, channels=channels, num_layers=num_layers)
+        if l_max < 0:
+            raise GlassDataError("<model>", "l_max", f"expected a non-negative integer, got {l_max}")
+        self.cutoff, self.num_types, self.num_node_attr, self.channels = float(cutoff), num_types, num_node_attr, channels
+        self.irreps_hidden = hidden_irreps(l_max, channels, parity)
+        self.irreps_sh = o3.Irreps.spherical_harmonics(l_max)
+        self.harmonics = o3.SphericalHarmonics(self.irreps_sh, normalize=True, normalization="component")
+        self.radial_basis = RadialBasis(radial, n_basis, cutoff)
+        num_scalars = num_types + num_node_attr
+        self.tensor_product = HarmonicTensorProduct(self.irreps_hidden, l_max, gated_nonlinearity(self.irreps_hidden).irreps_in)
+        first = InteractionBlock(
+            lambda irreps_out: ScalarInputConvolution(num_scalars, num_types, channels, l_max, irreps_out, n_basis, radial_hidden),
+            self.irreps_hidden, residual=False, normalization=normalization,
+        )
+        later = [
+            InteractionBlock(
+                lambda irreps_out: EquivariantConvolution(self.tensor_product, irreps_out, n_basis, radial_hidden),
+                self.irreps_hidden, residual=True, normalization=normalization,
+            )
+            for _ in range(num_layers - 1)
+        ]
+        self.layers = nn.ModuleList([first, *later])
+        self.decoder = TypeReadout(channels, decoder_hidden, num_outputs, num_types, per_type_heads)
+
+    def edge_geometry(self, data: Data, first_layer_only: bool = False) -> EdgeGeometry:
+        """Harmonics, their 3j coupling (for layers 2..) and radial basis of the edges within the cutoff."""
+        edge_index, edge_vec, distance = model_edges(data, self.cutoff)
+        harmonics = self.harmonics(edge_vec)
+        coupled = [] if first_layer_only else self.tensor_product.couple_harmonics(harmonics)
+        return EdgeGeometry(edge_index[0], edge_index[1], harmonics, coupled, self.radial_basis(distance), data.num_nodes)
+
+    def forward(self, data: Data) -> torch.Tensor:
+        """(N, num_outputs) predictions for every particle of the graph (or batch of graphs)."""
+        edges = self.edge_geometry(data, first_layer_only=len(self.layers) == 1)
+        features = node_scalars(data, self.num_types, self.num_node_attr)
+        for layer in self.layers:
+            features = layer(features, edges)
+        return self.decoder(features[:, : self.channels], data.node_type)
+
+    def first_layer_invariants(self, data: Data) -> torch.Tensor:
+        """(N, num_types * (l_max+1) * channels) rotation invariants of the first layer.
+
+        For centre i, neighbour species s, degree l and radial channel u (the first layer's
+        learned radial functions R_ul, enveloped at the cutoff):
+            A_{s,u,lm}(i) = sum_{j of type s} R_ul(r_ij) Y_lm(r_ij_hat)
+            invariant[i, s, l, u] = sqrt(sum_m A_{s,u,lm}(i)^2 / (2l+1))
+        with Y in e3nn's ``component`` normalization (sum_m Y_lm^2 = 2l+1 for a unit vector).
+        On one-hot inputs the first layer's l-channel u is sum_s W_us A_{s,u,l}: these are the
+        invariants of its per-species building blocks. Relation to Steinhardt's q_l
+        (models/bond_order.py): with R_ul = 1/n_i it would be q_l(i) itself (single species);
+        when all n_i neighbours sit at one distance r0 it is |R_ul(r0)| n_i q_l(i) (tested on a
+        simple cubic crystal). In general R_ul weighs the neighbours by distance.
+        Order of the flattened features: species-major, then l, then channel.
+        """
+        edges = self.edge_geometry(data, first_layer_only=True)
+        first = self.layers[0].convolution
+        sums = first.species_sums(data.node_type, edges)
+        blocks = []
+        for l in range(first.l_max + 1):
+            block = sums[..., l * l : (l + 1) ** 2]
+            blocks.append(block.norm(dim=-1) / (2 * l + 1) ** 0.5)
+        return torch.stack(blocks, dim=2).flatten(1)

@@ -1,0 +1,82 @@
+import numpy as np
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from glass_lightning.data.graph import periodic_edges
+from glass_lightning.errors import GlassDataError
+from glass_lightning.models import InvariantGNN, SE3Net
+from glass_lightning.models.bond_order import bond_order_parameters
+from glass_lightning.models.se3 import hidden_irreps
+
+
+def test_hidden_irreps():
+    assert str(hidden_irreps(3, 16, "natural")) == "16x0e+16x1o+16x2e+16x3o"
+    assert str(hidden_irreps(1, 2, "both")) == "2x0e+2x0o+2x1o+2x1e"
+
+
+def test_first_layer_invariants_shape_and_rotation_invariance(graph, orthogonal, transform):
+    model = SE3Net(2, 1.6, l_max=3, channels=5, num_layers=1).double()
+    invariants = model.first_layer_invariants(graph)
+    assert invariants.shape == (graph.num_nodes, 2 * 4 * 5)
+    torch.testing.assert_close(model.first_layer_invariants(transform(graph, orthogonal)), invariants, atol=1e-10, rtol=1e-8)
+
+
+def simple_cubic_graph(cutoff):
+    grid = np.stack(np.meshgrid(*[np.arange(4)] * 3, indexing="ij"), axis=-1).reshape(-1, 3).astype(float)
+    edge_index, edge_vec = periodic_edges(grid, np.full(3, 4.0), cutoff)
+    return Data(node_type=torch.zeros(64, dtype=torch.int64), edge_index=torch.tensor(edge_index), edge_vec=torch.tensor(edge_vec), num_nodes=64)
+
+
+def test_first_layer_invariants_reduce_to_steinhardt_on_one_shell():
+    """All 6 neighbours of a simple cubic crystal at r0 = 1: invariant[l, u] = |R_ul(r0)| * 6 * q_l."""
+    graph = simple_cubic_graph(1.2)
+    model = SE3Net(1, 1.5, l_max=4, channels=3, num_layers=1).double()
+    invariants = model.first_layer_invariants(graph).view(64, 2, 5, 3)[:, 0]  # species A: (N, l, u)
+    first = model.layers[0].convolution
+    radial = first.radial(model.radial_basis(torch.ones(1))).view(3, 5).T.abs()  # (l, u)
+    q = bond_order_parameters(graph.edge_index, graph.edge_vec, 64, range(5))  # (N, l)
+    torch.testing.assert_close(invariants, 6 * radial[None] * q[:, :, None])
+    assert torch.all(invariants[:, [1, 3]] < 1e-8)  # q_1 = q_3 = 0: the crystal is centrosymmetric
+    assert torch.all(model.first_layer_invariants(graph).view(64, 2, 5, 3)[:, 1] == 0)  # no B neighbours
+
+
+def two_bond_graph(angle):
+    """A centre with two neighbours at distance 1 and the given bond angle (neighbours out of each other's cutoff)."""
+    vectors = torch.tensor([[1.0, 0.0, 0.0], [np.cos(angle), np.sin(angle), 0.0]])
+    edge_vec = torch.cat([vectors, -vectors])
+    edge_index = torch.tensor([[1, 2, 0, 0], [0, 0, 1, 2]])
+    return Data(node_type=torch.tensor([0, 1, 1]), edge_index=edge_index, edge_vec=edge_vec, num_nodes=3)
+
+
+def test_angles_reach_se3net_but_not_invariant_gnn():
+    """The centre's l > 0 features see the bond angle in layer 1, reach the neighbours in layer 2
+    and come back to the centre's scalars in layer 3."""
+    right, straight = two_bond_graph(np.pi / 2), two_bond_graph(np.pi)
+    se3 = SE3Net(2, 1.2, l_max=2, channels=4, num_layers=3).double()
+    invariant = InvariantGNN(2, 1.2, hidden=8, num_layers=2).double()
+    assert not torch.allclose(se3(right)[0], se3(straight)[0])
+    torch.testing.assert_close(invariant(right), invariant(straight))
+
+
+def test_runs_in_float32(graph):
+    model = SE3Net(4, 1.6, l_max=1, channels=4, num_layers=2).float()
+    graph32 = graph.clone()
+    graph32.edge_vec = graph.edge_vec.float()
+    output = model(graph32)
+    assert output.dtype == torch.float32 and output.shape == (graph.num_nodes, 4)
+
+
+def test_shared_head_when_per_type_heads_is_off(graph):
+    model = SE3Net(3, 1.6, l_max=1, channels=4, num_layers=1, per_type_heads=False, decoder_hidden=0).double()
+    assert model.decoder.heads.out_features == 3
+    assert model(graph).shape == (graph.num_nodes, 3)
+
+
+@pytest.mark.parametrize(
+    "arguments, field",
+    [({"parity": "odd"}, "parity"), ({"normalization": "batch"}, "normalization"), ({"l_max": -1}, "l_max"), ({"num_layers": 0}, "num_layers"), ({"radial": "cosine"}, "radial")],
+)
+def test_bad_hyperparameters_are_rejected(arguments, field):
+    with pytest.raises(GlassDataError, match=f"field '{field}'"):
+        SE3Net(2, 1.6, **arguments)
