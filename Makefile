@@ -22,7 +22,7 @@ train: $(STAMP)
 	$(BIN)/lightning fit --config configs/default.yaml
 
 data: $(STAMP)
-	$(BIN)/glass-lightning simulate --config configs/simulate/ka3d-mini.yaml
+	$(BIN)/glass-lightning simulate --config configs/simulate/ka3d-mini.yaml --report
 
 sweep: $(STAMP)
 	$(BIN)/glass-lightning sweep --config sweeps/default.yaml

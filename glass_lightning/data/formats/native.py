@@ -62,6 +62,7 @@ def write_snapshot(path: str | os.PathLike, snapshot: Snapshot) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             np.savez_compressed(stream, **arrays)
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; a dataset file is for every reader
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,58 @@
+"""Dynamical observables: centre-of-mass-free displacements, F_s(q, t), tau_alpha, time grids."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glass_lightning.errors import GlassDataError
+
+RELAXED = float(np.exp(-1.0))
+
+
+def displacements(start: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """Unwrapped displacements relative to the centre of mass (equal masses): (N, 3)."""
+    moved = current - start
+    return moved - moved.mean(axis=0)
+
+
+def self_intermediate_scattering(moved: np.ndarray, wavenumber: float) -> float:
+    """Isotropic F_s(q) = < sin(q r) / (q r) > over the particles in ``moved`` (N, 3)."""
+    return float(np.mean(np.sinc(wavenumber * np.linalg.norm(moved, axis=-1) / np.pi)))
+
+
+def relaxation_time(times: np.ndarray, correlation: np.ndarray, level: float = RELAXED) -> float | None:
+    """First time ``correlation`` falls to ``level`` (linear in log t between samples), or None."""
+    below = np.nonzero(np.asarray(correlation) <= level)[0]
+    if below.size == 0:
+        return None
+    k = int(below[0])
+    if k == 0:
+        return float(times[0])
+    c0, c1 = correlation[k - 1], correlation[k]
+    log_t0, log_t1 = np.log(times[k - 1]), np.log(times[k])
+    fraction = (c0 - level) / (c0 - c1)
+    return float(np.exp(log_t0 + fraction * (log_t1 - log_t0)))
+
+
+def step_counts(times: np.ndarray, time_step: float) -> np.ndarray:
+    """Times rounded to whole integration steps (at least one step each)."""
+    return np.maximum(np.round(np.asarray(times) / time_step).astype(np.int64), 1)
+
+
+def log_grid(first: float, last: float, count: int, time_step: float) -> np.ndarray:
+    """Log-spaced times from ``first`` to ``last`` on whole steps, duplicates removed."""
+    return np.unique(step_counts(np.geomspace(first, last, count), time_step)) * time_step
+
+
+def propensity_times(first: float, tau_alpha: float, last_in_tau_alpha: float, count: int, time_step: float) -> np.ndarray:
+    """``count`` log-spaced times from ``first`` to ``last_in_tau_alpha * tau_alpha`` (both kept),
+    the interior point nearest to tau_alpha (in log t) replaced by tau_alpha itself; whole steps."""
+    last = last_in_tau_alpha * tau_alpha
+    if count < 3 or not first < tau_alpha < last:
+        raise GlassDataError("simulate", "times", f"need >= 3 times and tau_alpha {tau_alpha:.4g} inside ({first:.4g}, {last:.4g})")
+    grid = np.geomspace(first, last, count)
+    grid[1 + np.argmin(np.abs(np.log(grid[1:-1] / tau_alpha)))] = tau_alpha
+    steps = np.unique(step_counts(grid, time_step))
+    if steps.size != count:
+        raise GlassDataError("simulate", "times", f"{count} times between {first} and {last:.4g} collide on the step grid; use fewer")
+    return steps * time_step

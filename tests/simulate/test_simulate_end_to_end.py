@@ -1,0 +1,89 @@
+import shutil
+
+import numpy as np
+import pytest
+
+from glass_lightning.data.formats.native import read_snapshot
+from glass_lightning.data.graph import periodic_edges
+from glass_lightning.simulate import command, dataset
+from glass_lightning.simulate.config import QUICK, load_config
+from glass_lightning.simulate.report import write_report
+
+
+def quick_config(output, **overrides):
+    return load_config(None, dict(QUICK, output=str(output), workers=1, threads=1, **overrides))
+
+
+def same_snapshot(first, second):
+    for name in ("positions", "inherent_positions", "potential_energy", "inherent_potential_energy", "times",
+                 "propensity", "mean_squared_displacement"):
+        np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
+    assert first.metadata == second.metadata
+
+
+@pytest.fixture(scope="module")
+def quick_dataset(tmp_path_factory):
+    output = tmp_path_factory.mktemp("quick")
+    command.main(["--quick", "--output", str(output), "--workers", "1", "--no-progress", "--report"])
+    return output
+
+
+def test_quick_simulation_reads_back_and_builds_a_graph(quick_dataset):
+    files = sorted(quick_dataset.glob("T*/config_*.npz"))
+    assert len(files) == QUICK["configurations"] * len(QUICK["temperatures"])
+    assert not list(quick_dataset.glob("T*/.*.thermal"))  # checkpoints removed once complete
+    snapshot = read_snapshot(files[0])
+    n, n_times = QUICK["num_particles"], QUICK["num_times"]
+    assert snapshot.num_particles == n and snapshot.num_times == n_times
+    assert snapshot.propensity.shape == snapshot.mean_squared_displacement.shape == (n_times, n)
+    assert np.all(snapshot.mean_squared_displacement >= snapshot.propensity**2 - 1e-12)  # Jensen
+    assert np.all(np.diff(snapshot.propensity.mean(axis=1)) > 0)
+    tau_alpha = snapshot.metadata["tau_alpha"]
+    assert np.any(np.isclose(snapshot.times, tau_alpha, atol=snapshot.metadata["time_step"]))
+    assert snapshot.times[-1] >= 2 * tau_alpha - snapshot.metadata["time_step"]
+    assert np.all(snapshot.inherent_potential_energy.mean() < snapshot.potential_energy.mean())
+    edge_index, edge_vec = periodic_edges(snapshot.inherent_positions, snapshot.box, 2.0)
+    assert edge_index.shape[1] == edge_vec.shape[0] > n
+
+
+def test_report_has_text_and_figure(quick_dataset):
+    report = quick_dataset / "report.md"
+    assert "| 1 |" in report.read_text() and "-6.001" in report.read_text()
+    assert (quick_dataset / "report.png").stat().st_size > 10_000
+
+
+def test_existing_files_are_kept_on_rerun(quick_dataset):
+    before = {path: path.stat().st_mtime_ns for path in quick_dataset.glob("T*/config_*.npz")}
+    dataset.generate(quick_config(quick_dataset), progress=False)
+    assert {path: path.stat().st_mtime_ns for path in quick_dataset.glob("T*/config_*.npz")} == before
+
+
+def test_killed_run_resumes_with_identical_configurations(tmp_path, monkeypatch):
+    config = quick_config(tmp_path, replicas=2, equilibration_tau_alpha=2.0)
+    directory = dataset.temperature_directory(tmp_path, QUICK["temperatures"][0])
+    write = dataset.write_snapshot
+
+    def killed_at_the_second_configuration(path, snapshot):
+        if path.name == "config_0001.npz":
+            raise KeyboardInterrupt
+        return write(path, snapshot)
+
+    monkeypatch.setattr(dataset, "write_snapshot", killed_at_the_second_configuration)
+    with pytest.raises(KeyboardInterrupt):
+        dataset.generate(config, progress=False)
+    monkeypatch.undo()
+    assert [path.name for path in directory.glob("*.npz")] == ["config_0000.npz"]
+    saved = tmp_path / "checkpoints"
+    shutil.copytree(directory, saved)
+
+    dataset.generate(config, progress=False)  # resumes from the checkpoints, no re-equilibration
+    first = read_snapshot(directory / "config_0000.npz")
+    second = read_snapshot(directory / "config_0001.npz")
+
+    (directory / "config_0000.npz").unlink()
+    (directory / "config_0001.npz").unlink()
+    for checkpoint in saved.glob(".*.thermal"):
+        shutil.copy(checkpoint, directory)
+    dataset.generate(config, progress=False)
+    same_snapshot(read_snapshot(directory / "config_0000.npz"), first)
+    same_snapshot(read_snapshot(directory / "config_0001.npz"), second)
