@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 train: $(STAMP)
-	$(BIN)/lightning fit --config configs/default.yaml
+	OMP_NUM_THREADS=1 $(BIN)/lightning fit --config configs/default.yaml
 
 data: $(STAMP)
 	$(BIN)/glass-lightning simulate --config configs/simulate/ka3d-mini.yaml --report

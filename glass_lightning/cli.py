@@ -14,6 +14,10 @@ import sys
 # subcommand -> "module:function"; each function takes the remaining argv list.
 SUBCOMMANDS: dict[str, str] = {
     "inspect": "glass_lightning.data.inspect:main",
+    "simulate": "glass_lightning.simulate.command:main",
+    "bench": "glass_lightning.bench.command:main",
+    "sweep": "glass_lightning.sweep.command:main",
+    "fit": "glass_lightning.training.cli:fit", "validate": "glass_lightning.training.cli:validate", "test": "glass_lightning.training.cli:test", "predict": "glass_lightning.training.cli:predict",  # noqa: E501
 }
 
 
@@ -33,3 +37,10 @@ def main(argv: list[str] | None = None) -> int | None:
         print(f"glass-lightning: unknown subcommand {name!r}; expected one of {sorted(SUBCOMMANDS)}", file=sys.stderr)
         return 2
     return _run(SUBCOMMANDS[name], rest)
+
+
+def lightning_main(argv: list[str] | None = None) -> None:
+    """``lightning fit|validate|test|predict ...``: the same as ``glass-lightning fit|...``."""
+    from glass_lightning.training.cli import run
+
+    run(argv)

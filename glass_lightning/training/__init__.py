@@ -1,0 +1,2 @@
+"""Training: GlassModule (loss, optimizer, Pearson metrics), the LightningCLI, MLflow tracking,
+test-time reports and prediction files."""

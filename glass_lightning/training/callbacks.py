@@ -1,0 +1,175 @@
+"""``PearsonReport``: what a test run leaves behind besides the scalars ``GlassModule`` logs itself.
+
+Per temperature, both Pearson conventions (pooled over particles, mean over configurations)
+for every type and timescale, logged as scalars ``test/T{T}/pearson_{type}_t{k}`` and
+``test/T{T}/pearson_per_configuration_{type}_t{k}``; a printed table for type A; a figure of
+Pearson against time per type; a predicted-against-true scatter at the timescale closest to
+tau_alpha (read from the native files' metadata; the middle timescale when unknown). Figures
+and the table go to every MLflow logger as artifacts, or to ``{default_root_dir}/test_report``
+when there is none. Under DDP the report covers the particles seen by rank zero.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+from lightning.pytorch import Callback, LightningModule, Trainer
+from lightning.pytorch.loggers import MLFlowLogger
+from lightning.pytorch.utilities import rank_zero_info
+
+from glass_lightning.data.formats.native import read_snapshot
+from glass_lightning.errors import GlassDataError
+from glass_lightning.training.metrics import per_configuration_pearson, type_name
+from glass_lightning.training.plots import plot_pearson_vs_time, plot_prediction_scatter
+
+
+def tau_alpha_of(source: str) -> float | None:
+    """tau_alpha from a native file's metadata, or None for other formats or when absent."""
+    try:
+        value = read_snapshot(source).metadata.get("tau_alpha")
+    except GlassDataError:
+        return None
+    return None if value is None else float(value)
+
+
+def selected_times(datamodule: object, temperature: float) -> np.ndarray | None:
+    """The datamodule's selected times at ``temperature`` (its ``times`` dict), or None if unknown."""
+    known = getattr(datamodule, "times", None) or {}
+    matches = [values for key, values in known.items() if abs(float(key) - temperature) < 1e-4]
+    return np.asarray(matches[0], dtype=np.float64) if matches else None
+
+
+def closest_timescale(times: np.ndarray, tau_alpha: float | None) -> int:
+    """Index of the time closest to tau_alpha on a log scale; the middle one when tau_alpha is unknown."""
+    if tau_alpha is None or tau_alpha <= 0:
+        return len(times) // 2
+    return int(np.argmin(np.abs(np.log(times) - np.log(tau_alpha))))
+
+
+def format_table(times: dict[float, np.ndarray], pooled: dict[float, np.ndarray], per_configuration: dict[float, np.ndarray], label: int) -> str:
+    """Text table of one type's test Pearson per timescale, one block per temperature."""
+    lines = [f"Test Pearson correlation, type {type_name(label)}"]
+    for temperature in sorted(pooled):
+        lines.append(f"T = {temperature:g}")
+        lines.append(f"  {'time':<18}" + "".join(f"{time:>9.3g}" for time in times[temperature]))
+        for name, values in (("pooled", pooled[temperature][label]), ("per configuration", per_configuration[temperature][label])):
+            lines.append(f"  {name:<18}" + "".join(f"{value:>9.3f}" for value in values))
+    return "\n".join(lines)
+
+
+class PearsonReport(Callback):
+    """Collect test predictions and report Pearson per temperature, with figures (see module doc)."""
+
+    def __init__(self) -> None:
+        self._chunks: list[dict[str, torch.Tensor]] = []
+
+    def on_test_epoch_start(self, trainer: Trainer, pl_module: LightningModule) -> None:
+        self._chunks = []
+
+    def on_test_batch_end(self, trainer, pl_module, outputs, batch, batch_idx: int, dataloader_idx: int = 0) -> None:
+        self._chunks.append(
+            {
+                "prediction": outputs["prediction"].detach().cpu(),
+                "target": batch.y.detach().cpu(),
+                "node_type": batch.node_type.cpu(),
+                "graph": batch.batch.cpu(),
+                "temperature": batch.temperature.reshape(-1).cpu(),
+                "snapshot_index": batch.snapshot_index.reshape(-1).cpu(),
+            }
+        )
+
+    def _collected(self) -> dict[str, torch.Tensor]:
+        offsets = np.cumsum([0] + [len(chunk["temperature"]) for chunk in self._chunks])
+        merged = {key: torch.cat([chunk[key] for chunk in self._chunks]) for key in self._chunks[0] if key != "graph"}
+        merged["graph"] = torch.cat([chunk["graph"] + int(offset) for chunk, offset in zip(self._chunks, offsets)])
+        return merged
+
+    def on_test_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
+        if not trainer.is_global_zero or not self._chunks:
+            return
+        data = self._collected()
+        num_types = int(pl_module.hparams.num_types)
+        temperatures = sorted({round(float(value), 6) for value in data["temperature"]})
+        graph_temperature = torch.tensor([temperatures.index(round(float(value), 6)) for value in data["temperature"]])
+        particle_temperature = graph_temperature[data["graph"]]
+
+        pooled_values, pooled_valid = per_configuration_pearson(
+            data["prediction"], data["target"], data["node_type"], particle_temperature, len(temperatures), num_types
+        )
+        configuration_values, configuration_valid = per_configuration_pearson(
+            data["prediction"], data["target"], data["node_type"], data["graph"], len(graph_temperature), num_types
+        )
+        pooled, per_configuration = {}, {}
+        for position, temperature in enumerate(temperatures):
+            pooled[temperature] = torch.where(pooled_valid[position], pooled_values[position], torch.nan).numpy()
+            chosen = graph_temperature == position
+            count = configuration_valid[chosen].sum(dim=0)
+            mean = configuration_values[chosen].sum(dim=0) / count.clamp(min=1)
+            per_configuration[temperature] = torch.where(count > 0, mean, torch.nan).numpy()
+
+        times, time_label = self._times(trainer, temperatures, data["target"].shape[1])
+        self._log_scalars(trainer, pooled, per_configuration)
+        table = format_table(times, pooled, per_configuration, label=0)
+        rank_zero_info(table)
+        self._write_artifacts(trainer, data, temperatures, graph_temperature, times, time_label, pooled, table)
+
+    @staticmethod
+    def _times(trainer: Trainer, temperatures: list[float], num_timescales: int) -> tuple[dict[float, np.ndarray], str]:
+        """The selected times per temperature from the datamodule, or timescale indices."""
+        times = {temperature: selected_times(trainer.datamodule, temperature) for temperature in temperatures}
+        if any(values is None or len(values) != num_timescales for values in times.values()):
+            return {value: np.arange(1, num_timescales + 1, dtype=float) for value in temperatures}, "timescale index + 1"
+        return times, "time t (LJ units)"
+
+    @staticmethod
+    def _log_scalars(trainer: Trainer, pooled: dict[float, np.ndarray], per_configuration: dict[float, np.ndarray]) -> None:
+        metrics = {}
+        for convention, values_by_temperature in (("pearson", pooled), ("pearson_per_configuration", per_configuration)):
+            for temperature, values in values_by_temperature.items():
+                for label, row in enumerate(values):
+                    metrics.update(
+                        {f"test/T{temperature:g}/{convention}_{type_name(label)}_t{k}": float(v) for k, v in enumerate(row) if np.isfinite(v)}
+                    )
+        for logger in trainer.loggers:
+            logger.log_metrics(metrics, step=trainer.global_step)
+
+    @staticmethod
+    def _scatter_panels(trainer, data, temperatures, graph_temperature, times, pooled) -> list[dict]:
+        sources = trainer.datamodule.sources("test") if hasattr(trainer.datamodule, "sources") else None
+        panels = []
+        for position, temperature in enumerate(temperatures):
+            graphs = torch.nonzero(graph_temperature == position).flatten()
+            tau_alpha = tau_alpha_of(sources[int(data["snapshot_index"][graphs[0]])]) if sources else None
+            timescale = closest_timescale(times[temperature], tau_alpha)
+            chosen = (graph_temperature[data["graph"]] == position).numpy()
+            tau_text = "unknown" if tau_alpha is None else f"{tau_alpha:.3g}"
+            panels.append(
+                {
+                    "title": f"T = {temperature:g}, t = {times[temperature][timescale]:.3g} (tau_alpha {tau_text}), "
+                    f"r_A = {pooled[temperature][0][timescale]:.3f}",
+                    "true": data["target"][chosen, timescale].numpy(),
+                    "predicted": data["prediction"][chosen, timescale].numpy(),
+                    "node_type": data["node_type"][chosen].numpy(),
+                }
+            )
+        return panels
+
+    def _write_artifacts(self, trainer, data, temperatures, graph_temperature, times, time_label, pooled, table) -> None:
+        mlflow_loggers = [logger for logger in trainer.loggers if isinstance(logger, MLFlowLogger)]
+        with tempfile.TemporaryDirectory() as scratch:
+            directory = Path(scratch) if mlflow_loggers else Path(trainer.default_root_dir) / "test_report"
+            directory.mkdir(parents=True, exist_ok=True)
+            paths = [
+                plot_pearson_vs_time(times, pooled, directory / "pearson_vs_time.png", time_label),
+                plot_prediction_scatter(
+                    self._scatter_panels(trainer, data, temperatures, graph_temperature, times, pooled), directory / "scatter_tau_alpha.png"
+                ),
+            ]
+            (directory / "test_pearson.txt").write_text(table + "\n")
+            paths.append(directory / "test_pearson.txt")
+            for logger in mlflow_loggers:
+                for path in paths:
+                    logger.experiment.log_artifact(logger.run_id, str(path))

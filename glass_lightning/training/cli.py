@@ -1,0 +1,121 @@
+"""The LightningCLI of glass_lightning: ``lightning fit|validate|test|predict --config X.yaml``.
+
+* ``model``: a :class:`GlassModule`, whose ``model`` (the network: SE3Net, InvariantGNN,
+  ExpertRidge, ...) is given by ``class_path`` / ``init_args``.
+* ``data``: any LightningDataModule by ``class_path`` (normally ``GlassDataModule``). The
+  numbers the network needs are read from the instantiated data and linked, never re-typed:
+  ``cutoff``, ``num_timescales`` (-> ``num_outputs``), ``num_types``, ``num_node_attr``.
+* Always present: a ``checkpoint`` (ModelCheckpoint on ``val/pearson_A_mean``), a ``report``
+  (test-time Pearson per temperature, figures) and a ``prediction_writer`` (predict's files).
+* Logging: MLflow (sqlite store under ``mlruns/``) unless the config says otherwise; the
+  resolved config is logged as ``config.yaml``.
+* ``test_after_fit: true`` tests the best checkpoint right after ``fit``, in the same run.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from lightning.pytorch import LightningModule, Trainer
+from lightning.pytorch.callbacks import ModelCheckpoint
+from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
+from lightning.pytorch.loggers import MLFlowLogger
+from lightning.pytorch.utilities import rank_zero_warn
+
+from glass_lightning.training.callbacks import PearsonReport
+from glass_lightning.training.module import GlassModule
+from glass_lightning.training.prediction_writer import PredictionWriter
+from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
+
+# data attribute -> GlassModule argument(s) it sets, at instantiation
+DATA_LINKS: dict[str, tuple[str, ...]] = {
+    "cutoff": ("model.model.init_args.cutoff",),
+    "num_timescales": ("model.num_outputs", "model.model.init_args.num_outputs"),
+    "num_types": ("model.num_types", "model.model.init_args.num_types"),
+    "num_node_attr": ("model.model.init_args.num_node_attr",),
+}
+
+TRAINER_DEFAULTS = {
+    "default_root_dir": "outputs",
+    "logger": {
+        "class_path": "glass_lightning.training.tracking.GlassMLFlowLogger",
+        "init_args": {"tracking_uri": DEFAULT_TRACKING_URI},
+    },
+}
+
+
+class MLflowConfigCallback(SaveConfigCallback):
+    """Log the resolved config to each MLflow logger as ``config.yaml`` (instead of a local
+    file), and the data, seed and trainer budget as params (the model's are its hyperparameters)."""
+
+    def save_config(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
+        text = self.parser.dump(self.config, skip_none=False)
+        config = self.config.as_dict()
+        run_settings = {key: config.get(key) for key in ("data", "seed_everything")}
+        run_settings["trainer"] = {key: config["trainer"].get(key) for key in ("max_epochs", "accelerator", "devices", "precision")}
+        for logger in trainer.loggers:
+            if isinstance(logger, MLFlowLogger):
+                logger.experiment.log_text(logger.run_id, text, "config.yaml")
+                logger.log_hyperparams(run_settings)
+
+
+class GlassLightningCLI(LightningCLI):
+    """LightningCLI with GlassModule, data by class_path, linked sizes and MLflow by default."""
+
+    def __init__(self, args: list[str] | None = None, run: bool = True):
+        super().__init__(
+            model_class=GlassModule,
+            datamodule_class=None,
+            save_config_callback=MLflowConfigCallback,
+            save_config_kwargs={"save_to_log_dir": False},
+            trainer_defaults=TRAINER_DEFAULTS,
+            auto_configure_optimizers=False,
+            args=args,
+            run=run,
+        )
+
+    def add_arguments_to_parser(self, parser: LightningArgumentParser) -> None:
+        for source, targets in DATA_LINKS.items():
+            for target in targets:
+                parser.link_arguments(f"data.{source}", target, apply_on="instantiate")
+        parser.add_lightning_class_args(ModelCheckpoint, "checkpoint")
+        parser.set_defaults(
+            {"checkpoint.monitor": "val/pearson_A_mean", "checkpoint.mode": "max", "checkpoint.save_top_k": 1, "checkpoint.save_last": False}
+        )
+        parser.add_lightning_class_args(PearsonReport, "report")
+        parser.add_lightning_class_args(PredictionWriter, "prediction_writer")
+        parser.add_argument("--test_after_fit", type=bool, default=False, help="After fit, test the best checkpoint in the same run.")
+
+    def after_fit(self) -> None:
+        if not self.config[self.subcommand].get("test_after_fit"):
+            return
+        checkpoint = self.trainer.checkpoint_callback
+        if checkpoint is None or not checkpoint.best_model_path:
+            rank_zero_warn("test_after_fit: no best checkpoint was saved (fast_dev_run?); testing the final weights")
+            self.trainer.test(self.model, datamodule=self.datamodule)
+        else:
+            self.trainer.test(self.model, datamodule=self.datamodule, ckpt_path="best")
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Run ``SUBCOMMAND [options]`` (``argv``, or the command line when None)."""
+    with warnings.catch_warnings():
+        # argv is the command line minus the program's own subcommand dispatch, not a second input
+        warnings.filterwarnings("ignore", message="LightningCLI's args parameter is intended")
+        GlassLightningCLI(args=argv)
+
+
+def fit(argv: list[str]) -> None:
+    run(["fit", *argv])
+
+
+def validate(argv: list[str]) -> None:
+    run(["validate", *argv])
+
+
+def test(argv: list[str]) -> None:
+    run(["test", *argv])
+
+
+def predict(argv: list[str]) -> None:
+    run(["predict", *argv])

@@ -1,0 +1,106 @@
+"""Pearson correlations between predicted and true propensities, per particle type.
+
+Two conventions are used in the literature and both are computed here:
+
+* **pooled**: one correlation over every particle of a type in the whole split
+  (torchmetrics ``PearsonCorrCoef``, one output per timescale);
+* **per configuration**: the correlation inside each snapshot, averaged over snapshots
+  (GlassBench's convention).
+
+A type absent from a batch (or masked out) is simply not updated, so it never turns the
+accumulated statistics into NaN; a type never seen in the split is reported as missing
+(``None``) rather than NaN.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+from torchmetrics import Metric
+from torchmetrics.regression import PearsonCorrCoef
+
+
+def type_name(label: int) -> str:
+    """Readable name of a species label: 0 -> 'A', 1 -> 'B', ..."""
+    return chr(ord("A") + label)
+
+
+class PooledPearsonByType(nn.Module):
+    """One ``PearsonCorrCoef(num_outputs=num_timescales)`` per particle type."""
+
+    def __init__(self, num_types: int, num_timescales: int):
+        super().__init__()
+        self.num_timescales = num_timescales
+        self.by_type = nn.ModuleList(PearsonCorrCoef(num_outputs=num_timescales) for _ in range(num_types))
+
+    def update(self, prediction: Tensor, target: Tensor, node_type: Tensor) -> None:
+        for label, metric in enumerate(self.by_type):
+            mask = node_type == label
+            if bool(mask.any()):
+                selected_prediction, selected_target = prediction[mask].float(), target[mask].float()
+                if self.num_timescales == 1:
+                    selected_prediction, selected_target = selected_prediction[:, 0], selected_target[:, 0]
+                metric.update(selected_prediction, selected_target)
+
+    def compute(self) -> dict[int, Tensor | None]:
+        """Type label -> (num_timescales,) correlations, or None when no particle of the type was seen."""
+        return {
+            label: metric.compute().reshape(-1) if metric.update_count > 0 else None
+            for label, metric in enumerate(self.by_type)
+        }
+
+    def reset(self) -> None:
+        for metric in self.by_type:
+            metric.reset()
+
+
+def per_configuration_pearson(
+    prediction: Tensor, target: Tensor, node_type: Tensor, batch: Tensor, num_graphs: int, num_types: int
+) -> tuple[Tensor, Tensor]:
+    """Pearson correlation inside every (configuration, type) group.
+
+    Returns ``correlation`` (num_graphs, num_types, T) and ``valid`` (same shape, bool): a group
+    is valid when it has at least two particles and non-zero variance in both inputs.
+    """
+    prediction, target = prediction.double(), target.double()
+    group = batch * num_types + node_type
+    num_groups = num_graphs * num_types
+    count = torch.bincount(group, minlength=num_groups).to(prediction.dtype)[:, None]
+
+    def group_sum(values: Tensor) -> Tensor:
+        return torch.zeros(num_groups, values.shape[1], dtype=values.dtype, device=values.device).index_add_(0, group, values)
+
+    safe_count = count.clamp(min=1)
+    prediction_deviation = prediction - (group_sum(prediction) / safe_count)[group]
+    target_deviation = target - (group_sum(target) / safe_count)[group]
+    covariance = group_sum(prediction_deviation * target_deviation)
+    prediction_variance = group_sum(prediction_deviation**2)
+    target_variance = group_sum(target_deviation**2)
+    valid = (count >= 2) & (prediction_variance > 0) & (target_variance > 0)
+    correlation = torch.where(valid, covariance / (prediction_variance * target_variance).clamp(min=1e-300).sqrt(), 0.0)
+    shape = (num_graphs, num_types, prediction.shape[1])
+    return correlation.reshape(shape), valid.reshape(shape)
+
+
+class PerConfigurationPearson(Metric):
+    """Mean over configurations of the per-configuration Pearson correlation, per type and timescale."""
+
+    full_state_update = False
+
+    def __init__(self, num_types: int, num_timescales: int, **kwargs):
+        super().__init__(**kwargs)
+        self.num_types = num_types
+        self.add_state("total", default=torch.zeros(num_types, num_timescales, dtype=torch.float64), dist_reduce_fx="sum")
+        self.add_state("count", default=torch.zeros(num_types, num_timescales, dtype=torch.float64), dist_reduce_fx="sum")
+
+    def update(self, prediction: Tensor, target: Tensor, node_type: Tensor, batch: Tensor, num_graphs: int) -> None:
+        correlation, valid = per_configuration_pearson(prediction, target, node_type, batch, num_graphs, self.num_types)
+        self.total += correlation.sum(dim=0)
+        self.count += valid.sum(dim=0)
+
+    def compute(self) -> dict[int, Tensor | None]:
+        """Type label -> (num_timescales,) mean correlations, or None when no configuration had that type."""
+        return {
+            label: (self.total[label] / self.count[label]).float() if bool((self.count[label] > 0).all()) else None
+            for label in range(self.num_types)
+        }

@@ -1,0 +1,184 @@
+"""``GlassModule``: the LightningModule that trains any propensity model on glass snapshots.
+
+It owns what every model shares, so that comparisons between models are fair: the loss (MSE
+over all timescales, weighted per particle type), the optimizer and scheduler, and the
+Pearson metrics per type and timescale (pooled and per configuration). The network itself is
+any ``torch.nn.Module`` with ``forward(data) -> (N, num_outputs)``, given by ``class_path``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from lightning.pytorch import LightningModule
+from lightning.pytorch.cli import LRSchedulerCallable, OptimizerCallable
+from torch import Tensor, nn
+from torchmetrics import MaxMetric
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, type_name
+
+CHECKPOINT_KEY = "glass_lightning"
+
+
+def default_optimizer(parameters) -> torch.optim.Optimizer:
+    """Adam with learning rate 1e-3."""
+    return torch.optim.Adam(parameters, lr=1e-3)
+
+
+def _is_plain(value: object) -> bool:
+    """True for values that YAML and a weights-only checkpoint hold (config dicts, strings, numbers)."""
+    if isinstance(value, dict):
+        return all(_is_plain(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain(item) for item in value)
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def qualified_name(obj: object) -> str:
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
+class GlassModule(LightningModule):
+    """Train ``model`` to predict per-particle propensities at ``num_outputs`` timescales.
+
+    Args:
+        model: the network; ``forward(data)`` returns (N, num_outputs).
+        num_outputs: number of timescales (linked from the data by the CLI).
+        num_types: number of particle species (linked from the data by the CLI).
+        type_weights: loss weight of each species (default 1 for all); 0 leaves a species out of
+            the loss. Metrics are reported for every species regardless.
+        optimizer: builds the optimizer from the parameters (default Adam, lr 1e-3).
+        scheduler: optionally builds a learning-rate scheduler from the optimizer.
+        scheduler_monitor: the metric a ``ReduceLROnPlateau`` scheduler watches.
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        num_outputs: int = 1,
+        num_types: int = 2,
+        type_weights: Sequence[float] | None = None,
+        optimizer: OptimizerCallable = default_optimizer,
+        scheduler: LRSchedulerCallable | None = None,
+        scheduler_monitor: str = "val/loss",
+    ):
+        super().__init__()
+        self._save_plain_hyperparameters()
+        weights = [1.0] * num_types if type_weights is None else [float(weight) for weight in type_weights]
+        if len(weights) != num_types or any(weight < 0 for weight in weights) or sum(weights) == 0:
+            raise GlassDataError(
+                "GlassModule", "type_weights", f"expected {num_types} non-negative weights, not all zero, got {weights}"
+            )
+        self.model = model
+        self.optimizer_factory = optimizer
+        self.scheduler_factory = scheduler
+        self.register_buffer("type_weights", torch.tensor(weights, dtype=torch.float32), persistent=False)
+        self.val_pearson = PooledPearsonByType(num_types, num_outputs)
+        self.test_pearson = PooledPearsonByType(num_types, num_outputs)
+        self.test_pearson_per_configuration = PerConfigurationPearson(num_types, num_outputs)
+        self.val_best = nn.ModuleList(MaxMetric() for _ in range(num_types))
+        for metric in self.val_best:
+            metric.persistent(True)
+
+    def _save_plain_hyperparameters(self) -> None:
+        """Save the init arguments; under LightningCLI they arrive as plain config (class_path and
+        init_args), so ``load_from_checkpoint`` rebuilds the network. Objects built in Python
+        (a network instance, a function) are left out: pass them again when loading."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*is an instance of `nn.Module`")
+            self.save_hyperparameters(frame=inspect.currentframe().f_back)
+        built_in_python = [name for name in ("model", "optimizer", "scheduler") if not _is_plain(self.hparams.get(name))]
+        self.remove_ignored_hparams(built_in_python)
+
+    def forward(self, data) -> Tensor:
+        return self.model(data)
+
+    def loss(self, prediction: Tensor, data) -> Tensor:
+        """Mean squared error over timescales, averaged over particles with per-type weights."""
+        weight = self.type_weights[data.node_type]
+        squared_error = ((prediction - data.y) ** 2).mean(dim=1)
+        return (weight * squared_error).sum() / weight.sum().clamp(min=torch.finfo(weight.dtype).tiny)
+
+    def training_step(self, data, batch_index: int) -> Tensor:
+        loss = self.loss(self(data), data)
+        self.log("train/loss", loss, batch_size=data.num_graphs, prog_bar=True)
+        return loss
+
+    def validation_step(self, data, batch_index: int) -> None:
+        prediction = self(data)
+        self.log("val/loss", self.loss(prediction, data), batch_size=data.num_graphs, prog_bar=True)
+        self.val_pearson.update(prediction, data.y, data.node_type)
+
+    def test_step(self, data, batch_index: int) -> dict[str, Tensor]:
+        prediction = self(data)
+        self.log("test/loss", self.loss(prediction, data), batch_size=data.num_graphs)
+        self.test_pearson.update(prediction, data.y, data.node_type)
+        self.test_pearson_per_configuration.update(prediction, data.y, data.node_type, data.batch, data.num_graphs)
+        return {"prediction": prediction.detach()}
+
+    def predict_step(self, data, batch_index: int) -> Tensor:
+        return self(data)
+
+    def _log_correlations(self, prefix: str, correlations: dict[int, Tensor | None]) -> dict[int, Tensor]:
+        """Log one scalar per (type, timescale) and the mean over timescales; return the means."""
+        means = {}
+        for label, values in correlations.items():
+            if values is None:
+                continue
+            name = type_name(label)
+            for index, value in enumerate(values):
+                self.log(f"{prefix}_{name}_t{index}", value)
+            means[label] = values.mean()
+            self.log(f"{prefix}_{name}_mean", means[label], prog_bar=label == 0)
+        return means
+
+    def on_validation_epoch_end(self) -> None:
+        means = self._log_correlations("val/pearson", self.val_pearson.compute())
+        self.val_pearson.reset()
+        if self.trainer.sanity_checking:
+            return
+        for label, mean in means.items():
+            if torch.isfinite(mean):
+                self.val_best[label].update(mean)
+            if self.val_best[label].update_count > 0:
+                self.log(f"val/pearson_{type_name(label)}_mean_best", self.val_best[label].compute())
+
+    def on_test_epoch_end(self) -> None:
+        self._log_correlations("test/pearson", self.test_pearson.compute())
+        self._log_correlations("test/pearson_per_configuration", self.test_pearson_per_configuration.compute())
+        self.test_pearson.reset()
+        self.test_pearson_per_configuration.reset()
+
+    def configure_optimizers(self) -> Any:
+        optimizer = self.optimizer_factory(self.parameters())
+        if self.scheduler_factory is None:
+            return optimizer
+        scheduler = self.scheduler_factory(optimizer)
+        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "monitor": self.hparams.scheduler_monitor}}
+
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        checkpoint[CHECKPOINT_KEY] = {"network": qualified_name(self.model)}
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        saved = checkpoint.get(CHECKPOINT_KEY, {}).get("network")
+        if saved != qualified_name(self.model):
+            raise GlassDataError(
+                "checkpoint", "network", f"the checkpoint holds a {saved or 'non-GlassModule'} network, "
+                f"but this GlassModule was built with {qualified_name(self.model)}"
+            )
+
+    @classmethod
+    def load_from_checkpoint(cls, checkpoint_path: str | Path, *args: Any, **kwargs: Any) -> "GlassModule":
+        """Lightning's loader, with a clear error for checkpoints that GlassModule did not write."""
+        checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+        if CHECKPOINT_KEY not in checkpoint:
+            raise GlassDataError(
+                checkpoint_path, CHECKPOINT_KEY, "not a GlassModule checkpoint (it was written by another LightningModule)"
+            )
+        return super().load_from_checkpoint(checkpoint_path, *args, **kwargs)

@@ -1,0 +1,60 @@
+"""Figures of a test run: Pearson correlation against time, and predicted against true propensity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from glass_lightning.training.metrics import type_name  # noqa: E402
+
+
+def plot_pearson_vs_time(
+    times: dict[float, np.ndarray], correlation: dict[float, np.ndarray], path: Path, time_label: str = "time t"
+) -> Path:
+    """One panel per particle type, one line per temperature.
+
+    ``correlation[temperature]`` is (num_types, T) with NaN where a type is absent.
+    """
+    num_types = next(iter(correlation.values())).shape[0]
+    figure, axes = plt.subplots(1, num_types, figsize=(4.5 * num_types, 3.6), squeeze=False, sharey=True)
+    for label, axis in enumerate(axes[0]):
+        for temperature, values in sorted(correlation.items()):
+            axis.plot(times[temperature], values[label], marker="o", label=f"T = {temperature:g}")
+        axis.set_xscale("log")
+        axis.set_xlabel(time_label)
+        axis.set_title(f"type {type_name(label)}")
+        axis.grid(alpha=0.3)
+    axes[0][0].set_ylabel("Pearson correlation (test)")
+    axes[0][0].legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+def plot_prediction_scatter(panels: list[dict], path: Path) -> Path:
+    """One panel per temperature: predicted against true propensity, coloured by particle type.
+
+    Each panel is a dict with ``title``, ``true``, ``predicted`` and ``node_type`` arrays.
+    """
+    figure, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.0), squeeze=False)
+    for panel, axis in zip(panels, axes[0]):
+        for label in np.unique(panel["node_type"]):
+            chosen = panel["node_type"] == label
+            axis.scatter(panel["true"][chosen], panel["predicted"][chosen], s=3, alpha=0.4, label=f"type {type_name(int(label))}")
+        low = min(panel["true"].min(), panel["predicted"].min())
+        high = max(panel["true"].max(), panel["predicted"].max())
+        axis.plot([low, high], [low, high], color="black", linewidth=0.8)
+        axis.set_xlabel("true propensity")
+        axis.set_ylabel("predicted propensity")
+        axis.set_title(panel["title"], fontsize=9)
+        axis.legend(markerscale=4)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path

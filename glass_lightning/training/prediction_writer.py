@@ -1,0 +1,81 @@
+"""``PredictionWriter``: one ``.npz`` of per-particle predicted propensities per input snapshot.
+
+Each file mirrors its input's path relative to the inputs' common directory (so
+``data/T0.64/c003.npz`` becomes ``{output_dir}/T0.64/c003.npz``) and holds:
+    prediction   (N, T) float32, predicted propensity at the selected timescales
+    node_type    (N,) int64
+    target       (N, T) float32, the true propensity (only when the input has it)
+    times        (T,) float64, the selected times (when the datamodule knows them)
+    temperature  () float64
+    source       str, the input file
+Files are written atomically (temporary name, then rename).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from lightning.pytorch.callbacks import BasePredictionWriter
+
+from glass_lightning.training.callbacks import selected_times
+
+
+def output_paths(sources: list[str], output_dir: Path) -> list[Path]:
+    """Output file of each source: its path relative to the sources' common directory, under ``output_dir``."""
+    resolved = [Path(source).resolve() for source in sources]
+    common = Path(os.path.commonpath([path.parent for path in resolved])) if resolved else Path()
+    return [output_dir / path.relative_to(common).with_suffix(".npz") for path in resolved]
+
+
+def write_npz_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            np.savez_compressed(stream, **arrays)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class PredictionWriter(BasePredictionWriter):
+    """Write the predictions of ``predict`` next to the inputs' ids (see module doc)."""
+
+    def __init__(self, output_dir: str = "predictions"):
+        super().__init__(write_interval="batch")
+        self.output_dir = Path(output_dir)
+        self._paths: list[Path] | None = None
+        self._sources: list[str] = []
+
+    def on_predict_start(self, trainer, pl_module) -> None:
+        sources = getattr(trainer.datamodule, "sources", None)
+        self._sources = [str(source) for source in sources("predict")] if sources else []
+        self._paths = output_paths(self._sources, self.output_dir) if self._sources else None
+
+    def _destination(self, snapshot_index: int) -> tuple[Path, str]:
+        if self._paths is None:
+            return self.output_dir / f"snapshot_{snapshot_index:06d}.npz", f"<snapshot {snapshot_index}>"
+        return self._paths[snapshot_index], self._sources[snapshot_index]
+
+    def write_on_batch_end(self, trainer, pl_module, prediction, batch_indices, batch, batch_idx: int, dataloader_idx: int) -> None:
+        for graph in range(batch.num_graphs):
+            chosen = batch.batch == graph
+            snapshot_index = int(batch.snapshot_index.reshape(-1)[graph])
+            temperature = float(batch.temperature.reshape(-1)[graph])
+            path, source = self._destination(snapshot_index)
+            arrays = {
+                "prediction": prediction[chosen].detach().cpu().float().numpy(),
+                "node_type": batch.node_type[chosen].cpu().numpy(),
+                "temperature": np.array(temperature),
+                "source": np.array(source),
+            }
+            if getattr(batch, "y", None) is not None:
+                arrays["target"] = batch.y[chosen].cpu().float().numpy()
+            times = selected_times(trainer.datamodule, temperature)
+            if times is not None:
+                arrays["times"] = times
+            write_npz_atomically(path, arrays)

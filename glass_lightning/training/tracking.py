@@ -1,0 +1,56 @@
+"""MLflow tracking with the project's store layout: a sqlite database and its artifacts side by side.
+
+The default store is ``sqlite:///mlruns/mlflow.db`` (relative to the working directory) with
+each experiment's artifacts in ``mlruns/<experiment name>/``, which is what ``make ui`` serves.
+Recent MLflow versions refuse ``file:`` tracking URIs, hence sqlite.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from lightning.pytorch.loggers import MLFlowLogger
+
+from glass_lightning.errors import GlassDataError
+
+SQLITE_PREFIX = "sqlite:///"
+DEFAULT_TRACKING_URI = "sqlite:///mlruns/mlflow.db"
+
+
+def sqlite_database(tracking_uri: str) -> Path:
+    """The database file of a ``sqlite:///`` tracking URI (relative, or absolute with four slashes)."""
+    if not tracking_uri.startswith(SQLITE_PREFIX):
+        raise GlassDataError("trainer.logger", "tracking_uri", f"expected a {SQLITE_PREFIX}PATH URI, got {tracking_uri!r}")
+    return Path(tracking_uri[len(SQLITE_PREFIX) :])
+
+
+class GlassMLFlowLogger(MLFlowLogger):
+    """``MLFlowLogger`` on a sqlite store whose directory is created on demand, artifacts beside it.
+
+    The best checkpoint is logged as an artifact at the end of training (``log_model=True``).
+    """
+
+    def __init__(
+        self,
+        experiment_name: str = "glass_lightning",
+        run_name: str | None = None,
+        tracking_uri: str = DEFAULT_TRACKING_URI,
+        tags: dict[str, Any] | None = None,
+        log_model: Literal[True, False, "all"] = True,
+        artifact_location: str | None = None,
+        run_id: str | None = None,
+    ):
+        database = sqlite_database(tracking_uri)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        if artifact_location is None:
+            artifact_location = str((database.parent / experiment_name).resolve())
+        super().__init__(
+            experiment_name=experiment_name,
+            run_name=run_name,
+            tracking_uri=tracking_uri,
+            tags=tags,
+            log_model=log_model,
+            artifact_location=artifact_location,
+            run_id=run_id,
+        )

@@ -1,0 +1,85 @@
+import pytest
+import torch
+from lightning.pytorch import Trainer
+from torch_geometric.data import Batch, Data
+from torch_geometric.loader import DataLoader
+from tiny import TinyNet
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.training.module import GlassModule
+
+
+def random_graph(num_particles: int = 10, num_timescales: int = 3, seed: int = 0) -> Data:
+    generator = torch.Generator().manual_seed(seed)
+    return Data(
+        pos=torch.rand(num_particles, 3, generator=generator),
+        node_type=torch.tensor([0, 1] * (num_particles // 2)),
+        node_attr=torch.zeros(num_particles, 0),
+        edge_index=torch.randint(num_particles, (2, 4 * num_particles), generator=generator),
+        edge_vec=torch.rand(4 * num_particles, 3, generator=generator),
+        y=torch.randn(num_particles, num_timescales, generator=generator),
+        temperature=torch.tensor([0.5]),
+        snapshot_index=torch.tensor([seed]),
+    )
+
+
+def test_loss_is_the_mse_of_the_weighted_types_only():
+    module = GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3, type_weights=[1.0, 0.0])
+    data = random_graph()
+    prediction = torch.randn(10, 3)
+    type_a = data.node_type == 0
+    expected = ((prediction[type_a] - data.y[type_a]) ** 2).mean()
+    assert module.loss(prediction, data).item() == pytest.approx(expected.item(), rel=1e-6)
+    changed_b = prediction.clone()
+    changed_b[~type_a] += 100.0
+    assert module.loss(changed_b, data).item() == pytest.approx(expected.item(), rel=1e-6)
+
+
+def test_loss_weights_scale_each_type():
+    module = GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3, type_weights=[1.0, 3.0])
+    data = random_graph()
+    prediction = torch.randn(10, 3)
+    per_particle = ((prediction - data.y) ** 2).mean(dim=1)
+    weight = torch.where(data.node_type == 0, 1.0, 3.0)
+    assert module.loss(prediction, data).item() == pytest.approx(((weight * per_particle).sum() / weight.sum()).item(), rel=1e-6)
+
+
+def test_batch_without_any_weighted_particle_gives_zero_loss_not_nan():
+    module = GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3, type_weights=[0.0, 1.0])
+    data = random_graph()
+    data.node_type = torch.zeros_like(data.node_type)
+    assert module.loss(torch.randn(10, 3), data).item() == 0.0
+
+
+@pytest.mark.parametrize("weights", [[1.0], [0.0, 0.0], [1.0, -1.0]])
+def test_bad_type_weights_are_rejected(weights):
+    with pytest.raises(GlassDataError, match="type_weights"):
+        GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3, type_weights=weights)
+
+
+def test_a_training_step_lowers_the_loss_on_a_fixed_batch():
+    torch.manual_seed(0)
+    module = GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3)
+    batch = Batch.from_data_list([random_graph(seed=seed) for seed in range(2)])
+    trainer = Trainer(max_steps=20, logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
+    before = module.loss(module(batch), batch).item()
+    trainer.fit(module, train_dataloaders=DataLoader([random_graph(seed=seed) for seed in range(2)], batch_size=2))
+    assert module.loss(module(batch), batch).item() < before
+
+
+def test_validation_tracks_the_best_mean_pearson_per_type():
+    module = GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3)
+    trainer = Trainer(max_epochs=2, logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
+    loader = DataLoader([random_graph(seed=seed) for seed in range(3)], batch_size=1)
+    trainer.fit(module, train_dataloaders=loader, val_dataloaders=loader)
+    logged = trainer.callback_metrics
+    assert {"val/pearson_A_t0", "val/pearson_B_t2", "val/pearson_A_mean", "val/pearson_A_mean_best"} <= set(logged)
+    assert logged["val/pearson_A_mean_best"] >= logged["val/pearson_A_mean"]
+
+
+def test_test_logs_both_pearson_conventions():
+    module = GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3)
+    trainer = Trainer(logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
+    trainer.test(module, dataloaders=DataLoader([random_graph(seed=seed) for seed in range(2)], batch_size=2))
+    logged = trainer.callback_metrics
+    assert {"test/pearson_A_t1", "test/pearson_per_configuration_A_t1", "test/pearson_per_configuration_B_mean"} <= set(logged)

@@ -1,0 +1,150 @@
+"""The training CLI end to end on a tiny synthetic native dataset, with the MLflow store in tmp."""
+
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pytest
+import torch
+import yaml
+from tiny import OtherTinyNet, TinyNet, write_synthetic_dataset
+
+from glass_lightning.cli import lightning_main, main
+from glass_lightning.errors import GlassDataError
+from glass_lightning.training.module import GlassModule
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def tiny_config(directory: Path, data: Path) -> Path:
+    """A config in the layout of configs/default.yaml, sized for a test."""
+    config = {
+        "seed_everything": 0,
+        "trainer": {
+            "accelerator": "cpu",
+            "max_epochs": 2,
+            "enable_progress_bar": False,
+            "enable_model_summary": False,
+            "default_root_dir": str(directory / "outputs"),
+            "logger": {
+                "class_path": "glass_lightning.training.tracking.GlassMLFlowLogger",
+                "init_args": {"experiment_name": "tiny", "tracking_uri": f"sqlite:///{directory / 'mlruns' / 'mlflow.db'}"},
+            },
+        },
+        "model": {"model": {"class_path": "tiny.TinyNet", "init_args": {"hidden": 4}}},
+        "data": {
+            "class_path": "glass_lightning.data.datamodule.GlassDataModule",
+            "init_args": {"paths": str(data), "cutoff": 1.5, "batch_size": 2, "val_fraction": 0.25, "test_fraction": 0.25},
+        },
+        "prediction_writer": {"output_dir": str(directory / "predictions")},
+    }
+    path = directory / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("data")
+    write_synthetic_dataset(directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, dataset) -> Path:
+    """One short fit + test through the ``lightning`` entry point; returns its directory."""
+    directory = tmp_path_factory.mktemp("run")
+    lightning_main(["fit", "--config", str(tiny_config(directory, dataset)), "--test_after_fit", "true"])
+    return directory
+
+
+def checkpoint_of(directory: Path) -> Path:
+    (path,) = (directory / "outputs").rglob("*.ckpt")
+    return path
+
+
+def fit_run(directory: Path):
+    """The MLflow run of the fixture's fit (a later predict opens a run of its own)."""
+    client = mlflow.MlflowClient(f"sqlite:///{directory / 'mlruns' / 'mlflow.db'}")
+    (experiment,) = [e for e in client.search_experiments() if e.name == "tiny"]
+    run = client.search_runs([experiment.experiment_id], order_by=["attributes.start_time ASC"])[0]
+    return client, run
+
+
+def test_fast_dev_run_through_glass_lightning_fit(tmp_path, dataset):
+    config = tiny_config(tmp_path, dataset)
+    main(["fit", "--config", str(config), "--trainer.fast_dev_run", "true", "--test_after_fit", "true"])
+
+
+def test_mlflow_run_holds_params_pearson_scalars_config_plots_and_checkpoint(trained):
+    client, run = fit_run(trained)
+    metrics = run.data.metrics
+    for name in ("val/pearson_A_t0", "val/pearson_A_mean", "val/pearson_A_mean_best", "test/pearson_B_t2",
+                 "test/pearson_per_configuration_A_mean", "test/T0.5/pearson_A_t1", "test/T0.7/pearson_per_configuration_A_t0"):
+        assert name in metrics and np.isfinite(metrics[name])
+    assert run.data.params["model/class_path"] == "tiny.TinyNet"
+    assert run.data.params["data/init_args/cutoff"] == "1.5"
+    artifacts = {item.path for item in client.list_artifacts(run.info.run_id)}
+    assert {"config.yaml", "pearson_vs_time.png", "scatter_tau_alpha.png", "test_pearson.txt"} <= artifacts
+    checkpoint_folders = [path for path in artifacts if path.startswith("epoch=")]
+    assert any(item.path.endswith(".ckpt") for item in client.list_artifacts(run.info.run_id, checkpoint_folders[0]))
+
+
+def test_checkpoint_loads_with_plain_load_from_checkpoint(trained):
+    path = checkpoint_of(trained)
+    module = GlassModule.load_from_checkpoint(path)
+    assert isinstance(module.model, TinyNet) and module.model.cutoff == 1.5
+    saved = torch.load(path, weights_only=True)["state_dict"]
+    for name, value in module.state_dict().items():
+        torch.testing.assert_close(value, saved[name])
+
+
+def test_checkpoint_of_another_network_class_fails_clearly(trained):
+    with pytest.raises(GlassDataError, match="holds a tiny.TinyNet network.*built with tiny.OtherTinyNet"):
+        GlassModule.load_from_checkpoint(checkpoint_of(trained), model=OtherTinyNet(num_outputs=3, cutoff=1.5))
+
+
+def test_checkpoint_of_another_lightning_module_fails_clearly(tmp_path):
+    path = tmp_path / "other.ckpt"
+    torch.save({"state_dict": {}, "hyper_parameters": {"lr": 0.1}}, path)
+    with pytest.raises(GlassDataError, match="not a GlassModule checkpoint"):
+        GlassModule.load_from_checkpoint(path)
+
+
+def test_predict_writes_one_file_per_test_snapshot(trained, dataset):
+    config = trained / "config.yaml"
+    lightning_main(["predict", "--config", str(config), "--ckpt_path", str(checkpoint_of(trained))])
+    written = sorted((trained / "predictions").rglob("*.npz"))
+    assert len(written) == 2  # test_fraction 0.25 of 4 files at each of two temperatures
+    with np.load(written[0]) as archive:
+        source = Path(str(archive["source"]))
+        assert source.is_file() and written[0].relative_to(trained / "predictions") == source.relative_to(dataset)
+        assert archive["prediction"].shape == archive["target"].shape == (64, 3)
+        assert archive["node_type"].shape == (64,) and archive["times"].shape == (3,)
+
+
+def test_unknown_config_key_fails_before_training(tmp_path, dataset, capsys):
+    config = yaml.safe_load(tiny_config(tmp_path, dataset).read_text())
+    config["model"]["learning_rat"] = 0.1
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(config))
+    with pytest.raises(SystemExit):
+        lightning_main(["fit", "--config", str(tmp_path / "bad.yaml")])
+    assert "learning_rat" in capsys.readouterr().err
+    assert not (tmp_path / "mlruns").exists()
+
+
+def test_wrong_type_fails_before_training(tmp_path, dataset, capsys):
+    with pytest.raises(SystemExit):
+        lightning_main(["fit", "--config", str(tiny_config(tmp_path, dataset)), "--model.type_weights", "heavy"])
+    assert "type_weights" in capsys.readouterr().err
+    assert not (tmp_path / "mlruns").exists()
+
+
+@pytest.mark.parametrize("names", [["default.yaml"], ["paper.yaml"], ["default.yaml", "baselines/invariant.yaml"], ["default.yaml", "baselines/expert.yaml"]])
+def test_shipped_configs_parse(names, capsys):
+    configs = [argument for name in names for argument in ("--config", str(REPOSITORY / "configs" / name))]
+    with pytest.raises(SystemExit) as exit_info:
+        lightning_main(["fit", *configs, "--print_config"])
+    assert exit_info.value.code == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert printed["model"]["model"]["class_path"].startswith("glass_lightning.models.")

@@ -1,0 +1,43 @@
+"""A tiny network (the shared model contract, nothing more) and a tiny synthetic native dataset
+for the training tests, so that the training code is tested fast and on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch_geometric.utils import scatter
+
+from glass_lightning.data.formats.native import write_snapshot
+from glass_lightning.data.graph import edges_within
+from glass_lightning.data.synthetic import synthetic_snapshot
+
+
+class TinyNet(nn.Module):
+    """Per-type embedding plus the neighbour count within the cutoff, then a linear head."""
+
+    def __init__(self, num_outputs: int, cutoff: float, num_types: int = 2, num_node_attr: int = 0, hidden: int = 8):
+        super().__init__()
+        self.cutoff = cutoff
+        self.embedding = nn.Embedding(num_types, hidden)
+        self.head = nn.Linear(hidden + 1 + num_node_attr, num_outputs)
+
+    def forward(self, data) -> torch.Tensor:
+        edge_index, _ = edges_within(data.edge_index, data.edge_vec, self.cutoff)
+        ones = torch.ones(edge_index.shape[1], 1, device=data.pos.device)
+        neighbours = scatter(ones, edge_index[1], dim=0, dim_size=data.num_nodes, reduce="sum") / 10.0
+        return self.head(torch.cat([self.embedding(data.node_type), neighbours, data.node_attr], dim=1))
+
+
+class OtherTinyNet(TinyNet):
+    """Same parameters as TinyNet under another class name (for the wrong-class checkpoint test)."""
+
+
+def write_synthetic_dataset(directory: Path, temperatures=(0.5, 0.7), per_temperature: int = 4, num_particles: int = 64, num_times: int = 3) -> list[Path]:
+    paths = []
+    for temperature in temperatures:
+        for seed in range(per_temperature):
+            snapshot = synthetic_snapshot(num_particles, temperature=temperature, num_times=num_times, seed=seed)
+            paths.append(write_snapshot(directory / f"T{temperature}" / f"config_{seed:03d}.npz", snapshot))
+    return paths
