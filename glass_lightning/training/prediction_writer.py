@@ -14,12 +14,12 @@ Files are written atomically (temporary name, then rename).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from lightning.pytorch.callbacks import BasePredictionWriter
 
+from glass_lightning.data.atomic_npz import write_npz_atomically
 from glass_lightning.training.callbacks import selected_times
 
 
@@ -28,18 +28,6 @@ def output_paths(sources: list[str], output_dir: Path) -> list[Path]:
     resolved = [Path(source).resolve() for source in sources]
     common = Path(os.path.commonpath([path.parent for path in resolved])) if resolved else Path()
     return [output_dir / path.relative_to(common).with_suffix(".npz") for path in resolved]
-
-
-def write_npz_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez_compressed(stream, **arrays)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class PredictionWriter(BasePredictionWriter):

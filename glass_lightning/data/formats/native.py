@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from glass_lightning.data.formats.fields import open_npz, required_field
+from glass_lightning.data.atomic_npz import write_npz_atomically
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 
@@ -46,8 +46,6 @@ OPTIONAL_ARRAYS = (
 
 def write_snapshot(path: str | os.PathLike, snapshot: Snapshot) -> Path:
     """Write ``snapshot`` to ``path`` atomically and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {
         "format": np.array(FORMAT_NAME),
         "format_version": np.array(FORMAT_VERSION),
@@ -58,16 +56,7 @@ def write_snapshot(path: str | os.PathLike, snapshot: Snapshot) -> Path:
         "metadata": np.array(json.dumps(snapshot.metadata, sort_keys=True)),
     }
     arrays.update({name: getattr(snapshot, name) for name in OPTIONAL_ARRAYS if getattr(snapshot, name) is not None})
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez_compressed(stream, **arrays)
-        os.chmod(temporary, 0o644)  # mkstemp creates 0600; a dataset file is for every reader
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_npz_atomically(path, arrays)
 
 
 def read_snapshot(path: str | os.PathLike) -> Snapshot:
