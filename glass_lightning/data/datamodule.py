@@ -4,7 +4,9 @@ The files are read and checked in ``__init__`` (so that ``num_timescales``, ``nu
 ``num_node_attr``, ``cutoff``, ``times`` and ``temperatures`` can be linked into the model by
 LightningCLI); graphs are built once per split in ``setup`` and kept in memory. Splits are by
 configuration file: seeded fractions stratified per temperature, or explicit file lists.
-Node inputs are standardized with statistics of the training split only.
+Node inputs are standardized with statistics of the training split only; so is the target,
+per temperature and timescale (``standardize_targets``), and every graph carries the
+``y_mean`` / ``y_std`` that map predictions back to propensities.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import numpy as np
 import torch
 from torch_geometric.loader import DataLoader
 
-from glass_lightning.data.dataset import GlassDataset, node_attr_statistics, raw_node_attr, target_of
+from glass_lightning.data.dataset import GlassDataset, node_attr_statistics, raw_node_attr, target_of, target_statistics
 from glass_lightning.data.formats import file_format, find_files, read_snapshots, snapshot_files
 from glass_lightning.data.graph import check_box_fits_cutoff
+from glass_lightning.data.samplers import EpochShuffleSampler, UnpaddedShardSampler, global_seed
 from glass_lightning.data.split import STAGES, split_by_files, split_by_fractions
 from glass_lightning.errors import GlassDataError
 
@@ -43,6 +46,7 @@ class GlassDataModule(pl.LightningDataModule):
         test_files: list[str] | None = None,
         num_workers: int = 0,
         allow_pickle: bool = False,
+        standardize_targets: bool = True,
     ):
         super().__init__()
         self.save_hyperparameters()
@@ -51,6 +55,7 @@ class GlassDataModule(pl.LightningDataModule):
         self.positions, self.target, self.cutoff = positions, target, float(cutoff)
         self.node_inputs = list(node_inputs or [])
         self.batch_size, self.num_workers = batch_size, num_workers
+        self.standardize_targets = standardize_targets
         self.snapshots = read_snapshots(paths, format, allow_pickle, temperatures)
         self._check_requested_fields()
         self.temperatures = sorted({snapshot.temperature for snapshot in self.snapshots})
@@ -67,6 +72,7 @@ class GlassDataModule(pl.LightningDataModule):
             self._split = split_by_fractions(sources, [s.temperature for s in self.snapshots], val_fraction, test_fraction, split_seed)
         self._datasets: dict[str, GlassDataset] = {}
         self._node_attr_statistics: tuple[np.ndarray, np.ndarray] | None = None
+        self._target_statistics: dict[float, tuple[np.ndarray, np.ndarray]] | None = None
 
     def _resolve_timescales(self, timescales: str | list[int]) -> list[int]:
         """Indices into every temperature's time grid; also fills ``self.times``."""
@@ -109,20 +115,33 @@ class GlassDataModule(pl.LightningDataModule):
         if self.num_node_attr and self._node_attr_statistics is None:
             self._node_attr_statistics = node_attr_statistics([self.snapshots[i] for i in self._split["train"]], self.node_inputs)
         mean, std = self._node_attr_statistics or (np.zeros(0), np.ones(0))
+        if self.standardize_targets and self._target_statistics is None:
+            self._target_statistics = self._standardization()
         for split in SPLITS_OF_STAGE[stage]:
             if split not in self._datasets:
                 snapshots = [self.snapshots[index] for index in self._split[split]]
-                self._datasets[split] = GlassDataset(snapshots, self.timescales, self.positions, self.node_inputs, self.target, self.cutoff, mean, std)
+                self._datasets[split] = GlassDataset(snapshots, self.timescales, self.positions, self.node_inputs, self.target, self.cutoff, mean, std, self._target_statistics)
         if stage == "fit" and not self._datasets["train"]:
             raise GlassDataError("<split>", "train_files", "the training split is empty")
 
+    def _standardization(self) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+        """Target mean and std per (temperature, timescale) from the training split; a temperature
+        with no training configuration (a held-out temperature) uses its own files' statistics,
+        an affine map per temperature that leaves its Pearson correlations unchanged."""
+        statistics = target_statistics([self.snapshots[i] for i in self._split["train"]], self.timescales, self.target)
+        held_out = [snapshot for snapshot in self.snapshots if snapshot.temperature not in statistics]
+        return statistics | target_statistics(held_out, self.timescales, self.target)
+
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
+        """Training shuffles by (seed, epoch); evaluation covers the split exactly once over
+        all processes (see ``data/samplers.py``)."""
         if split not in self._datasets:
             raise RuntimeError(f"call setup() before asking for the {split} loader")
+        dataset = self._datasets[split]
         return DataLoader(
-            self._datasets[split],
+            dataset,
             batch_size=self.batch_size,
-            shuffle=shuffle,
+            sampler=EpochShuffleSampler(dataset, global_seed()) if shuffle else UnpaddedShardSampler(dataset),
             num_workers=self.num_workers,
             pin_memory=torch.cuda.is_available(),
             persistent_workers=self.num_workers > 0,

@@ -6,7 +6,9 @@ Every ``Data`` carries (the shared contract every model codes against):
     node_attr (N, F) float32     extra per-particle scalars, standardized (F may be 0)
     edge_index (2, E) int64      (neighbour j, centre i) within the data cutoff
     edge_vec (E, 3) float32      r_j - r_i, minimum image
-    y (N, T) float32             the target at the T selected timescales
+    y (N, T) float32             the target at the T selected timescales, standardized per
+                                 temperature and timescale when target statistics are given
+    y_mean, y_std (1, T) float32 the standardization: raw target = y * y_std + y_mean
     temperature (1,) float32     snapshot_index (1,) int64: position in this dataset
 """
 
@@ -60,6 +62,24 @@ def node_attr_statistics(snapshots: Sequence[Snapshot], node_inputs: Sequence[st
     return values.mean(axis=0), np.maximum(values.std(axis=0), 1e-12)
 
 
+def target_statistics(snapshots: Sequence[Snapshot], timescales: Sequence[int], target: str) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """Per temperature, the mean and standard deviation (T,) of the target at ``timescales`` over
+    every particle of ``snapshots``.
+
+    Propensities grow with time and temperature; standardizing each (temperature, timescale)
+    leaves the models the particle-to-particle fluctuations, which are what Pearson measures,
+    and makes correlations pooled over several temperatures meaningful.
+    """
+    values: dict[float, list[np.ndarray]] = {}
+    for snapshot in snapshots:
+        values.setdefault(snapshot.temperature, []).append(target_of(snapshot, target)[list(timescales)])
+    statistics = {}
+    for temperature, arrays in values.items():
+        joined = np.concatenate(arrays, axis=1)
+        statistics[temperature] = (joined.mean(axis=1), np.maximum(joined.std(axis=1), 1e-12))
+    return statistics
+
+
 class GlassGraph(Data):
     """A ``Data`` whose ``snapshot_index`` stays the snapshot's position when batched
     (torch_geometric would otherwise offset every ``*index*`` attribute by the node count)."""
@@ -73,6 +93,8 @@ class GlassDataset(Dataset):
 
     ``node_attr_mean`` / ``node_attr_std`` standardize the node inputs; pass the training
     split's (see :func:`node_attr_statistics`); without them this dataset's own are used.
+    ``target_mean_std`` (see :func:`target_statistics`) standardizes the target per temperature
+    and timescale; every temperature served must be in it. Without it the target is served raw.
     """
 
     def __init__(
@@ -85,19 +107,27 @@ class GlassDataset(Dataset):
         cutoff: float = 2.0,
         node_attr_mean: np.ndarray | None = None,
         node_attr_std: np.ndarray | None = None,
+        target_mean_std: dict[float, tuple[np.ndarray, np.ndarray]] | None = None,
     ):
         if node_attr_mean is None or node_attr_std is None:
             node_attr_mean, node_attr_std = node_attr_statistics(snapshots, node_inputs)
         self.sources = [snapshot.source for snapshot in snapshots]
         progress = tqdm(snapshots, desc="building graphs", unit="config", disable=len(snapshots) < PROGRESS_BAR_FROM, leave=False)
         self.graphs = [
-            self._graph(index, snapshot, list(timescales), positions, node_inputs, target, cutoff, node_attr_mean, node_attr_std)
+            self._graph(index, snapshot, list(timescales), positions, node_inputs, target, cutoff, node_attr_mean, node_attr_std, target_mean_std)
             for index, snapshot in enumerate(progress)
         ]
 
     @staticmethod
-    def _graph(index, snapshot, timescales, positions, node_inputs, target, cutoff, mean, std) -> GlassGraph:
+    def _graph(index, snapshot, timescales, positions, node_inputs, target, cutoff, mean, std, target_mean_std) -> GlassGraph:
         pos = snapshot.positions_of(positions)
+        raw_target = target_of(snapshot, target)[timescales].T
+        if target_mean_std is None:
+            y_mean, y_std = np.zeros(len(timescales)), np.ones(len(timescales))
+        elif snapshot.temperature not in target_mean_std:
+            raise GlassDataError(snapshot.source, "temperature", f"no target statistics for T={snapshot.temperature:g}; have {sorted(target_mean_std)}")
+        else:
+            y_mean, y_std = target_mean_std[snapshot.temperature]
         edge_index, edge_vec = periodic_edges(pos, snapshot.box, cutoff, snapshot.source)
         node_attr = (raw_node_attr(snapshot, node_inputs) - mean) / std
         return GlassGraph(
@@ -106,7 +136,9 @@ class GlassDataset(Dataset):
             node_attr=torch.as_tensor(node_attr, dtype=torch.float32),
             edge_index=torch.as_tensor(edge_index, dtype=torch.int64),
             edge_vec=torch.as_tensor(edge_vec, dtype=torch.float32),
-            y=torch.as_tensor(target_of(snapshot, target)[timescales].T, dtype=torch.float32),
+            y=torch.as_tensor((raw_target - y_mean) / y_std, dtype=torch.float32),
+            y_mean=torch.as_tensor(y_mean, dtype=torch.float32)[None, :],
+            y_std=torch.as_tensor(y_std, dtype=torch.float32)[None, :],
             temperature=torch.tensor([snapshot.temperature], dtype=torch.float32),
             snapshot_index=torch.tensor([index], dtype=torch.int64),
             num_nodes=snapshot.num_particles,

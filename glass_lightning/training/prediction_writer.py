@@ -2,7 +2,8 @@
 
 Each file mirrors its input's path relative to the inputs' common directory (so
 ``data/T0.64/c003.npz`` becomes ``{output_dir}/T0.64/c003.npz``) and holds:
-    prediction   (N, T) float32, predicted propensity at the selected timescales
+    prediction   (N, T) float32, predicted propensity at the selected timescales (in the
+                 target's units: the data's standardization is undone)
     node_type    (N,) int64
     target       (N, T) float32, the true propensity (only when the input has it)
     times        (T,) float64, the selected times (when the datamodule knows them)
@@ -56,13 +57,13 @@ class PredictionWriter(BasePredictionWriter):
             temperature = float(batch.temperature.reshape(-1)[graph])
             path, source = self._destination(snapshot_index)
             arrays = {
-                "prediction": prediction[chosen].detach().cpu().float().numpy(),
+                "prediction": (prediction[chosen].detach() * batch.y_std[graph] + batch.y_mean[graph]).cpu().float().numpy(),
                 "node_type": batch.node_type[chosen].cpu().numpy(),
                 "temperature": np.array(temperature),
                 "source": np.array(source),
             }
             if getattr(batch, "y", None) is not None:
-                arrays["target"] = batch.y[chosen].cpu().float().numpy()
+                arrays["target"] = (batch.y[chosen] * batch.y_std[graph] + batch.y_mean[graph]).cpu().float().numpy()
             times = selected_times(trainer.datamodule, temperature)
             if times is not None:
                 arrays["times"] = times

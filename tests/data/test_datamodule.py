@@ -55,8 +55,24 @@ def test_targets_and_sources_follow_snapshot_index(dataset_folder):
     assert data.sources("predict") == data.sources("test")
     for graph in data.test_dataloader():
         snapshot = next(s for s in data.snapshots if s.source == data.sources("test")[int(graph.snapshot_index)])
-        np.testing.assert_allclose(graph.y.numpy(), snapshot.propensity[[3, 0]].T, rtol=1e-6)
+        raw = graph.y * graph.y_std + graph.y_mean
+        np.testing.assert_allclose(raw.numpy(), snapshot.propensity[[3, 0]].T, rtol=1e-5)
         assert float(graph.temperature) == pytest.approx(snapshot.temperature)
+
+
+def test_targets_are_standardized_per_temperature_and_timescale_with_training_statistics(dataset_folder):
+    data = GlassDataModule(str(dataset_folder), timescales=[0, 3])
+    data.setup("fit")
+    for temperature in data.temperatures:
+        train = torch.cat([graph.y for graph in data.train_dataloader() if float(graph.temperature) == pytest.approx(temperature)])
+        np.testing.assert_allclose(train.mean(dim=0).numpy(), 0.0, atol=1e-5)
+        np.testing.assert_allclose(train.std(dim=0, unbiased=False).numpy(), 1.0, atol=1e-4)
+    raw = GlassDataModule(str(dataset_folder), timescales=[0, 3], standardize_targets=False)
+    raw.setup("fit")
+    graph = next(iter(raw.train_dataloader()))
+    snapshot = next(s for s in raw.snapshots if s.source == raw.sources("train")[int(graph.snapshot_index)])
+    np.testing.assert_allclose(graph.y.numpy(), snapshot.propensity[[0, 3]].T, rtol=1e-6)
+    assert torch.all(graph.y_std == 1) and torch.all(graph.y_mean == 0)
 
 
 def test_node_inputs_are_standardized_with_training_statistics(dataset_folder):
@@ -106,5 +122,5 @@ def test_botan_configurations_serve_their_time_indices(tmp_path):
     assert data.times == {0.44: pytest.approx([1.3, 130])}
     data.setup("fit")
     graph = next(iter(data.train_dataloader()))
-    np.testing.assert_allclose(graph.y[0].numpy(), [0.3, 0.6], rtol=1e-6)
+    np.testing.assert_allclose((graph.y * graph.y_std + graph.y_mean)[0].numpy(), [0.3, 0.6], rtol=1e-6)
     assert data.sources("train")[0].endswith("_tc*.npz")
