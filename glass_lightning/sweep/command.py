@@ -1,0 +1,87 @@
+"""``glass-lightning sweep --config sweeps/X.yaml [--workers K]``: run (or resume) a sweep.
+
+The sweep file is checked first (nothing trains on a bad one); then the data is read once, the
+study opened (created, or resumed: trials left running by a dead worker here are failed and
+retried), the MLflow parent run opened, and K worker processes run trials until the study holds
+``n_trials`` results. Starting the same command on another machine with the same database
+storage joins the study. At the end the best config and the plots are written and logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import time
+
+import torch
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.sweep.report import finish_study, parent_run, state_counts
+from glass_lightning.sweep.shared_data import worker_data
+from glass_lightning.sweep.spec import OBJECTIVE, SweepSpec, load_sweep
+from glass_lightning.sweep.study import fail_dead_trials, open_study, run_worker
+from glass_lightning.sweep.trial_config import graph_data
+
+
+def check_objective_against_data(spec: SweepSpec) -> None:
+    """Read the data at the sweep's cutoff (fails early on a cutoff the box cannot hold) and check
+    that the objective names a species and a timescale the data has."""
+    data = worker_data(graph_data(spec, {}))
+    match = OBJECTIVE.match(spec.objective)
+    species = ord(match["type"]) - ord("A")
+    if species >= data.num_types or (match["timescale"] is not None and int(match["timescale"]) >= data.num_timescales):
+        raise GlassDataError(spec.source, "objective", f"{spec.objective!r}: the data has {data.num_types} species and {data.num_timescales} timescales")
+
+
+def _worker_process(config: str, parent_run_id: str, threads: int) -> None:
+    torch.set_num_threads(threads)
+    run_worker(load_sweep(config), parent_run_id)
+
+
+def run_sweep(config: str, workers: int | None = None) -> SweepSpec:
+    spec = load_sweep(config)
+    workers = workers or spec.workers
+    if workers < 1:
+        raise GlassDataError(spec.source, "workers", f"expected at least 1 worker, got {workers}")
+    check_objective_against_data(spec)
+    study = open_study(spec)
+    retried = fail_dead_trials(study, spec.max_retry)
+    if retried:
+        print(f"sweep: trials {retried} were left running by a dead worker: marked failed and retried")
+    if not study.trials:
+        for params in spec.enqueue:
+            study.enqueue_trial(params)
+    run_id = parent_run(spec, study)
+    started = time.monotonic()
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    if workers == 1:
+        run_worker(spec, run_id)
+    else:
+        context = multiprocessing.get_context("spawn")
+        processes = [context.Process(target=_worker_process, args=(config, run_id, threads)) for _ in range(workers)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+    best = finish_study(spec, study, run_id)
+    counts = {state: count for state, count in state_counts(study).items() if count}
+    print(f"sweep {spec.study_name}: {counts} in {time.monotonic() - started:.0f} s with {workers} worker(s)")
+    if best is not None:
+        print(f"best trial {study.best_trial.number}: {spec.objective} = {study.best_value:.4f} with {study.best_params}")
+        print(f"best config: {best}  (train it: lightning fit --config {best})")
+    return spec
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="glass-lightning sweep", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", required=True, help="the sweep file (YAML)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes on this machine (default: the sweep file's, else 1)")
+    arguments = parser.parse_args(argv)
+    try:
+        run_sweep(arguments.config, arguments.workers)
+    except GlassDataError as error:
+        print(f"glass-lightning sweep: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,88 @@
+"""One trial: a fit of the trial's config, pruned on the per-epoch validation objective, in its
+own MLflow run nested under the study's parent run."""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import warnings
+
+import optuna
+from lightning.pytorch import LightningModule, Trainer
+from mlflow import MlflowClient
+from optuna_integration import PyTorchLightningPruningCallback
+
+from glass_lightning.sweep.spec import SweepSpec
+from glass_lightning.sweep.trial_config import trial_config
+from glass_lightning.training.cli import GlassLightningCLI
+
+WORKER_ATTR = "worker"  # host:pid of the process running the trial
+
+
+class ObjectivePruning(PyTorchLightningPruningCallback):
+    """Optuna's pruning callback that also keeps the best value of the monitored metric."""
+
+    def __init__(self, trial: optuna.Trial, monitor: str):
+        super().__init__(trial, monitor)
+        self.best = -math.inf
+
+    def on_validation_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
+        value = trainer.callback_metrics.get(self.monitor)
+        if not trainer.sanity_checking and value is not None and math.isfinite(value.item()):
+            self.best = max(self.best, value.item())
+        super().on_validation_end(trainer, pl_module)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def start_child_run(spec: SweepSpec, client: MlflowClient, parent_run_id: str, trial: optuna.Trial) -> str:
+    parent = client.get_run(parent_run_id)
+    tags = {"mlflow.parentRunId": parent_run_id, "optuna.study": spec.study_name, "optuna.trial": str(trial.number)}
+    return client.create_run(parent.info.experiment_id, run_name=f"{spec.study_name}-trial-{trial.number}", tags=tags).info.run_id
+
+
+def finish_child_run(client: MlflowClient, run_id: str, state: str, value: float | None = None, error: str | None = None) -> None:
+    client.set_tag(run_id, "optuna.state", state)
+    if value is not None:
+        client.log_metric(run_id, "objective", value)
+    if error is not None:
+        client.set_tag(run_id, "error", error[:5000])
+    status = {"complete": "FINISHED", "pruned": "KILLED", "failed": "FAILED"}[state]
+    client.set_terminated(run_id, status)
+
+
+def suggest(spec: SweepSpec, trial: optuna.Trial) -> dict:
+    return {parameter.name: parameter.suggest(trial) for parameter in spec.parameters}
+
+
+def run_trial(spec: SweepSpec, parent_run_id: str, trial: optuna.Trial) -> float:
+    """Fit the trial's config and return the best per-epoch value of the objective."""
+    trial.set_user_attr(WORKER_ATTR, worker_name())
+    client = MlflowClient(spec.tracking_uri)
+    run_id = start_child_run(spec, client, parent_run_id, trial)
+    try:
+        params = suggest(spec, trial)
+        for name, value in params.items():
+            client.log_param(run_id, name, value)
+        config = trial_config(spec, params, run_id, spec.output_dir / "trials" / str(trial.number))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="LightningCLI's args parameter is intended")
+            cli = GlassLightningCLI(args=config, run=False)
+        pruning = ObjectivePruning(trial, spec.objective)
+        cli.trainer.callbacks.append(pruning)
+        cli.trainer.fit(cli.model, datamodule=cli.datamodule)
+        if not math.isfinite(pruning.best):
+            raise ValueError(f"{spec.objective} was never finite")
+    except optuna.TrialPruned:
+        finish_child_run(client, run_id, "pruned")
+        raise
+    except Exception as error:
+        message = f"{type(error).__name__}: {error}"
+        trial.set_user_attr("error", message)
+        finish_child_run(client, run_id, "failed", error=message)
+        raise
+    finish_child_run(client, run_id, "complete", value=pruning.best)
+    return pruning.best

@@ -1,0 +1,134 @@
+"""The sweep file: what to train, what to search, what to maximize, where to store the study.
+
+    study_name: ka3d-mini-se3net
+    base_config: configs/default.yaml      # or a list, merged in order like repeated --config
+    overrides:                             # dotted config paths set in every trial
+      trainer.max_epochs: 3
+    search_space:                          # see glass_lightning.sweep.search_space for the names
+      l_max: {type: int, low: 0, high: 2}
+      lr: {type: float, low: 1.0e-3, high: 3.0e-2, log: true}
+      channels: {type: categorical, choices: [8, 16]}
+      cutoff: {type: float, low: 1.5, high: 2.2}
+    objective: val/pearson_A_mean          # or val/pearson_<type>_t<index> (one timescale); maximized
+    sampler: {name: tpe, seed: 0}          # tpe | random
+    pruner: {name: median, n_startup_trials: 2, n_warmup_steps: 1}   # median | hyperband | threshold | none
+    n_trials: 8                            # complete + pruned trials to reach (failed ones are retried)
+    timeout: null                          # seconds per worker, optional
+    storage: null                          # default: journal file <output_dir>.journal; or an SQLAlchemy URL
+    output_dir: null                       # default: sweeps/<study_name>
+    tracking_uri: sqlite:///mlruns/mlflow.db
+    experiment_name: null                  # default: the study name
+    enqueue: []                            # parameter sets to try first
+    max_retry: 2                           # retries of a trial whose worker died
+    workers: 1                             # worker processes on this machine (--workers overrides)
+
+Relative paths are relative to the working directory, like ``lightning fit --config``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.sweep.search_space import CUTOFF, Parameter, check_config_path, check_parameter, parse_parameter
+from glass_lightning.sweep.training_config import load_configs
+
+OBJECTIVE = re.compile(r"^val/pearson_(?P<type>[A-Z])_(?:mean|t(?P<timescale>\d+))$")
+SAMPLERS = ("tpe", "random")
+PRUNERS = ("median", "hyperband", "threshold", "none")
+DEFAULT_TRACKING_URI = "sqlite:///mlruns/mlflow.db"
+KEYS = {
+    "study_name", "base_config", "overrides", "search_space", "objective", "sampler", "pruner", "n_trials", "timeout",
+    "storage", "output_dir", "tracking_uri", "experiment_name", "enqueue", "max_retry", "workers",
+}
+
+
+@dataclass
+class SweepSpec:
+    source: str
+    study_name: str
+    base_config: dict
+    overrides: dict[str, Any]
+    parameters: list[Parameter]
+    objective: str
+    sampler: dict
+    pruner: dict
+    n_trials: int | None
+    timeout: float | None
+    storage: str
+    output_dir: Path
+    tracking_uri: str
+    experiment_name: str
+    enqueue: list[dict] = field(default_factory=list)
+    max_retry: int = 2
+    workers: int = 1
+
+    @property
+    def largest_cutoff(self) -> float | None:
+        """The largest cutoff any trial asks for (None when the cutoff is not searched)."""
+        cutoffs = [parameter.largest for parameter in self.parameters if parameter.name == CUTOFF]
+        return cutoffs[0] if cutoffs else None
+
+
+def _require(source: str, key: str, ok: bool, problem: str) -> None:
+    if not ok:
+        raise GlassDataError(source, key, problem)
+
+
+def _choice(source: str, key: str, value: Any, names: tuple[str, ...]) -> dict:
+    settings = {"name": value} if isinstance(value, str) else dict(value or {})
+    _require(source, f"{key}.name", settings.get("name") in names, f"expected one of {names}, got {settings.get('name')!r}")
+    return settings
+
+
+def load_sweep(path: str | Path) -> SweepSpec:
+    """Read and check a sweep file; every mistake is reported here, before any trial runs."""
+    source = str(path)
+    _require(source, "<file>", Path(path).is_file(), "the sweep file does not exist")
+    raw = yaml.safe_load(Path(path).read_text()) or {}
+    _require(source, "<root>", isinstance(raw, dict), "expected a mapping")
+    unknown = sorted(set(raw) - KEYS)
+    _require(source, unknown[0] if unknown else "", not unknown, f"unknown key; expected some of {sorted(KEYS)}")
+    for key in ("study_name", "base_config", "search_space", "objective"):
+        _require(source, key, raw.get(key) not in (None, "", [], {}), "required")
+    bases = raw["base_config"] if isinstance(raw["base_config"], list) else [raw["base_config"]]
+    config = load_configs([Path(base) for base in bases])
+    overrides = dict(raw.get("overrides") or {})
+    for key in overrides:
+        check_config_path(source, f"overrides.{key}", key, config)
+    _require(source, "search_space", isinstance(raw["search_space"], dict), "expected a mapping of parameter names")
+    parameters = [parse_parameter(source, name, spec) for name, spec in raw["search_space"].items()]
+    for parameter in parameters:
+        check_parameter(source, parameter.name, config)
+    objective = raw["objective"]
+    valid = isinstance(objective, str) and OBJECTIVE.match(objective) is not None
+    _require(source, "objective", valid, f"expected val/pearson_<type>_mean or val/pearson_<type>_t<index>, got {objective!r}")
+    n_trials, timeout = raw.get("n_trials"), raw.get("timeout")
+    _require(source, "n_trials", n_trials is not None or timeout is not None, "give n_trials, timeout or both")
+    _require(source, "n_trials", n_trials is None or (isinstance(n_trials, int) and n_trials > 0), f"expected a positive integer, got {n_trials!r}")
+    _require(source, "timeout", timeout is None or float(timeout) > 0, f"expected seconds > 0, got {timeout!r}")
+    output_dir = Path(raw.get("output_dir") or Path("sweeps") / raw["study_name"])
+    return SweepSpec(
+        source=source,
+        study_name=str(raw["study_name"]),
+        base_config=config,
+        overrides=overrides,
+        parameters=parameters,
+        objective=objective,
+        sampler=_choice(source, "sampler", raw.get("sampler", "tpe"), SAMPLERS),
+        pruner=_choice(source, "pruner", raw.get("pruner", "median"), PRUNERS),
+        n_trials=n_trials,
+        timeout=None if timeout is None else float(timeout),
+        storage=raw.get("storage") or f"{output_dir}.journal",
+        output_dir=output_dir,
+        tracking_uri=raw.get("tracking_uri") or DEFAULT_TRACKING_URI,
+        experiment_name=raw.get("experiment_name") or str(raw["study_name"]),
+        enqueue=list(raw.get("enqueue") or []),
+        max_retry=int(raw.get("max_retry", 2)),
+        workers=int(raw.get("workers", 1)),
+    )
