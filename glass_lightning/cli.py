@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, str] = {
     "simulate": "glass_lightning.simulate.command:main",
     "bench": "glass_lightning.bench.command:main",
     "sweep": "glass_lightning.sweep.command:main",
+    "bench-ddp": "glass_lightning.training.ddp_throughput:main",
     "fit": "glass_lightning.training.cli:fit", "validate": "glass_lightning.training.cli:validate", "test": "glass_lightning.training.cli:test", "predict": "glass_lightning.training.cli:predict",  # noqa: E501
 }
 

@@ -6,7 +6,8 @@ for every type and timescale, logged as scalars ``test/T{T}/pearson_{type}_t{k}`
 Pearson against time per type; a predicted-against-true scatter at the timescale closest to
 tau_alpha (read from the native files' metadata; the middle timescale when unknown). Figures
 and the table go to every MLflow logger as artifacts, or to ``{default_root_dir}/test_report``
-when there is none. Under DDP the report covers the particles seen by rank zero.
+when there is none. Under DDP the predictions of all processes are gathered first, so the
+report covers the whole test split whatever the number of processes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from lightning.pytorch.utilities import rank_zero_info
 
 from glass_lightning.data.formats.native import read_snapshot
 from glass_lightning.errors import GlassDataError
+from glass_lightning.training.gather import objects_of_all_processes
 from glass_lightning.training.metrics import per_configuration_pearson, type_name
 from glass_lightning.training.plots import plot_pearson_vs_time, plot_prediction_scatter
 
@@ -81,16 +83,22 @@ class PearsonReport(Callback):
             }
         )
 
-    def _collected(self) -> dict[str, torch.Tensor]:
-        offsets = np.cumsum([0] + [len(chunk["temperature"]) for chunk in self._chunks])
-        merged = {key: torch.cat([chunk[key] for chunk in self._chunks]) for key in self._chunks[0] if key != "graph"}
-        merged["graph"] = torch.cat([chunk["graph"] + int(offset) for chunk, offset in zip(self._chunks, offsets)])
+    @staticmethod
+    def _merged(chunks: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+        offsets = np.cumsum([0] + [len(chunk["temperature"]) for chunk in chunks])
+        merged = {key: torch.cat([chunk[key] for chunk in chunks]) for key in chunks[0] if key != "graph"}
+        merged["graph"] = torch.cat([chunk["graph"] + int(offset) for chunk, offset in zip(chunks, offsets)])
         return merged
 
+    def _chunks_of_all_processes(self, trainer: Trainer) -> list[dict[str, torch.Tensor]]:
+        """Every process's collected batches (under DDP each process saw its own share)."""
+        return [chunk for process_chunks in objects_of_all_processes(trainer, self._chunks) for chunk in process_chunks]
+
     def on_test_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        if not trainer.is_global_zero or not self._chunks:
+        chunks = self._chunks_of_all_processes(trainer)
+        if not trainer.is_global_zero or not chunks:
             return
-        data = self._collected()
+        data = self._merged(chunks)
         num_types = int(pl_module.hparams.num_types)
         temperatures = sorted({round(float(value), 6) for value in data["temperature"]})
         graph_temperature = torch.tensor([temperatures.index(round(float(value), 6)) for value in data["temperature"]])

@@ -10,11 +10,14 @@
 * Logging: MLflow (sqlite store under ``mlruns/``) unless the config says otherwise; the
   resolved config is logged as ``config.yaml``.
 * ``test_after_fit: true`` tests the best checkpoint right after ``fit``, in the same run.
+* ``resume_checkpoint``: a ``last.ckpt`` every N epochs / steps for preemption-safe training;
+  ``fit --ckpt_path last`` (or a path) continues a killed run into the same MLflow run.
 """
 
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 from lightning.pytorch import LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
@@ -25,6 +28,7 @@ from lightning.pytorch.utilities import rank_zero_warn
 from glass_lightning.training.callbacks import PearsonReport
 from glass_lightning.training.module import GlassModule
 from glass_lightning.training.prediction_writer import PredictionWriter
+from glass_lightning.training.resume import ResumeCheckpoint, saved_mlflow_run_id
 from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
 
 # data attribute -> GlassModule argument(s) it sets, at instantiation
@@ -82,9 +86,25 @@ class GlassLightningCLI(LightningCLI):
         parser.set_defaults(
             {"checkpoint.monitor": "val/pearson_A_mean", "checkpoint.mode": "max", "checkpoint.save_top_k": 1, "checkpoint.save_last": False}
         )
+        parser.add_lightning_class_args(ResumeCheckpoint, "resume_checkpoint")
+        parser.set_defaults({"resume_checkpoint.every_n_epochs": 0})  # off unless the config asks
         parser.add_lightning_class_args(PearsonReport, "report")
         parser.add_lightning_class_args(PredictionWriter, "prediction_writer")
         parser.add_argument("--test_after_fit", type=bool, default=False, help="After fit, test the best checkpoint in the same run.")
+
+    def before_instantiate_classes(self) -> None:
+        """When ``fit`` resumes from a checkpoint, log into the MLflow run it was written in."""
+        config = self.config.get(self.subcommand)
+        if self.subcommand != "fit" or not config.get("ckpt_path"):
+            return
+        path = Path(config.ckpt_path)
+        if config.ckpt_path == "last":
+            path = Path(config.resume_checkpoint.dirpath or Path(config.trainer.default_root_dir) / "resume") / "last.ckpt"
+        logger = config.trainer.get("logger")
+        if not path.is_file() or not hasattr(logger, "init_args") or "run_id" not in logger.init_args:
+            return
+        if logger.init_args.run_id is None:
+            logger.init_args.run_id = saved_mlflow_run_id(path)
 
     def after_fit(self) -> None:
         if not self.config[self.subcommand].get("test_after_fit"):

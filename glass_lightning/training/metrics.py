@@ -15,6 +15,7 @@ accumulated statistics into NaN; a type never seen in the split is reported as m
 from __future__ import annotations
 
 import torch
+import torch.distributed as dist
 from torch import Tensor, nn
 from torchmetrics import Metric
 from torchmetrics.regression import PearsonCorrCoef
@@ -23,6 +24,15 @@ from torchmetrics.regression import PearsonCorrCoef
 def type_name(label: int) -> str:
     """Readable name of a species label: 0 -> 'A', 1 -> 'B', ..."""
     return chr(ord("A") + label)
+
+
+def particles_seen_by_all_processes(metric: PearsonCorrCoef) -> int:
+    """The number of particles a Pearson metric was updated with, summed over processes, so that
+    every process takes the same decision (computing a metric synchronizes all processes)."""
+    count = metric.n_total.detach().reshape(-1)[:1].clone()
+    if dist.is_available() and dist.is_initialized():
+        dist.all_reduce(count)
+    return int(count.item())
 
 
 class PooledPearsonByType(nn.Module):
@@ -43,9 +53,10 @@ class PooledPearsonByType(nn.Module):
                 metric.update(selected_prediction, selected_target)
 
     def compute(self) -> dict[int, Tensor | None]:
-        """Type label -> (num_timescales,) correlations, or None when no particle of the type was seen."""
+        """Type label -> (num_timescales,) correlations over all processes, or None when no
+        process saw a particle of the type. Every process must call it (it synchronizes)."""
         return {
-            label: metric.compute().reshape(-1) if metric.update_count > 0 else None
+            label: metric.compute().reshape(-1) if particles_seen_by_all_processes(metric) > 0 else None
             for label, metric in enumerate(self.by_type)
         }
 

@@ -18,7 +18,7 @@ import torch
 from lightning.pytorch import LightningModule
 from lightning.pytorch.cli import LRSchedulerCallable, OptimizerCallable
 from torch import Tensor, nn
-from torchmetrics import MaxMetric
+from torchmetrics import MaxMetric, MeanMetric
 
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, type_name
@@ -79,6 +79,8 @@ class GlassModule(LightningModule):
         self.optimizer_factory = optimizer
         self.scheduler_factory = scheduler
         self.register_buffer("type_weights", torch.tensor(weights, dtype=torch.float32), persistent=False)
+        # the losses are means over configurations, summed over processes by torchmetrics (exact under DDP)
+        self.val_loss, self.test_loss = MeanMetric(), MeanMetric()
         self.val_pearson = PooledPearsonByType(num_types, num_outputs)
         self.test_pearson = PooledPearsonByType(num_types, num_outputs)
         self.test_pearson_per_configuration = PerConfigurationPearson(num_types, num_outputs)
@@ -112,12 +114,14 @@ class GlassModule(LightningModule):
 
     def validation_step(self, data, batch_index: int) -> None:
         prediction = self(data)
-        self.log("val/loss", self.loss(prediction, data), batch_size=data.num_graphs, prog_bar=True)
+        self.val_loss.update(self.loss(prediction, data), weight=data.num_graphs)
+        self.log("val/loss", self.val_loss, on_step=False, on_epoch=True, prog_bar=True)
         self.val_pearson.update(prediction, data.y, data.node_type)
 
     def test_step(self, data, batch_index: int) -> dict[str, Tensor]:
         prediction = self(data)
-        self.log("test/loss", self.loss(prediction, data), batch_size=data.num_graphs)
+        self.test_loss.update(self.loss(prediction, data), weight=data.num_graphs)
+        self.log("test/loss", self.test_loss, on_step=False, on_epoch=True)
         self.test_pearson.update(prediction, data.y, data.node_type)
         self.test_pearson_per_configuration.update(prediction, data.y, data.node_type, data.batch, data.num_graphs)
         return {"prediction": prediction.detach()}

@@ -7,10 +7,13 @@ Recent MLflow versions refuse ``file:`` tracking URIs, hence sqlite.
 
 from __future__ import annotations
 
+from argparse import Namespace
 from pathlib import Path
 from typing import Any, Literal
 
+from lightning.fabric.utilities.logger import _convert_params, _flatten_dict
 from lightning.pytorch.loggers import MLFlowLogger
+from lightning.pytorch.utilities import rank_zero_only, rank_zero_warn
 
 from glass_lightning.errors import GlassDataError
 
@@ -29,6 +32,8 @@ class GlassMLFlowLogger(MLFlowLogger):
     """``MLFlowLogger`` on a sqlite store whose directory is created on demand, artifacts beside it.
 
     The best checkpoint is logged as an artifact at the end of training (``log_model=True``).
+    Given the ``run_id`` of an existing run (a resumed fit), it logs into that run; params it
+    already holds keep their first value (MLflow cannot change them), with a warning if they differ.
     """
 
     def __init__(
@@ -54,3 +59,12 @@ class GlassMLFlowLogger(MLFlowLogger):
             artifact_location=artifact_location,
             run_id=run_id,
         )
+
+    @rank_zero_only
+    def log_hyperparams(self, params: dict[str, Any] | Namespace) -> None:
+        flat = _flatten_dict(_convert_params(params))
+        logged = self.experiment.get_run(self.run_id).data.params
+        changed = sorted(key for key, value in flat.items() if key in logged and logged[key] != str(value)[:250])
+        if changed:
+            rank_zero_warn(f"MLflow run {self.run_id} already has params {changed} with other values; they keep their first values")
+        super().log_hyperparams({key: value for key, value in flat.items() if key not in logged})
