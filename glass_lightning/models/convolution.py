@@ -22,7 +22,7 @@ from e3nn.nn import FullyConnectedNet
 from torch import nn
 
 from glass_lightning.models.inputs import scatter_sum
-from glass_lightning.models.tensor_product import HarmonicTensorProduct, channels_to_irreps_layout
+from glass_lightning.models.tensor_product import HarmonicTensorProduct, channels_to_irreps_layout, irreps_to_channels_layout
 
 
 class EdgeGeometry(NamedTuple):
@@ -54,8 +54,9 @@ class EquivariantConvolution(nn.Module):
         self.self_connection = o3.Linear(self.irreps_in, self.irreps_out)
 
     def forward(self, features: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
-        neighbours = self.linear_in(features)[edges.source]
-        messages = self.tensor_product(neighbours, edges.coupled, self.radial(edges.basis))
+        per_channel = irreps_to_channels_layout(self.linear_in(features), self.irreps_in)  # on the nodes, not the edges
+        neighbours = per_channel.index_select(0, edges.source)  # gradient: index_add, faster than index_put
+        messages = self.tensor_product.channels_forward(neighbours, edges.coupled, self.radial(edges.basis))
         summed = channels_to_irreps_layout(scatter_sum(messages, edges.target, edges.num_nodes), self.tensor_product.irreps_out)
         return self.linear_out(summed) + self.self_connection(features)
 
@@ -77,7 +78,9 @@ class ScalarInputConvolution(nn.Module):
         self.irreps_out = o3.Irreps(irreps_out)
         self.embedding = nn.Linear(num_scalars, channels, bias=False)
         self.radial = radial_network(n_basis, radial_hidden, channels * (l_max + 1))
-        self.register_buffer("degree_of_component", torch.cat([torch.full((2 * l + 1,), l) for l in range(l_max + 1)]), persistent=False)
+        degree_of_component = torch.cat([torch.full((2 * l + 1,), l) for l in range(l_max + 1)])
+        # (l_max+1, (l_max+1)^2) 0/1: a matrix product spreads R_ul over the 2l+1 components (fast gradient, unlike indexing)
+        self.register_buffer("spread_degrees", nn.functional.one_hot(degree_of_component).T.float(), persistent=False)
         self.irreps_mid = o3.Irreps([(channels, (l, (-1) ** l)) for l in range(l_max + 1)])
         self.linear_out = o3.Linear(self.irreps_mid, self.irreps_out)
         self.self_connection = o3.Linear(o3.Irreps(f"{num_scalars}x0e"), self.irreps_out)
@@ -85,7 +88,7 @@ class ScalarInputConvolution(nn.Module):
     def radial_harmonics(self, edges: EdgeGeometry) -> torch.Tensor:
         """(E, channels, (l_max+1)^2): R_ul(r_ij) Y_lm(r_ij_hat) for every edge."""
         radial = self.radial(edges.basis).view(-1, self.channels, self.l_max + 1)
-        return radial[:, :, self.degree_of_component] * edges.harmonics[:, None, :]
+        return (radial @ self.spread_degrees.to(radial.dtype)) * edges.harmonics[:, None, :]
 
     def species_sums(self, node_type: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
         """(N, num_types, channels, (l_max+1)^2): A_{s,u,l,m}(i) = sum_{j of type s} R_ul Y_lm."""
@@ -94,6 +97,6 @@ class ScalarInputConvolution(nn.Module):
         return sums.view(edges.num_nodes, self.num_types, self.channels, -1)
 
     def forward(self, scalars: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
-        messages = self.radial_harmonics(edges) * self.embedding(scalars)[edges.source][:, :, None]
+        messages = self.radial_harmonics(edges) * self.embedding(scalars).index_select(0, edges.source)[:, :, None]
         sums = scatter_sum(messages, edges.target, edges.num_nodes)
         return self.linear_out(channels_to_irreps_layout(sums, self.irreps_mid)) + self.self_connection(scalars)

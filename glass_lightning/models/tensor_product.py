@@ -10,10 +10,17 @@ one message has ``channels`` copies of each output irrep rather than one block p
 (e3nn's layout), which keeps the per-edge tensors and the scatter small.
 
 Speed: the harmonics never change between layers, so ``couple_harmonics`` contracts them with
-the 3j symbols once per forward pass, G_{l1}[e, m1, k] = sum_{m2} C Y_{l2 m2}(e), k running over
-the (path, m3) slots of input irrep l1. Each layer then costs one batched matrix product per
-input irrep, x_{l1}[e] (u x m1) @ G_{l1}[e] (m1 x k), a weighting, and a sum into the outputs,
-instead of one small einsum (and its zero-filled gradient slices) per path.
+the 3j symbols once per forward pass. The work is organized by OUTPUT irrep l3: its rows r are
+the (path into l3, m1) pairs, G_l3[e, r, m3] = scale sum_{m2} C_{m1 m2 m3} Y_{l2 m2}(e). A layer
+spreads x_{u, l1 m1} and w_{u, path} onto all rows with two matrix products by constant 0/1
+matrices, multiplies them, y[e, u, r] = w_{u, path(r)} x_{u, l1 m1(r)}, and does one batched
+matrix product per output irrep, y_l3[e] (u x rows) @ G_l3[e] (rows x m3), which sums the paths
+into l3 inside the product: channels x sum over paths of (2 l1 + 1)(2 l3 + 1) multiply-adds per
+edge, with no per-path einsum, no index gathers (whose gradients are slow scatters) and no
+zero-filled gradient slices. A hand-written backward pass recomputes the spread factors rather
+than keeping them, so a layer keeps nothing of size (E, channels, rows) between the passes, and
+both passes run over blocks of edges, whose temporaries stay small and in cache. The backward
+pass gives first derivatives only (training, not forces through the network).
 """
 
 from __future__ import annotations
@@ -34,11 +41,18 @@ def channels_to_irreps_layout(features: torch.Tensor, irreps: o3.Irreps) -> torc
     return torch.cat(blocks, dim=-1)
 
 
+def irreps_to_channels_layout(features: torch.Tensor, irreps: o3.Irreps) -> torch.Tensor:
+    """(N, irreps.dim) in e3nn's [irrep][u][m] order (equal multiplicities) -> (E, channels, dim per channel) in [irrep][m] order."""
+    blocks = torch.split(features, [mul * ir.dim for mul, ir in irreps], dim=1)  # views; the gradient is one cat
+    return torch.cat([block.view(len(features), mul, ir.dim) for block, (mul, ir) in zip(blocks, irreps)], dim=2)
+
+
 class HarmonicTensorProduct(nn.Module):
     """Paths from ``irreps_in`` (every block with the same multiplicity, the channels) times the
     spherical harmonics up to ``l_max_sh`` into the irreps of ``targets``; no parameters.
 
     ``irreps_out``: channels x each reached irrep, sorted. ``num_paths``: weights per channel.
+    ``paths``: (input block, harmonic degree, output irrep, normalization) in weight order.
     One instance is shared by all layers of a network; its buffers are constants, rebuilt on
     construction and kept out of checkpoints.
     """
@@ -61,42 +75,103 @@ class HarmonicTensorProduct(nn.Module):
         reached = sorted({ir_out for _, _, ir_out in paths})
         self.irreps_out = o3.Irreps([(self.channels, ir) for ir in reached])
         self.num_paths = len(paths)
-        out_start = {ir: sum(r.dim for r in reached[:k]) for k, ir in enumerate(reached)}
         paths_into = {ir: sum(1 for *_, r in paths if r == ir) for ir in reached}
-        self.path_ranges = []  # the paths of each input irrep are consecutive
-        for i_in, (_, ir_in) in enumerate(self.irreps_in):
-            own = [(p, ir_out, l2) for p, (i, l2, ir_out) in enumerate(paths) if i == i_in]
-            num_slots = sum(ir_out.dim for _, ir_out, _ in own)
-            coupling = torch.zeros(ir_in.dim, (l_max_sh + 1) ** 2, num_slots)
-            spread = torch.zeros(len(own), num_slots)  # weight of the block's path -> its slots
-            gather = torch.zeros(num_slots, sum(ir.dim for ir in reached))  # slot -> output component
-            k = 0
-            for q, (_, ir_out, l2) in enumerate(own):
-                scale = math.sqrt(ir_out.dim / paths_into[ir_out])
-                coupling[:, l2 * l2 : (l2 + 1) ** 2, k : k + ir_out.dim] = scale * o3.wigner_3j(ir_in.l, l2, ir_out.l)
-                spread[q, k : k + ir_out.dim] = 1
-                gather[k : k + ir_out.dim, out_start[ir_out] : out_start[ir_out] + ir_out.dim] = torch.eye(ir_out.dim)
-                k += ir_out.dim
-            self.register_buffer(f"coupling_{i_in}", coupling, persistent=False)
-            self.register_buffer(f"spread_{i_in}", spread, persistent=False)
-            self.register_buffer(f"gather_{i_in}", gather, persistent=False)
-            self.path_ranges.append((own[0][0], own[-1][0] + 1) if own else (0, 0))
+        self.paths = [(i_in, l2, ir_out, math.sqrt(ir_out.dim / paths_into[ir_out])) for i_in, l2, ir_out in paths]
         self.out_dim_per_channel = sum(ir.dim for ir in reached)
+        self._build_rows(reached, l_max_sh)
+
+    def _build_rows(self, reached: list[o3.Irrep], l_max_sh: int) -> None:
+        """Rows (path, m1) grouped by output irrep: coupling tensors, row counts, 0/1 spreading matrices."""
+        component_start = [self.irreps_in[:i].dim // self.channels for i in range(len(self.irreps_in))]
+        rows = [(k, p, m1) for k, ir_out in enumerate(reached) for p, (i_in, _, ir, _) in enumerate(self.paths) if ir == ir_out
+                for m1 in range(self.irreps_in[i_in].ir.dim)]
+        spread_features = torch.zeros(self.irreps_in.dim // self.channels, len(rows))
+        spread_weights = torch.zeros(self.num_paths, len(rows))
+        for r, (_, p, m1) in enumerate(rows):
+            spread_features[component_start[self.paths[p][0]] + m1, r] = 1
+            spread_weights[p, r] = 1
+        self.register_buffer("spread_features", spread_features, persistent=False)
+        self.register_buffer("spread_weights", spread_weights, persistent=False)
+        self.rows_per_output = []
+        for k, ir_out in enumerate(reached):
+            own = [(p, m1) for kk, p, m1 in rows if kk == k]
+            coupling = torch.zeros(len(own), (l_max_sh + 1) ** 2, ir_out.dim)
+            for q, (p, m1) in enumerate(own):
+                i_in, l2, _, scale = self.paths[p]
+                coupling[q, l2 * l2 : (l2 + 1) ** 2] = scale * o3.wigner_3j(self.irreps_in[i_in].ir.l, l2, ir_out.l)[m1]
+            self.register_buffer(f"coupling_{k}", coupling, persistent=False)
+            self.rows_per_output.append(len(own))
+        self.num_outputs = len(reached)
 
     def couple_harmonics(self, harmonics: torch.Tensor) -> list[torch.Tensor]:
-        """Per input irrep, G (E, 2 l1 + 1, slots): the harmonics contracted with the 3j symbols."""
-        couplings = [getattr(self, f"coupling_{i}").to(harmonics.dtype) for i in range(len(self.irreps_in))]
-        return [torch.einsum("ej,mjk->emk", harmonics, coupling) for coupling in couplings]
+        """Per output irrep l3, G (E, rows, 2 l3 + 1): the harmonics contracted with the 3j symbols."""
+        couplings = [getattr(self, f"coupling_{k}").to(harmonics.dtype) for k in range(self.num_outputs)]
+        return [torch.einsum("ej,rjk->erk", harmonics, coupling) for coupling in couplings]
 
     def forward(self, features: torch.Tensor, coupled: list[torch.Tensor], weights: torch.Tensor) -> torch.Tensor:
         """features (E, irreps_in.dim), coupled from :meth:`couple_harmonics`, weights (E, channels * num_paths)
         -> (E, channels, out_dim_per_channel) messages, [u][irrep m] order (see :func:`channels_to_irreps_layout`)."""
-        weights = weights.view(-1, self.channels, self.num_paths)
-        messages = 0
-        for i, ((mul, ir), span, (first, last)) in enumerate(zip(self.irreps_in, self.irreps_in.slices(), self.path_ranges)):
-            if first == last:
-                continue
-            block = features[:, span].view(-1, mul, ir.dim)
-            spread, gather = getattr(self, f"spread_{i}").to(weights.dtype), getattr(self, f"gather_{i}").to(weights.dtype)
-            messages = messages + (torch.bmm(block, coupled[i]) * (weights[:, :, first:last] @ spread)) @ gather
-        return messages
+        return self.channels_forward(irreps_to_channels_layout(features, self.irreps_in), coupled, weights)
+
+    def channels_forward(self, features: torch.Tensor, coupled: list[torch.Tensor], weights: torch.Tensor) -> torch.Tensor:
+        """:meth:`forward` for features already in the (E, channels, irreps_in.dim / channels) layout
+        (:func:`irreps_to_channels_layout`, cheaper on the nodes than on the edges)."""
+        spreads = (self.spread_features.to(features.dtype), self.spread_weights.to(weights.dtype))
+        weights = weights.view(len(weights), self.channels, self.num_paths)
+        return _CoupledProduct.apply(features, weights, spreads, self.rows_per_output, *coupled)
+
+
+CPU_EDGE_CHUNK = 2048  # edges per block: on the CPU its temporaries (a few MB) stay in the allocator's heap and in cache
+GPU_EDGE_CHUNK = 1 << 17  # on GPUs, large blocks keep the kernels busy (untested here: the project's machines are CPU-only)
+
+
+def _edge_blocks(num_edges: int, device: torch.device) -> list[slice]:
+    size = CPU_EDGE_CHUNK if device.type == "cpu" else GPU_EDGE_CHUNK
+    return [slice(start, start + size) for start in range(0, num_edges, size)]
+
+
+def _messages(x, w, spreads, rows_per_output, coupled):
+    rows = torch.split((x @ spreads[0]) * (w @ spreads[1]), rows_per_output, dim=2)
+    return torch.cat([torch.bmm(y, g) for y, g in zip(rows, coupled)], dim=2)
+
+
+def _gradients(grad, x, w, spreads, rows_per_output, coupled, need):
+    spread_features, spread_weights = spreads
+    grad_out = torch.split(grad, [g.shape[2] for g in coupled], dim=2)
+    grad_rows = torch.cat([torch.bmm(grad_k, g.transpose(1, 2)) for grad_k, g in zip(grad_out, coupled)], dim=2)
+    spread_x, spread_w = x @ spread_features, w @ spread_weights
+    grad_x = (grad_rows * spread_w) @ spread_features.T if need[0] else None
+    grad_w = (grad_rows * spread_x) @ spread_weights.T if need[1] else None
+    rows = torch.split(spread_x * spread_w, rows_per_output, dim=2) if any(need[2:]) else [None] * len(coupled)
+    return grad_x, grad_w, [torch.bmm(y.transpose(1, 2), grad_k) if need_g else None for y, grad_k, need_g in zip(rows, grad_out, need[2:])]
+
+
+class _CoupledProduct(torch.autograd.Function):
+    """messages_l3[e] = y_l3[e] @ G_l3[e], concatenated over l3, with y = (x @ S_x) * (w @ S_w) split into
+    the rows of each output irrep, for x (E, channels, components), w (E, channels, paths) and the 0/1
+    spreading matrices S. Both passes run over blocks of edges (:func:`_edge_blocks`), so no temporary of size
+    (E, channels, rows) ever exists, and the backward pass recomputes the spread factors instead of keeping
+    them."""
+
+    @staticmethod
+    def forward(ctx, x, w, spreads, rows_per_output, *coupled):
+        ctx.spreads, ctx.rows_per_output = spreads, rows_per_output
+        ctx.save_for_backward(x, w, *coupled)
+        out = x.new_empty(len(x), x.shape[1], sum(g.shape[2] for g in coupled))
+        for block in _edge_blocks(len(x), x.device):
+            out[block] = _messages(x[block], w[block], spreads, rows_per_output, [g[block] for g in coupled])
+        return out
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad):
+        x, w, *coupled = ctx.saved_tensors
+        need = (ctx.needs_input_grad[0], ctx.needs_input_grad[1], *ctx.needs_input_grad[4:])
+        grad_x, grad_w = (torch.empty_like(x) if need[0] else None), (torch.empty_like(w) if need[1] else None)
+        grad_coupled = [torch.empty_like(g) if need_g else None for g, need_g in zip(coupled, need[2:])]
+        for block in _edge_blocks(len(x), x.device):
+            parts = _gradients(grad[block], x[block], w[block], ctx.spreads, ctx.rows_per_output, [g[block] for g in coupled], need)
+            for full, part in zip([grad_x, grad_w, *grad_coupled], [parts[0], parts[1], *parts[2]]):
+                if full is not None:
+                    full[block] = part
+        return grad_x, grad_w, None, None, *grad_coupled

@@ -1,0 +1,141 @@
+"""``glass-lightning bench`` (``make bench``): SE3Net against the reference implementations,
+the data path and the simulator; writes BENCHMARKS.md.
+
+On CUDA the networks run on the GPU (memory from ``torch.cuda.max_memory_allocated``); the
+references are then plain e3nn, as on the CPU. cuEquivariance / OpenEquivariance kernels are
+only reported as importable or not: no network uses them yet, and the CUDA path is untested on
+the project's CPU machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shlex
+import sys
+
+import torch
+from tqdm.auto import tqdm
+
+from glass_lightning.bench.data_timing import graph_building, loader_throughput
+from glass_lightning.bench.model_timing import measure_in_subprocess
+from glass_lightning.bench.report import model_table, write_report
+from glass_lightning.bench.simulator_timing import best_platform, replica_throughput
+from glass_lightning.bench.workload import LABELS, Workload, largest_difference
+
+GPU_KERNEL_PACKAGES = ("cuequivariance_torch", "openequivariance")
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="glass-lightning bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--particles", type=int, default=4096, help="particles of the benchmark snapshot (default 4096)")
+    parser.add_argument("--repeats", type=int, default=2, help="timed repetitions per case; the fastest is kept (default 2)")
+    parser.add_argument(
+        "--fully-connected-particles", type=int, default=1024,
+        help="particles for the comparison with reference (a), which needs about 6 GiB per 1000 particles for a training step (default 1024)",
+    )
+    parser.add_argument("--skip-fully-connected", action="store_true", help="leave out reference (a), the slowest case")
+    parser.add_argument("--case-timeout", type=float, default=300.0, help="seconds allowed per network case (default 300)")
+    parser.add_argument("--simulator-particles", type=int, default=500)
+    parser.add_argument("--simulator-replicas", type=int, default=4)
+    parser.add_argument("--simulator-steps", type=int, default=2000, help="steps per replica (default 2000)")
+    parser.add_argument("--skip-simulator", action="store_true")
+    parser.add_argument("--output", default="BENCHMARKS.md")
+    return parser
+
+
+def equivalence_section(workload: Workload) -> list[str]:
+    differences = largest_difference(workload.smaller(512))
+    lines = ["Outputs of the reference networks built from the same weights as SE3Net, on a 512-particle snapshot in float32:", ""]
+    lines += [f"- {LABELS[kind]}: max |reference - ours| / max |ours| = {value:.1e}" for kind, value in differences.items()]
+    if max(differences.values()) > 1e-4:
+        raise RuntimeError(f"the reference networks do not compute the same function as SE3Net: {differences}")
+    return lines
+
+
+def network_section(workload: Workload, results: dict[str, dict], device: str) -> list[str]:
+    num_edges = next((result["num_edges"] for result in results.values() if "num_edges" in result), None)
+    return [
+        f"One snapshot of N = {workload.num_particles} (rho = {workload.density}, cutoff {workload.cutoff}, {num_edges} directed edges), "
+        f"SE3Net l_max = {workload.l_max}, {workload.channels} channels, {workload.num_layers} layers, float32, on {device}.",
+        "",
+        *model_table(workload, results),
+    ]
+
+
+def network_sections(arguments, device: str) -> tuple[dict[str, list[str]], float | None]:
+    """Ours against (b) at the full size and against (a) at a size that fits in memory; also our training step (s)."""
+    full = Workload(num_particles=arguments.particles)
+    cases = [(full, "ours", arguments.repeats), (full, "uvu", arguments.repeats)]
+    if not arguments.skip_fully_connected:
+        small = Workload(num_particles=arguments.fully_connected_particles)
+        cases += [(small, "ours", arguments.repeats), (small, "fully_connected", 1)]  # (a) takes minutes: timed once
+    results: dict[Workload, dict[str, dict]] = {}
+    for workload, implementation, repeats in tqdm(cases, desc="networks", unit="case"):
+        result = measure_in_subprocess(workload, implementation, repeats, device, arguments.case_timeout)
+        results.setdefault(workload, {})[implementation] = result
+        tqdm.write(f"N={workload.num_particles} {LABELS[implementation]}: {result}")
+    method = [
+        "Training step = forward + MSE loss + backward + Adam step; inference = forward under `torch.no_grad`. Speed-up = the "
+        "implementation's time / ours. Peak memory = peak resident memory (CUDA: allocated memory) above the level before the "
+        "timed runs, each case in a fresh process (method: glass_lightning/bench/model_timing.py). Each time is the fastest of "
+        f"{arguments.repeats} training steps and {arguments.repeats + 1} inferences (reference (a): 1 and 2).",
+        "",
+    ]
+    return {f"Networks, N = {workload.num_particles}": (method if i == 0 else []) + network_section(workload, by_name, device)
+            for i, (workload, by_name) in enumerate(results.items())}, results[full].get("ours", {}).get("train_s")
+
+
+def data_section(workload: Workload, step_s: float | None) -> list[str]:
+    built = graph_building(workload, snapshots=4)
+    per_second = loader_throughput(built["dataset"], epochs=5)
+    lines = [
+        f"- neighbour list (vesin, N = {workload.num_particles}, cutoff {workload.cutoff}): {built['neighbour_list_s'] * 1e3:.1f} ms per snapshot",
+        f"- snapshot -> graph (neighbour list + tensors): {built['graph_s'] * 1e3:.1f} ms per snapshot, once per dataset (graphs are cached in memory)",
+        f"- DataLoader over cached graphs (batch 1, shuffled, no workers): {per_second:.0f} snapshots/s = {1e3 / per_second:.2f} ms per snapshot",
+    ]
+    if step_s:
+        lines.append(f"- SE3Net training step: {step_s:.2f} s, so loading is {1 / per_second / step_s:.1e} of a step: the model never waits on data")
+    return lines
+
+
+def simulator_section(arguments) -> list[str]:
+    platform = best_platform()
+    runs = [
+        replica_throughput(arguments.simulator_particles, arguments.simulator_replicas, arguments.simulator_steps, workers, platform)
+        for workers in tqdm((1, 2), desc="simulator", leave=False)
+    ]
+    lines = [
+        f"{arguments.simulator_replicas} iso-configurational replicas x {arguments.simulator_steps} steps of an N = "
+        f"{arguments.simulator_particles} Kob–Andersen system, OpenMM platform {platform}, one thread per worker; wall time "
+        "includes starting the workers.",
+        "",
+        "| workers | wall time (s) | particle-steps/s |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {run['workers']} | {run['seconds']:.2f} | {run['particle_steps_per_s']:.3g} |" for run in runs]
+    lines += ["", f"2 workers / 1 worker: {runs[1]['particle_steps_per_s'] / runs[0]['particle_steps_per_s']:.2f}x"]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    workload = Workload(num_particles=arguments.particles)
+    sections = {"Same function": equivalence_section(workload)}
+    networks, step_s = network_sections(arguments, device)
+    sections.update(networks)
+    sections["Data path"] = data_section(workload, step_s)
+    if not arguments.skip_simulator:
+        sections["Simulator"] = simulator_section(arguments)
+    found = [name for name in GPU_KERNEL_PACKAGES if importlib.util.find_spec(name) is not None]
+    sections["GPU kernels"] = [
+        f"Importable here: {', '.join(found) or 'none'} ({', '.join(GPU_KERNEL_PACKAGES)} looked for). SE3Net uses its own tensor "
+        "product on every device; the GPU path of this benchmark is untested on the project's CPU machines."
+    ]
+    command = "glass-lightning bench " + shlex.join(argv if argv is not None else sys.argv[2:])
+    path = write_report(arguments.output, command.strip(), device, sections)
+    for title, body in networks.items():
+        print(title, *[line for line in body if line.startswith("|")], sep="\n")
+    print(f"wrote {path}")
+    return 0

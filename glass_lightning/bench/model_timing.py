@@ -1,0 +1,114 @@
+"""Time and memory of one network on the workload, each case in a fresh Python process.
+
+Method. A fresh process builds the graph and the network, runs one training step and one
+inference on a 256-particle graph (first-call allocations, lazy initialization), then records
+its resident memory (CPU) or allocated memory (CUDA) as the baseline. On the full graph it
+times one inference (``torch.no_grad``), then ``repeats`` pairs of a training step (forward,
+MSE loss, backward, Adam step) and an inference, and keeps the fastest of each kind. Peak
+memory is the process's peak resident set size (``getrusage``; CUDA: ``max_memory_allocated``)
+above the baseline, read after the first inference and again after the training steps (the
+training peak is the larger).
+A fresh process per case keeps one case's allocator caches out of another's figures.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import torch
+
+from glass_lightning.bench.workload import Workload, benchmark_graph, benchmark_network
+
+WARMUP_PARTICLES = 256
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _peak_resident_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+class MemoryMeter:
+    """Peak memory above a baseline, in MiB, on the CPU or a CUDA device."""
+
+    def __init__(self, device: torch.device):
+        self.cuda = device.type == "cuda"
+        if self.cuda:
+            torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats(device)
+            self.baseline = torch.cuda.memory_allocated(device) / 2**20
+        else:
+            self.baseline = _resident_mb()
+
+    def peak(self) -> float:
+        current = torch.cuda.max_memory_allocated() / 2**20 if self.cuda else _peak_resident_mb()
+        return current - self.baseline
+
+
+def _seconds(step, device: torch.device) -> float:
+    start = time.perf_counter()
+    step()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
+def measure(workload: Workload, implementation: str, repeats: int, device: str = "cpu") -> dict:
+    """Fastest inference and training step (s) and their peak memory (MiB) on the workload's graph."""
+    device = torch.device(device)
+    network = benchmark_network(workload, implementation).to(device)
+    optimizer = torch.optim.Adam(network.parameters(), lr=1e-3)
+
+    def train_step(graph):
+        optimizer.zero_grad(set_to_none=True)
+        torch.nn.functional.mse_loss(network(graph), graph.y).backward()
+        optimizer.step()
+
+    def inference(graph):
+        with torch.no_grad():
+            network(graph)
+
+    warmup = benchmark_graph(workload.smaller(WARMUP_PARTICLES)).to(device)
+    train_step(warmup)
+    inference(warmup)
+    graph = benchmark_graph(workload).to(device)
+    del warmup
+    meter = MemoryMeter(device)
+    inference_times = [_seconds(lambda: inference(graph), device)]
+    inference_mb = meter.peak()
+    train_times = []
+    for _ in range(repeats):  # interleaved: a burst of load from elsewhere spoils one sample of each kind, not all
+        train_times.append(_seconds(lambda: train_step(graph), device))
+        inference_times.append(_seconds(lambda: inference(graph), device))
+    return {
+        "train_s": min(train_times), "inference_s": min(inference_times), "train_peak_mb": meter.peak(), "inference_peak_mb": inference_mb,
+        "num_edges": int((graph.edge_vec.norm(dim=1) < workload.cutoff).sum()),
+    }
+
+
+def measure_in_subprocess(workload: Workload, implementation: str, repeats: int, device: str, timeout_s: float) -> dict:
+    """:func:`measure` in a fresh interpreter; ``{"error": ...}`` if it fails, runs out of memory or time."""
+    request = json.dumps({"workload": workload.as_dict(), "implementation": implementation, "repeats": repeats, "device": device})
+    command = [sys.executable, "-m", "glass_lightning.bench.model_timing", request]
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return {"error": f"no result within {timeout_s:.0f} s"}
+    if finished.returncode != 0:
+        last_line = (finished.stderr.strip().splitlines() or [f"exit status {finished.returncode}"])[-1]
+        killed = finished.returncode < 0 or finished.returncode == 137
+        return {"error": "killed (out of memory?)" if killed else last_line}
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    arguments = json.loads(sys.argv[1])
+    result = measure(Workload(**arguments["workload"]), arguments["implementation"], arguments["repeats"], arguments["device"])
+    print(json.dumps(result))
