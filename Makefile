@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 LOCK    := requirements.lock
 
-.PHONY: install test train data sweep bench ui lock clean
+.PHONY: install test train data sweep bench reproduce ui lock clean
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ sweep: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/glass-lightning bench
+
+reproduce: $(STAMP)
+	$(BIN)/glass-lightning reproduce --config configs/experiments/ka3d-mini.yaml
 
 ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --default-artifact-root mlruns --host 127.0.0.1

@@ -106,21 +106,31 @@ class GlassDataModule(pl.LightningDataModule):
 
     def sources(self, stage: str) -> list[str]:
         """The file (or BOTAN file pattern) of each ``Data.snapshot_index`` served for ``stage``."""
+        return [snapshot.source for snapshot in self.split_snapshots(stage)]
+
+    def split_snapshots(self, stage: str) -> list:
+        """The Snapshots served for ``stage`` ("train", "val", "test"; "predict" = test), in order."""
         split = "test" if stage == "predict" else stage
         if split not in STAGES:
             raise GlassDataError("<arguments>", "stage", f"expected one of {STAGES + ('predict',)}, got {stage!r}")
-        return [self.snapshots[index].source for index in self._split[split]]
+        return [self.snapshots[index] for index in self._split[split]]
+
+    @property
+    def node_attr_standardization(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and std (F,) that standardize the node inputs: the training split's."""
+        if self._node_attr_statistics is None:
+            self._node_attr_statistics = (
+                node_attr_statistics(self.split_snapshots("train"), self.node_inputs) if self.num_node_attr else (np.zeros(0), np.ones(0))
+            )
+        return self._node_attr_statistics
 
     def setup(self, stage: str | None = None) -> None:
-        if self.num_node_attr and self._node_attr_statistics is None:
-            self._node_attr_statistics = node_attr_statistics([self.snapshots[i] for i in self._split["train"]], self.node_inputs)
-        mean, std = self._node_attr_statistics or (np.zeros(0), np.ones(0))
+        mean, std = self.node_attr_standardization
         if self.standardize_targets and self._target_statistics is None:
             self._target_statistics = self._standardization()
         for split in SPLITS_OF_STAGE[stage]:
             if split not in self._datasets:
-                snapshots = [self.snapshots[index] for index in self._split[split]]
-                self._datasets[split] = GlassDataset(snapshots, self.timescales, self.positions, self.node_inputs, self.target, self.cutoff, mean, std, self._target_statistics)
+                self._datasets[split] = GlassDataset(self.split_snapshots(split), self.timescales, self.positions, self.node_inputs, self.target, self.cutoff, mean, std, self._target_statistics)
         if stage == "fit" and not self._datasets["train"]:
             raise GlassDataError("<split>", "train_files", "the training split is empty")
 
@@ -128,7 +138,7 @@ class GlassDataModule(pl.LightningDataModule):
         """Target mean and std per (temperature, timescale) from the training split; a temperature
         with no training configuration (a held-out temperature) uses its own files' statistics,
         an affine map per temperature that leaves its Pearson correlations unchanged."""
-        statistics = target_statistics([self.snapshots[i] for i in self._split["train"]], self.timescales, self.target)
+        statistics = target_statistics(self.split_snapshots("train"), self.timescales, self.target)
         held_out = [snapshot for snapshot in self.snapshots if snapshot.temperature not in statistics]
         return statistics | target_statistics(held_out, self.timescales, self.target)
 

@@ -27,7 +27,7 @@ from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 
 TARGETS = ("propensity", "bond_breaking", "mean_squared_displacement")
-NODE_INPUTS = ("potential_energy", "inherent_potential_energy")
+NODE_INPUTS = ("potential_energy", "inherent_potential_energy", "temperature")
 PROGRESS_BAR_FROM = 20  # snapshots; fewer are turned into graphs without a progress bar
 
 
@@ -42,12 +42,13 @@ def target_of(snapshot: Snapshot, target: str) -> np.ndarray:
 
 
 def raw_node_attr(snapshot: Snapshot, node_inputs: Sequence[str]) -> np.ndarray:
-    """The (N, F) unstandardized extra node inputs of a snapshot."""
+    """The (N, F) unstandardized extra node inputs of a snapshot (``temperature``: the snapshot's
+    temperature on every particle, for one model over several temperatures)."""
     columns = []
     for name in node_inputs:
         if name not in NODE_INPUTS:
             raise GlassDataError("<arguments>", "node_inputs", f"expected names from {NODE_INPUTS}, got {name!r}")
-        value = getattr(snapshot, name)
+        value = np.full(snapshot.num_particles, snapshot.temperature) if name == "temperature" else getattr(snapshot, name)
         if value is None:
             raise GlassDataError(snapshot.source, name, f"the node input '{name}' was requested but this file has none")
         columns.append(value)
@@ -59,7 +60,14 @@ def node_attr_statistics(snapshots: Sequence[Snapshot], node_inputs: Sequence[st
     if not snapshots:
         raise GlassDataError("<split>", "train", "node-input statistics need at least one training configuration")
     values = np.concatenate([raw_node_attr(snapshot, node_inputs) for snapshot in snapshots])
-    return values.mean(axis=0), np.maximum(values.std(axis=0), 1e-12)
+    std = values.std(axis=0)
+    for name, spread in zip(node_inputs, std):
+        if not spread > 0:
+            raise GlassDataError(
+                "<split>", "node_inputs", f"the node input {name!r} is constant over the training split, so it cannot be "
+                "standardized and teaches nothing (for 'temperature': train on at least two temperatures)"
+            )
+    return values.mean(axis=0), std
 
 
 def target_statistics(snapshots: Sequence[Snapshot], timescales: Sequence[int], target: str) -> dict[float, tuple[np.ndarray, np.ndarray]]:

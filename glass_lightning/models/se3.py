@@ -112,13 +112,18 @@ class SE3Net(nn.Module):
         coupled = [] if first_layer_only else self.tensor_product.couple_harmonics(harmonics)
         return EdgeGeometry(edge_index[0], edge_index[1], harmonics, coupled, self.radial_basis(distance), data.num_nodes)
 
-    def forward(self, data: Data) -> torch.Tensor:
-        """(N, num_outputs) predictions for every particle of the graph (or batch of graphs)."""
+    def invariant_features(self, data: Data) -> torch.Tensor:
+        """(N, channels) rotation-invariant (0e) features of the last layer: what the decoder reads,
+        the learned structural representation (transfer learning reuses it, models/frozen.py)."""
         edges = self.edge_geometry(data, first_layer_only=len(self.layers) == 1)
         features = node_scalars(data, self.num_types, self.num_node_attr)
         for layer in self.layers:
             features = layer(features, edges)
-        return self.decoder(features[:, : self.channels], data.node_type)
+        return features[:, : self.channels]
+
+    def forward(self, data: Data) -> torch.Tensor:
+        """(N, num_outputs) predictions for every particle of the graph (or batch of graphs)."""
+        return self.decoder(self.invariant_features(data), data.node_type)
 
     def first_layer_invariants(self, data: Data) -> torch.Tensor:
         """(N, num_types * (l_max+1) * channels) rotation invariants of the first layer.

@@ -9,14 +9,13 @@ storage joins the study. At the end the best config and the plots are written an
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import os
-import sys
 import time
 
 import torch
 
+from glass_lightning.command_files import run_file_command
 from glass_lightning.errors import GlassDataError
 from glass_lightning.sweep.report import finish_study, parent_run, state_counts
 from glass_lightning.sweep.shared_data import worker_data
@@ -75,13 +74,5 @@ def run_sweep(config: str, workers: int | None = None) -> SweepSpec:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="glass-lightning sweep", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", required=True, help="the sweep file (YAML)")
-    parser.add_argument("--workers", type=int, default=None, help="worker processes on this machine (default: the sweep file's, else 1)")
-    arguments = parser.parse_args(argv)
-    try:
-        run_sweep(arguments.config, arguments.workers)
-    except GlassDataError as error:
-        print(f"glass-lightning sweep: {error}", file=sys.stderr)
-        return 1
-    return 0
+    workers_help = "worker processes on this machine (default: the sweep file's, else 1)"
+    return run_file_command(argv, "sweep", __doc__.split("\n\n")[0], "sweep", workers_help, run_sweep)

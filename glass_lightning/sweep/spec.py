@@ -32,9 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from glass_lightning.errors import GlassDataError
+from glass_lightning.command_files import read_mapping, require
 from glass_lightning.sweep.search_space import CUTOFF, Parameter, check_config_path, check_parameter, parse_parameter
 from glass_lightning.sweep.training_config import load_configs
 
@@ -75,43 +73,34 @@ class SweepSpec:
         return cutoffs[0] if cutoffs else None
 
 
-def _require(source: str, key: str, ok: bool, problem: str) -> None:
-    if not ok:
-        raise GlassDataError(source, key, problem)
-
-
 def _choice(source: str, key: str, value: Any, names: tuple[str, ...]) -> dict:
     settings = {"name": value} if isinstance(value, str) else dict(value or {})
-    _require(source, f"{key}.name", settings.get("name") in names, f"expected one of {names}, got {settings.get('name')!r}")
+    require(source, f"{key}.name", settings.get("name") in names, f"expected one of {names}, got {settings.get('name')!r}")
     return settings
 
 
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read and check a sweep file; every mistake is reported here, before any trial runs."""
     source = str(path)
-    _require(source, "<file>", Path(path).is_file(), "the sweep file does not exist")
-    raw = yaml.safe_load(Path(path).read_text()) or {}
-    _require(source, "<root>", isinstance(raw, dict), "expected a mapping")
-    unknown = sorted(set(raw) - KEYS)
-    _require(source, unknown[0] if unknown else "", not unknown, f"unknown key; expected some of {sorted(KEYS)}")
+    raw = read_mapping(path, KEYS, "sweep")
     for key in ("study_name", "base_config", "search_space", "objective"):
-        _require(source, key, raw.get(key) not in (None, "", [], {}), "required")
+        require(source, key, raw.get(key) not in (None, "", [], {}), "required")
     bases = raw["base_config"] if isinstance(raw["base_config"], list) else [raw["base_config"]]
     config = load_configs([Path(base) for base in bases])
     overrides = dict(raw.get("overrides") or {})
     for key in overrides:
         check_config_path(source, f"overrides.{key}", key, config)
-    _require(source, "search_space", isinstance(raw["search_space"], dict), "expected a mapping of parameter names")
+    require(source, "search_space", isinstance(raw["search_space"], dict), "expected a mapping of parameter names")
     parameters = [parse_parameter(source, name, spec) for name, spec in raw["search_space"].items()]
     for parameter in parameters:
         check_parameter(source, parameter.name, config)
     objective = raw["objective"]
     valid = isinstance(objective, str) and OBJECTIVE.match(objective) is not None
-    _require(source, "objective", valid, f"expected val/pearson_<type>_mean or val/pearson_<type>_t<index>, got {objective!r}")
+    require(source, "objective", valid, f"expected val/pearson_<type>_mean or val/pearson_<type>_t<index>, got {objective!r}")
     n_trials, timeout = raw.get("n_trials"), raw.get("timeout")
-    _require(source, "n_trials", n_trials is not None or timeout is not None, "give n_trials, timeout or both")
-    _require(source, "n_trials", n_trials is None or (isinstance(n_trials, int) and n_trials > 0), f"expected a positive integer, got {n_trials!r}")
-    _require(source, "timeout", timeout is None or float(timeout) > 0, f"expected seconds > 0, got {timeout!r}")
+    require(source, "n_trials", n_trials is not None or timeout is not None, "give n_trials, timeout or both")
+    require(source, "n_trials", n_trials is None or (isinstance(n_trials, int) and n_trials > 0), f"expected a positive integer, got {n_trials!r}")
+    require(source, "timeout", timeout is None or float(timeout) > 0, f"expected seconds > 0, got {timeout!r}")
     output_dir = Path(raw.get("output_dir") or Path("sweeps") / raw["study_name"])
     return SweepSpec(
         source=source,

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from lightning.fabric.utilities.logger import _convert_params, _flatten_dict
 from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.utilities import rank_zero_only, rank_zero_warn
+from mlflow import MlflowClient
 
 from glass_lightning.errors import GlassDataError
 
@@ -26,6 +27,22 @@ def sqlite_database(tracking_uri: str) -> Path:
     if not tracking_uri.startswith(SQLITE_PREFIX):
         raise GlassDataError("trainer.logger", "tracking_uri", f"expected a {SQLITE_PREFIX}PATH URI, got {tracking_uri!r}")
     return Path(tracking_uri[len(SQLITE_PREFIX) :])
+
+
+def default_artifact_location(tracking_uri: str, experiment_name: str) -> str:
+    """``<directory of the database>/<experiment name>``; creates the database's directory."""
+    database = sqlite_database(tracking_uri)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    return str((database.parent / experiment_name).resolve())
+
+
+def ensure_experiment(tracking_uri: str, experiment_name: str) -> str:
+    """Create the store and the experiment now (once, before parallel writers start); return its id."""
+    client = MlflowClient(tracking_uri)
+    experiment = client.get_experiment_by_name(experiment_name)
+    if experiment is not None:
+        return experiment.experiment_id
+    return client.create_experiment(experiment_name, artifact_location=default_artifact_location(tracking_uri, experiment_name))
 
 
 class GlassMLFlowLogger(MLFlowLogger):
@@ -46,10 +63,8 @@ class GlassMLFlowLogger(MLFlowLogger):
         artifact_location: str | None = None,
         run_id: str | None = None,
     ):
-        database = sqlite_database(tracking_uri)
-        database.parent.mkdir(parents=True, exist_ok=True)
         if artifact_location is None:
-            artifact_location = str((database.parent / experiment_name).resolve())
+            artifact_location = default_artifact_location(tracking_uri, experiment_name)
         super().__init__(
             experiment_name=experiment_name,
             run_name=run_name,

@@ -124,3 +124,20 @@ def test_botan_configurations_serve_their_time_indices(tmp_path):
     graph = next(iter(data.train_dataloader()))
     np.testing.assert_allclose((graph.y * graph.y_std + graph.y_mean)[0].numpy(), [0.3, 0.6], rtol=1e-6)
     assert data.sources("train")[0].endswith("_tc*.npz")
+
+
+def test_the_temperature_as_a_node_input(dataset_folder):
+    data = GlassDataModule(str(dataset_folder), node_inputs=["temperature"], val_fraction=0.2, test_fraction=0.2)
+    data.setup("fit")
+    for graph in data.split_snapshots("train"):
+        assert graph.temperature in (0.5, 0.6)
+    values = {round(float(graph.temperature), 3): float(graph.node_attr[0, 0]) for graph in data.train_dataloader().dataset}
+    assert values == {0.5: pytest.approx(-1.0, abs=1e-5), 0.6: pytest.approx(1.0, abs=1e-5)}  # standardized, equal counts
+    assert [snapshot.source for snapshot in data.split_snapshots("test")] == data.sources("test")
+
+
+def test_a_constant_node_input_is_refused(dataset_folder):
+    data = GlassDataModule(str(dataset_folder), temperatures=[0.5], node_inputs=["temperature"])
+    with pytest.raises(GlassDataError) as error:
+        data.setup("fit")
+    assert error.value.field == "node_inputs" and "temperature" in error.value.problem

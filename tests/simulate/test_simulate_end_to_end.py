@@ -7,7 +7,6 @@ from glass_lightning.data.formats.native import read_snapshot
 from glass_lightning.data.graph import periodic_edges
 from glass_lightning.simulate import command, dataset
 from glass_lightning.simulate.config import QUICK, load_config
-from glass_lightning.simulate.report import write_report
 
 
 def quick_config(output, **overrides):

@@ -1,0 +1,109 @@
+"""Test a trained model at every temperature of the dataset, seen or not.
+
+The test configurations of a temperature are the same whichever temperatures a fit trained on
+(splits are drawn per temperature). A model's output channels are the times of its training
+temperature(s); at a temperature T it never saw, target time t is compared with the channel of
+the nearest training temperature whose time is closest to t in units of tau_alpha (log scale),
+so "at tau_alpha" means at each temperature's own tau_alpha. Pearson correlations are computed
+on raw propensities (they are unchanged by the per-temperature standardization), pooled over
+the temperature's test particles and as the mean over its configurations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch_geometric.data import Batch
+
+from glass_lightning.data.dataset import GlassDataset, raw_node_attr, target_of
+from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.training.metrics import per_configuration_pearson
+
+
+@dataclass
+class TemperatureScore:
+    """Test Pearson correlations at one temperature: (num_types, num_times) each, NaN where undefined."""
+
+    times: list[float]
+    tau_alpha: float | None
+    pooled: np.ndarray
+    per_configuration: np.ndarray
+    channels: list[int]  # the model output compared with each time
+
+    def as_record(self) -> dict:
+        return {
+            "times": self.times, "tau_alpha": self.tau_alpha, "channels": self.channels,
+            "pooled": self.pooled.tolist(), "per_configuration": self.per_configuration.tolist(),
+        }
+
+
+def tau_alpha_at(snapshots: list[Snapshot]) -> float | None:
+    """The median tau_alpha of the files' metadata, or None when they do not say."""
+    values = [snapshot.metadata.get("tau_alpha") for snapshot in snapshots]
+    return None if any(value is None for value in values) or not values else float(np.median(values))
+
+
+def matching_channels(model_times: list[float], model_tau: float | None, times: list[float], tau: float | None) -> list[int]:
+    """For each of ``times``, the model channel closest in log(t / tau_alpha) (log t when a tau is unknown)."""
+    model_scale, scale = (model_tau, tau) if model_tau and tau else (1.0, 1.0)
+    model_log = np.log(np.asarray(model_times) / model_scale)
+    return [int(np.argmin(np.abs(model_log - np.log(time / scale)))) for time in times]
+
+
+def score(predictions: list[np.ndarray], targets: list[np.ndarray], types: list[np.ndarray], num_types: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled and per-configuration Pearson (num_types, T) of per-configuration (N, T) arrays."""
+    prediction = torch.as_tensor(np.concatenate(predictions), dtype=torch.float64)
+    target = torch.as_tensor(np.concatenate(targets), dtype=torch.float64)
+    node_type = torch.as_tensor(np.concatenate(types), dtype=torch.int64)
+    graph = torch.cat([torch.full((len(values),), index, dtype=torch.int64) for index, values in enumerate(types)])
+    pooled, pooled_valid = per_configuration_pearson(prediction, target, node_type, torch.zeros_like(graph), 1, num_types)
+    per_graph, per_graph_valid = per_configuration_pearson(prediction, target, node_type, graph, len(types), num_types)
+    count = per_graph_valid.sum(dim=0)
+    mean = per_graph.sum(dim=0) / count.clamp(min=1)
+    return (
+        torch.where(pooled_valid[0], pooled[0], torch.nan).numpy(),
+        torch.where(count > 0, mean, torch.nan).numpy(),
+    )
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, graphs: GlassDataset) -> list[np.ndarray]:
+    """(N, num_outputs) predictions of ``model`` for every graph, in evaluation mode."""
+    was_training = model.training
+    model.eval()
+    outputs = [model(Batch.from_data_list([graph])).double().numpy() for graph in graphs]
+    model.train(was_training)
+    return outputs
+
+
+def evaluate(model: torch.nn.Module, fit_data, test_snapshots: dict[float, list[Snapshot]]) -> dict[float, TemperatureScore]:
+    """Score ``model`` (trained on ``fit_data``, a GlassDataModule) on ``test_snapshots`` per temperature."""
+    mean, std = fit_data.node_attr_standardization
+    trained = sorted(fit_data.times)
+    scores = {}
+    for temperature, snapshots in sorted(test_snapshots.items()):
+        graphs = GlassDataset(snapshots, list(range(len(snapshots[0].times))), fit_data.positions, fit_data.node_inputs, fit_data.target, fit_data.cutoff, mean, std)
+        reference = min(trained, key=lambda value: abs(value - temperature))
+        times, tau = [float(time) for time in snapshots[0].times], tau_alpha_at(snapshots)
+        reference_snapshots = [snapshot for snapshot in fit_data.snapshots if snapshot.temperature == reference]
+        channels = matching_channels(fit_data.times[reference], tau_alpha_at(reference_snapshots), times, tau)
+        predictions = [output[:, channels] for output in predict(model, graphs)]
+        targets = [target_of(snapshot, fit_data.target).T for snapshot in snapshots]
+        pooled, per_configuration = score(predictions, targets, [snapshot.types for snapshot in snapshots], fit_data.num_types)
+        scores[temperature] = TemperatureScore(times, tau, pooled, per_configuration, channels)
+    return scores
+
+
+def score_node_input(name: str, target: str, test_snapshots: dict[float, list[Snapshot]], num_types: int) -> dict[float, TemperatureScore]:
+    """The Pearson correlation of a per-particle input (e.g. the inherent-structure energy) with the
+    target at every time: the simplest structural predictor, with no learning."""
+    scores = {}
+    for temperature, snapshots in sorted(test_snapshots.items()):
+        times = [float(time) for time in snapshots[0].times]
+        targets = [target_of(snapshot, target).T for snapshot in snapshots]
+        predictions = [np.repeat(raw_node_attr(snapshot, [name]), len(times), axis=1) for snapshot in snapshots]
+        pooled, per_configuration = score(predictions, targets, [snapshot.types for snapshot in snapshots], num_types)
+        scores[temperature] = TemperatureScore(times, tau_alpha_at(snapshots), pooled, per_configuration, list(range(len(times))))
+    return scores

@@ -1,0 +1,148 @@
+"""The fits each experiment needs, as training configs; one fit serves every experiment that asks
+for the same config (its key is a hash of the config), so nothing is trained twice.
+
+* comparison / generalization: every model at every temperature (trained on that temperature
+  alone, as in the paper) and every seed; generalization tests those fits at the other ones.
+* ablations: the studied model at ``ablation_temperature``, first seed, one change at a time.
+* transfer: for every ordered pair (T_i, T_j), a new decoder at T_j on the frozen backbone of
+  the studied model trained at T_i; the control, a decoder at T_j on the same architecture with
+  random weights. These need the first fits' checkpoints, so they run second.
+* all_temperatures: the studied model with the temperature as a node input, trained on every
+  temperature, and on every temperature but the held-out ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from glass_lightning.command_files import require
+from glass_lightning.experiments.spec import ExperimentSpec
+from glass_lightning.sweep.training_config import get_path, with_values
+
+FROZEN_BACKBONE = "glass_lightning.models.FrozenBackbone"
+TEMPERATURES = "data.init_args.temperatures"
+NODE_INPUTS = "data.init_args.node_inputs"
+
+
+@dataclass
+class Fit:
+    label: str
+    config: dict = field(repr=False)
+
+    @property
+    def key(self) -> str:
+        """A short hash of the training config: equal configs are one fit."""
+        text = json.dumps(self.config, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def temperature_label(temperature: float) -> str:
+    return f"T={temperature:g}"
+
+
+class Plan:
+    """The fits of ``spec``'s experiments on data with ``temperatures``."""
+
+    def __init__(self, spec: ExperimentSpec, temperatures: list[float]):
+        self.spec, self.temperatures = spec, sorted(temperatures)
+        self.ablation_temperature = self.temperatures[0] if spec.ablation_temperature is None else spec.ablation_temperature
+        self._check()
+
+    def _check(self) -> None:
+        spec, known = self.spec, self.temperatures
+        wanted = set(spec.experiments)
+        source = spec.source
+        listed = ", ".join(f"{value:g}" for value in known)
+        if "ablations" in wanted:
+            require(source, "ablation_temperature", self._has(self.ablation_temperature), f"{self.ablation_temperature:g} is not a temperature of the data ({listed})")
+        for value in spec.held_out_temperatures:
+            require(source, "held_out_temperatures", self._has(value), f"{value:g} is not a temperature of the data ({listed})")
+        if wanted & {"generalization", "transfer", "all_temperatures"}:
+            require(source, "experiments", len(known) >= 2, f"generalization, transfer and all_temperatures need at least two temperatures; the data has {listed}")
+        if "all_temperatures" in wanted and spec.held_out_temperatures:
+            left = len(known) - len(spec.held_out_temperatures)
+            require(source, "held_out_temperatures", left >= 2, f"the temperature input needs at least two training temperatures; {left} would be left")
+
+    def _has(self, temperature: float) -> bool:
+        return any(abs(temperature - value) < 1e-6 for value in self.temperatures)
+
+    def _fit(self, label: str, model: str, temperatures: list[float], seed: int, changes: dict[str, Any] | None = None) -> Fit:
+        values = {"seed_everything": seed, TEMPERATURES: list(temperatures), **(changes or {})}
+        return Fit(label, with_values(self.spec.models[model], values))
+
+    def comparison(self) -> dict[tuple[str, float, int], Fit]:
+        """(model, temperature, seed) -> fit on that temperature alone."""
+        return {
+            (model, temperature, seed): self._fit(f"{model} {temperature_label(temperature)} seed {seed}", model, [temperature], seed)
+            for model in self.spec.models
+            for temperature in self.temperatures
+            for seed in self.spec.seeds
+        }
+
+    def studied(self, temperature: float) -> Fit:
+        """The studied model trained at ``temperature`` with the first seed."""
+        model, seed = self.spec.studied_model, self.spec.seeds[0]
+        return self._fit(f"{model} {temperature_label(temperature)} seed {seed}", model, [temperature], seed)
+
+    def ablations(self) -> dict[str, Fit]:
+        """Ablation name -> fit; "as configured" is the studied model unchanged."""
+        fits = {"as configured": self.studied(self.ablation_temperature)}
+        model, seed = self.spec.studied_model, self.spec.seeds[0]
+        for name, changes in self.spec.ablations.items():
+            label = f"{model} {temperature_label(self.ablation_temperature)} {name}"
+            fits[name] = self._fit(label, model, [self.ablation_temperature], seed, changes)
+        return fits
+
+    def all_temperatures(self) -> dict[str, Fit]:
+        """"all" and, with held-out temperatures, "held out": the studied model with the temperature input."""
+        model, seed = self.spec.studied_model, self.spec.seeds[0]
+        inputs = list(get_path(self.spec.models[model], NODE_INPUTS) or []) + ["temperature"]
+        fits = {"all": self._fit(f"{model} all temperatures", model, self.temperatures, seed, {NODE_INPUTS: inputs})}
+        if self.spec.held_out_temperatures:
+            kept = [value for value in self.temperatures if not any(abs(value - held) < 1e-6 for held in self.spec.held_out_temperatures)]
+            held = ", ".join(f"{value:g}" for value in self.spec.held_out_temperatures)
+            fits["held out"] = self._fit(f"{model} all temperatures but {held}", model, kept, seed, {NODE_INPUTS: inputs})
+        return fits
+
+    def transfer(self, checkpoint_at: dict[float, str]) -> dict[tuple[float | None, float], Fit]:
+        """(source temperature, target temperature) -> decoder fit at the target on the frozen
+        backbone trained at the source; source None: the random-weights control."""
+        model, seed = self.spec.studied_model, self.spec.seeds[0]
+        decoder = get_path(self.spec.models[model], "model.model.init_args") or {}
+        fits = {}
+        for target in self.temperatures:
+            for source in [*self.temperatures, None]:
+                if source == target:
+                    continue
+                backbone = checkpoint_at[target if source is None else source]
+                init_args = {"checkpoint": backbone, "random_weights": source is None}
+                init_args |= {name: decoder[name] for name in ("decoder_hidden", "per_type_heads") if name in decoder}
+                origin = "random backbone" if source is None else f"backbone from {temperature_label(source)}"
+                label = f"{model} decoder at {temperature_label(target)}, {origin}"
+                fits[(source, target)] = self._fit(label, model, [target], seed, {"model.model": {"class_path": FROZEN_BACKBONE, "init_args": init_args}})
+        return fits
+
+    def first_phase(self) -> list[Fit]:
+        """Every fit that needs no other fit's checkpoint, without duplicates."""
+        wanted = set(self.spec.experiments)
+        fits: list[Fit] = []
+        if wanted & {"comparison", "generalization"}:
+            fits += self.comparison().values()
+        if wanted & {"transfer", "interpretability"}:
+            fits += [self.studied(temperature) for temperature in self.temperatures]
+        if "ablations" in wanted:
+            fits += self.ablations().values()
+        if "all_temperatures" in wanted:
+            fits += self.all_temperatures().values()
+        return unique(fits)
+
+
+def unique(fits: list[Fit]) -> list[Fit]:
+    """``fits`` without repeated configs, first label kept."""
+    seen: dict[str, Fit] = {}
+    for fit in fits:
+        seen.setdefault(fit.key, fit)
+    return list(seen.values())

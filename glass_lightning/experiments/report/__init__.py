@@ -1,0 +1,1 @@
+"""Sections of RESULTS.md, one module each, and the document that assembles them."""

@@ -1,0 +1,55 @@
+"""Section 4: the studied model with one thing changed at a time (depth, l_max, input positions,
+extra inputs), at one temperature."""
+
+from __future__ import annotations
+
+
+from glass_lightning.experiments.report.comparison import spreads
+from glass_lightning.experiments.report.context import ReportContext
+from glass_lightning.experiments.report.figures import plt, save
+from glass_lightning.experiments.report.markdown import number, section_text, signed, table
+from glass_lightning.experiments.scores import at_tau, mean_over_times
+
+FIGURE = "ablations.png"
+
+
+def _figure(context: ReportContext, values: dict[str, float], temperature: float) -> None:
+    names = list(values)
+    figure, axis = plt.subplots(figsize=(5.5, 0.45 * len(names) + 1.2))
+    axis.barh(range(len(names)), [values[name] for name in names], color=["black" if name == "as configured" else "tab:blue" for name in names])
+    axis.set_yticks(range(len(names)), names)
+    axis.invert_yaxis()
+    axis.set_xlabel(f"Pearson A at tau_alpha, T = {temperature:g}")
+    axis.grid(axis="x", alpha=0.3)
+    save(figure, context.figure_path(FIGURE))
+
+
+def section(context: ReportContext) -> tuple[str, list[str]]:
+    temperature = context.plan.ablation_temperature
+    fits = context.plan.ablations()
+    records = {name: context.record(fit) for name, fit in fits.items()}
+    values = {name: at_tau(record, temperature) for name, record in records.items()}
+    _figure(context, values, temperature)
+    reference = values["as configured"]
+    rows = [
+        [name, f"{record['num_parameters']:,}".replace(",", " "), number(values[name]), signed(values[name] - reference), number(mean_over_times(record, temperature))]
+        for name, record in records.items()
+    ]
+    seeds = spreads(context, context.studied, temperature)
+    if seeds.runs > 1:
+        beyond = [name for name in values if name != "as configured" and abs(values[name] - reference) > seeds.width]
+        verdict = (
+            f"The seed-to-seed spread of the configured model at T = {temperature:g} is {seeds.width:.3f} ({seeds.runs} seeds); "
+            + (f"only {', '.join(beyond)} differ{'s' if len(beyond) == 1 else ''} from it by more than that." if beyond else "no ablation differs from it by more than that.")
+        )
+    else:
+        verdict = "With one seed there is no seed-to-seed spread to compare these differences with."
+    text = section_text(
+        "Ablations",
+        f"{context.studied} at T = {temperature:g}, seed {context.seeds[0]}, one run each; each row changes one setting "
+        "of the configured model (the `ablations` of the experiment file). Pearson of type A.",
+        table(["variant", "parameters", "at tau_alpha", "change", "mean over times"], rows),
+        context.figure_link(FIGURE, "Ablations"),
+        verdict,
+    )
+    return text, [verdict]

@@ -1,0 +1,50 @@
+"""What every section of the report reads: the experiment file, the plan, the fit records and
+the analyses without training; and where the figures go."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glass_lightning.experiments.plan import Fit, Plan
+from glass_lightning.experiments.spec import ExperimentSpec
+
+
+@dataclass
+class ReportContext:
+    spec: ExperimentSpec
+    plan: Plan
+    records: dict[str, dict]  # fit key -> record
+    energy: dict | None = None  # the potential-energy baseline's record
+    transfer: dict = field(default_factory=dict)  # (source, target) -> Fit
+    interpretability: dict[float, dict] = field(default_factory=dict)  # temperature -> correlations
+
+    def record(self, fit: Fit) -> dict:
+        return self.records[fit.key]
+
+    def runs(self, model: str, temperature: float) -> list[dict]:
+        """The records of ``model`` trained at ``temperature`` alone, one per seed that was run."""
+        fits = self.plan.comparison()
+        return [self.records[fits[key].key] for key in fits if key[:2] == (model, temperature) and fits[key].key in self.records]
+
+    def figure_path(self, name: str) -> Path:
+        self.spec.figures_dir.mkdir(parents=True, exist_ok=True)
+        return self.spec.figures_dir / name
+
+    def figure_link(self, name: str, caption: str) -> str:
+        """Markdown image of figure ``name``, relative to the results file."""
+        relative = os.path.relpath(self.spec.figures_dir / name, self.spec.results.parent)
+        return f"![{caption}]({Path(relative).as_posix()})"
+
+    @property
+    def temperatures(self) -> list[float]:
+        return self.plan.temperatures
+
+    @property
+    def studied(self) -> str:
+        return self.spec.studied_model
+
+    @property
+    def seeds(self) -> list[int]:
+        return self.spec.seeds

@@ -1,0 +1,38 @@
+"""What the report's figures share: matplotlib without a screen (``plt``), one panel per
+temperature against time, and saving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+PEARSON_A = "Pearson, type A (test, pooled)"
+
+
+def time_panels(count: int):
+    """A figure with ``count`` side-by-side panels sharing the Pearson axis; returns (figure, axes)."""
+    figure, axes = plt.subplots(1, count, figsize=(4.3 * count, 3.6), squeeze=False, sharey=True)
+    return figure, list(axes[0])
+
+
+def finish_time_panels(figure, axes: list, path: Path, xlabel: str = "t (LJ units)") -> None:
+    """Log time axes, grid, labels and legend; save to ``path``."""
+    for axis in axes:
+        axis.set_xscale("log")
+        axis.set_xlabel(xlabel)
+        axis.grid(alpha=0.3)
+    axes[0].set_ylabel(PEARSON_A)
+    axes[0].legend(fontsize=7)
+    save(figure, path)
+
+
+def save(figure, path: Path, layout: bool = True) -> None:
+    """Save at 120 dpi, cropped to what is drawn; ``layout``: tighten the panels first."""
+    if layout:
+        figure.tight_layout()
+    figure.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(figure)

@@ -1,0 +1,24 @@
+"""Markdown tables and numbers as the report writes them."""
+
+from __future__ import annotations
+
+import math
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def number(value: float) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:.3f}"
+
+
+def signed(value: float) -> str:
+    return "+0.000" if round(value, 3) == 0 else f"{value:+.3f}"
+
+
+def section_text(title: str, *paragraphs: str) -> str:
+    """A ``## title`` section of the given paragraphs (tables and figure links included)."""
+    return "\n\n".join([f"## {title}", *paragraphs])

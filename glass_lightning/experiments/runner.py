@@ -1,0 +1,86 @@
+"""Run a list of fits, in ``workers`` parallel processes when asked, with a progress bar.
+
+Each process trains one fit at a time with ``cores / workers`` torch threads. Fits that fail do
+not stop the others; their errors are reported together at the end, and the records already
+written stay, so a re-run only repeats what is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import traceback
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+
+import torch
+from tqdm.auto import tqdm
+
+from glass_lightning.experiments.fits import record_path, run_fit
+from glass_lightning.experiments.plan import Fit
+from glass_lightning.experiments.spec import ExperimentSpec
+
+
+class FitsFailed(RuntimeError):
+    """Some fits raised; the message names each with its error."""
+
+
+@contextmanager
+def _quiet_children():
+    """Processes started inside inherit TQDM_DISABLE (tqdm reads it when imported): the runner's
+    bar reports progress, not each fit's own bars."""
+    before = os.environ.get("TQDM_DISABLE")
+    os.environ["TQDM_DISABLE"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TQDM_DISABLE"]
+        else:
+            os.environ["TQDM_DISABLE"] = before
+
+
+def _start_worker(threads: int) -> None:
+    """One fit at a time, with its share of the cores and without Lightning's chatter."""
+    torch.set_num_threads(threads)
+    for name in ("lightning.pytorch", "lightning.fabric"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message=r".*module\(s\) in eval mode")  # a FrozenBackbone's backbone, on purpose
+    warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
+
+
+def _run_in_worker(spec: ExperimentSpec, fit: Fit) -> dict:
+    try:
+        return run_fit(spec, fit)
+    except Exception as error:  # the traceback does not survive pickling: send it as text
+        raise FitsFailed(f"{fit.label}: {type(error).__name__}: {error}\n{traceback.format_exc()}") from None
+
+
+def run_fits(spec: ExperimentSpec, fits: list[Fit], description: str) -> dict[str, dict]:
+    """Fit key -> record for every fit, in order (existing records are read, the others trained)."""
+    pending = [fit for fit in fits if not record_path(spec, fit).is_file()]
+    done = [fit for fit in fits if fit not in pending]
+    records = {fit.key: run_fit(spec, fit) for fit in done}  # reads the record
+    if not pending:
+        return records
+    workers = min(spec.workers, len(pending))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    failures = []
+    progress = tqdm(total=len(pending), desc=description, unit="fit")
+    context = multiprocessing.get_context("spawn")
+    with _quiet_children(), ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,)) as pool:
+        futures = {pool.submit(_run_in_worker, spec, fit): fit for fit in pending}
+        for future in as_completed(futures):
+            fit = futures[future]
+            try:
+                records[fit.key] = future.result()
+                progress.set_postfix_str(f"{fit.label}: {records[fit.key]['wall_seconds']:.0f} s")
+            except Exception as error:
+                failures.append(str(error))
+            progress.update()
+    progress.close()
+    if failures:
+        raise FitsFailed(f"{len(failures)} of {len(pending)} fits failed:\n" + "\n".join(failures))
+    return {fit.key: records[fit.key] for fit in fits}  # in the plan's order, whatever finished first

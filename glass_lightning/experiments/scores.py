@@ -1,0 +1,74 @@
+"""Reading the test scores out of fit records: one number, one curve, or the spread over seeds.
+
+A record's ``scores`` map a temperature ("0.64") to its times, tau_alpha and the Pearson
+correlations (num_types, num_times) in both conventions, ``pooled`` and ``per_configuration``.
+"At tau_alpha" is the time closest to the temperature's tau_alpha on a log scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from glass_lightning.training.callbacks import closest_timescale
+
+POOLED, PER_CONFIGURATION = "pooled", "per_configuration"
+
+
+def temperature_key(temperature: float) -> str:
+    return f"{temperature:g}"
+
+
+def tau_index(record: dict, temperature: float) -> int:
+    result = record["scores"][temperature_key(temperature)]
+    return closest_timescale(np.asarray(result["times"]), result["tau_alpha"])
+
+
+def curve(record: dict, temperature: float, convention: str = POOLED, label: int = 0) -> np.ndarray:
+    """Pearson of type ``label`` at every time of ``temperature``."""
+    return np.asarray(record["scores"][temperature_key(temperature)][convention][label], dtype=float)
+
+
+def at_tau(record: dict, temperature: float, convention: str = POOLED, label: int = 0) -> float:
+    return float(curve(record, temperature, convention, label)[tau_index(record, temperature)])
+
+
+def mean_over_times(record: dict, temperature: float, convention: str = POOLED, label: int = 0) -> float:
+    return float(np.nanmean(curve(record, temperature, convention, label)))
+
+
+@dataclass
+class Spread:
+    """A value over seeds: its mean, lowest and highest, and how many runs."""
+
+    mean: float
+    low: float
+    high: float
+    runs: int
+
+    @classmethod
+    def of(cls, values: list[float]) -> "Spread":
+        array = np.asarray(values, dtype=float)
+        return cls(float(np.nanmean(array)), float(np.nanmin(array)), float(np.nanmax(array)), len(array))
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    def text(self) -> str:
+        if self.runs < 2:
+            return f"{self.mean:.3f}"
+        return f"{self.mean:.3f} ({self.low:.3f}–{self.high:.3f})"
+
+
+def exceeds(first: Spread, second: Spread) -> bool | None:
+    """True / False when ``first`` is above / below ``second`` by more than the seed-to-seed spread
+    of either, None when the difference is within it (or there is no spread to compare with)."""
+    spread = max(first.width, second.width)
+    if first.runs < 2 and second.runs < 2:
+        return None
+    difference = first.mean - second.mean
+    if abs(difference) <= spread:
+        return None
+    return difference > 0

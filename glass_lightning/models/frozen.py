@@ -1,0 +1,89 @@
+"""FrozenBackbone: a trained network's layers, frozen, under a new decoder (transfer learning).
+
+Pezzicoli et al. read the invariant features of a network trained at one temperature as a
+learned structural order parameter: if it is one, a decoder retrained on those frozen features
+at another temperature predicts the propensity there almost as well as a network trained there.
+The control is the same architecture with random, untrained weights (``random_weights``): what
+a decoder gets from the architecture alone.
+
+The backbone comes from a GlassModule checkpoint written by LightningCLI (its hyperparameters
+hold the network's ``class_path`` / ``init_args``); it must expose ``invariant_features(data)``
+and ``channels`` (their width; SE3Net has both) and keeps its own cutoff, which the data's must not be below.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch_geometric.data import Data
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.models.readout import TypeReadout
+
+NETWORK_PREFIX = "model."  # GlassModule keeps its network as the attribute ``model``
+
+
+def network_from_checkpoint(checkpoint: str | Path, trained: bool = True) -> nn.Module:
+    """The network of a GlassModule checkpoint, with its trained weights (or freshly initialized)."""
+    path = Path(checkpoint)
+    if not path.is_file():
+        raise GlassDataError(str(path), "checkpoint", "the backbone checkpoint does not exist")
+    saved = torch.load(path, map_location="cpu", weights_only=True)
+    config = saved.get("hyper_parameters", {}).get("model")
+    if not isinstance(config, dict) or "class_path" not in config:
+        raise GlassDataError(str(path), "hyper_parameters.model", "expected the network's class_path and init_args (a checkpoint of lightning fit)")
+    module_name, _, class_name = config["class_path"].rpartition(".")
+    network = getattr(importlib.import_module(module_name), class_name)(**config.get("init_args", {}))
+    if trained:
+        weights = {key[len(NETWORK_PREFIX) :]: value for key, value in saved["state_dict"].items() if key.startswith(NETWORK_PREFIX)}
+        network.load_state_dict(weights)
+    return network
+
+
+class FrozenBackbone(nn.Module):
+    """``forward(data) -> (N, num_outputs)``: a new decoder on the frozen invariant features of the
+    network in ``checkpoint`` (trained weights, or random ones with ``random_weights``).
+
+    Args (beyond the shared num_outputs, cutoff, num_types, num_node_attr, linked from the data):
+        checkpoint: a GlassModule checkpoint whose network has ``invariant_features``.
+        random_weights: keep the architecture, draw fresh weights (the control).
+        decoder_hidden, per_type_heads: the new decoder (as in SE3Net).
+    """
+
+    def __init__(
+        self,
+        num_outputs: int,
+        cutoff: float,
+        checkpoint: str,
+        num_types: int = 2,
+        num_node_attr: int = 0,
+        random_weights: bool = False,
+        decoder_hidden: int = 64,
+        per_type_heads: bool = True,
+    ):
+        super().__init__()
+        backbone = network_from_checkpoint(checkpoint, trained=not random_weights)
+        if not hasattr(backbone, "invariant_features"):
+            raise GlassDataError(checkpoint, "model.class_path", f"{type(backbone).__name__} has no invariant_features to transfer")
+        for name, wanted in (("num_types", num_types), ("num_node_attr", num_node_attr)):
+            if getattr(backbone, name) != wanted:
+                raise GlassDataError(checkpoint, name, f"the backbone was trained with {getattr(backbone, name)}, the data has {wanted}")
+        if cutoff < backbone.cutoff:
+            raise GlassDataError(checkpoint, "cutoff", f"the backbone needs edges up to {backbone.cutoff:g}, the data's graphs stop at {cutoff:g}")
+        self.cutoff, self.num_types, self.num_node_attr = float(cutoff), num_types, num_node_attr
+        self.backbone = backbone.requires_grad_(False).eval()
+        self.decoder = TypeReadout(backbone.channels, decoder_hidden, num_outputs, num_types, per_type_heads)
+
+    def train(self, mode: bool = True) -> "FrozenBackbone":
+        """Only the decoder ever trains; the backbone stays in evaluation mode."""
+        super().train(mode)
+        self.backbone.eval()
+        return self
+
+    def forward(self, data: Data) -> torch.Tensor:
+        with torch.no_grad():
+            features = self.backbone.invariant_features(data)
+        return self.decoder(features, data.node_type)

@@ -1,0 +1,83 @@
+"""The experiment file and the plan fail before any fit on bad input, naming the key; the plan
+shares one fit between the experiments that ask for the same config."""
+
+import pytest
+import yaml
+from tiny_experiment import TEMPERATURES, write_experiment
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.experiments.plan import Plan
+from glass_lightning.experiments.spec import load_experiment
+
+
+@pytest.fixture(scope="module")
+def experiment(tmp_path_factory):
+    return write_experiment(tmp_path_factory.mktemp("experiment_file"))
+
+
+def changed(path, tmp_path, **changes):
+    settings = yaml.safe_load(path.read_text()) | changes
+    new = tmp_path / "changed.yaml"
+    new.write_text(yaml.safe_dump(settings, sort_keys=False))
+    return new
+
+
+@pytest.mark.parametrize(
+    "changes, key",
+    [
+        ({"colour": "blue"}, "colour"),
+        ({"experiments": ["comparison", "astrology"]}, "experiments"),
+        ({"models": {}}, "models"),
+        ({"seeds": ["zero"]}, "seeds"),
+        ({"workers": 0}, "workers"),
+        ({"ablations": {"deeper": {"model.model.init_args.depth": 9}}}, "ablations.deeper.model.model.init_args.depth"),
+        ({"overrides": {"trainer.no_such_option": 1}}, "overrides.trainer.no_such_option"),
+    ],
+)
+def test_a_bad_experiment_file_names_the_key(experiment, tmp_path, changes, key):
+    with pytest.raises(GlassDataError) as error:
+        load_experiment(changed(experiment, tmp_path, **changes))
+    assert error.value.field == key
+
+
+@pytest.mark.parametrize(
+    "changes, temperatures, key",
+    [
+        ({"held_out_temperatures": [0.9]}, TEMPERATURES, "held_out_temperatures"),
+        ({"ablation_temperature": 0.9}, TEMPERATURES, "ablation_temperature"),
+        ({"held_out_temperatures": [0.5, 0.6]}, TEMPERATURES, "held_out_temperatures"),
+        ({"held_out_temperatures": []}, (0.5,), "experiments"),
+    ],
+)
+def test_a_plan_the_data_cannot_hold_names_the_key(experiment, tmp_path, changes, temperatures, key):
+    spec = load_experiment(changed(experiment, tmp_path, **changes))
+    with pytest.raises(GlassDataError) as error:
+        Plan(spec, list(temperatures))
+    assert error.value.field == key
+
+
+def test_fits_asked_for_twice_are_one_fit(experiment):
+    spec = load_experiment(experiment)
+    plan = Plan(spec, list(TEMPERATURES))
+    assert plan.ablations()["as configured"].key == plan.comparison()[("SE3Net", 0.5, 0)].key
+    assert plan.studied(0.6).key == plan.comparison()[("SE3Net", 0.6, 0)].key
+    assert len(plan.first_phase()) == 2 * 3 * 2 + 1 + 2
+    assert plan.comparison()[("SE3Net", 0.5, 0)].key != plan.comparison()[("SE3Net", 0.5, 1)].key
+
+
+def test_transfer_fits_start_from_the_source_checkpoint(experiment):
+    plan = Plan(load_experiment(experiment), list(TEMPERATURES))
+    fits = plan.transfer({t: f"/checkpoints/{t}.ckpt" for t in TEMPERATURES})
+    assert len(fits) == 3 * 2 + 3
+    network = fits[(0.5, 0.7)].config["model"]["model"]
+    assert network["class_path"] == "glass_lightning.models.FrozenBackbone"
+    assert network["init_args"]["checkpoint"] == "/checkpoints/0.5.ckpt" and not network["init_args"]["random_weights"]
+    control = fits[(None, 0.7)].config["model"]["model"]["init_args"]
+    assert control["random_weights"] and control["checkpoint"] == "/checkpoints/0.7.ckpt"
+    assert fits[(0.5, 0.7)].config["data"]["init_args"]["temperatures"] == [0.7]
+
+
+def test_the_shipped_experiment_files_load():
+    for name in ("ka3d-mini", "glassbench"):
+        spec = load_experiment(f"configs/experiments/{name}.yaml")
+        assert spec.studied_model == "SE3Net" and spec.ablations

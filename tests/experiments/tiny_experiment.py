@@ -1,0 +1,51 @@
+"""A tiny synthetic dataset at three temperatures and an experiment file over it, in tmp."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from glass_lightning.data.formats.native import write_snapshot
+from glass_lightning.data.synthetic import synthetic_snapshot
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+TEMPERATURES = (0.5, 0.6, 0.7)
+
+
+def write_dataset(directory: Path, per_temperature: int = 4) -> Path:
+    for temperature in TEMPERATURES:
+        for seed in range(per_temperature):
+            snapshot = synthetic_snapshot(64, temperature=temperature, num_times=3, seed=seed + int(temperature * 100))
+            write_snapshot(directory / f"T{temperature}" / f"config_{seed:03d}.npz", snapshot)
+    return directory
+
+
+def write_experiment(directory: Path, **changes) -> Path:
+    """configs/default.yaml shrunk to the tiny data, two models, every experiment, two seeds."""
+    data = write_dataset(directory / "data")
+    tiny = {
+        "trainer": {"max_epochs": 1, "log_every_n_steps": 1},
+        "model": {"model": {"init_args": {"l_max": 1, "channels": 4, "num_layers": 2, "n_basis": 4, "radial_hidden": 8, "decoder_hidden": 8}}},
+        "data": {"init_args": {"paths": str(data), "cutoff": 1.5, "val_fraction": 0.25, "test_fraction": 0.25}},
+    }
+    baseline = {"model": {"model": {"class_path": "glass_lightning.models.ExpertRidge", "init_args": {"l_values": "2,4", "shells": 3, "shell_min": 0.7}}}}
+    (directory / "tiny.yaml").write_text(yaml.safe_dump(tiny))
+    (directory / "expert.yaml").write_text(yaml.safe_dump(baseline))
+    settings = {
+        "name": "tiny",
+        "base_config": [str(REPOSITORY / "configs" / "default.yaml"), str(directory / "tiny.yaml")],
+        "models": {"SE3Net": [], "ExpertRidge": [str(directory / "expert.yaml")]},
+        "seeds": [0, 1],
+        "ablations": {"l_max 0": {"model.model.init_args.l_max": 0}},
+        "held_out_temperatures": [0.6],
+        "workers": 2,
+        "tracking_uri": f"sqlite:///{directory / 'mlruns' / 'mlflow.db'}",
+        "output_dir": str(directory / "outputs"),
+        "results": str(directory / "RESULTS.md"),
+        "figures_dir": str(directory / "figures"),
+    }
+    settings.update(changes)
+    path = directory / "experiment.yaml"
+    path.write_text(yaml.safe_dump(settings, sort_keys=False))
+    return path

@@ -1,0 +1,65 @@
+"""FrozenBackbone: a checkpoint's network, frozen, under a new decoder that alone learns."""
+
+import pytest
+import torch
+from conftest import build_graph
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.models import ExpertRidge, FrozenBackbone, SE3Net, count_parameters
+from glass_lightning.models.frozen import network_from_checkpoint
+
+SE3_ARGS = {"num_outputs": 3, "cutoff": 1.8, "l_max": 1, "channels": 4, "num_layers": 2, "n_basis": 4, "radial_hidden": 8}
+
+
+def save_checkpoint(path, network_class, init_args) -> torch.nn.Module:
+    """What lightning fit writes for a GlassModule: the network's config and its weights under ``model.``."""
+    torch.manual_seed(0)
+    network = network_class(**init_args)
+    class_path = f"glass_lightning.models.{network_class.__name__}"
+    state = {f"model.{key}": value for key, value in network.state_dict().items()}
+    torch.save({"hyper_parameters": {"model": {"class_path": class_path, "init_args": init_args}}, "state_dict": state}, path)
+    return network
+
+
+@pytest.fixture
+def graph(snapshot):
+    return build_graph(snapshot.positions, snapshot.types, snapshot.box)
+
+
+def test_the_backbone_is_the_trained_network_and_stays_frozen(tmp_path, graph):
+    trained = save_checkpoint(tmp_path / "se3.ckpt", SE3Net, SE3_ARGS).double()
+    model = FrozenBackbone(num_outputs=5, cutoff=2.0, checkpoint=str(tmp_path / "se3.ckpt")).double()
+    torch.testing.assert_close(model.backbone.invariant_features(graph), trained.invariant_features(graph))
+    model.train()
+    assert model.training and not model.backbone.training
+    model(graph).pow(2).mean().backward()
+    assert all(parameter.grad is None for parameter in model.backbone.parameters())
+    assert all(parameter.grad is not None for parameter in model.decoder.parameters())
+    assert count_parameters(model) == count_parameters(model.decoder)
+    assert model(graph).shape == (graph.num_nodes, 5)
+
+
+def test_random_weights_keep_the_architecture_not_the_training(tmp_path, graph):
+    save_checkpoint(tmp_path / "se3.ckpt", SE3Net, SE3_ARGS)
+    trained = network_from_checkpoint(tmp_path / "se3.ckpt").double()
+    torch.manual_seed(1)
+    random = FrozenBackbone(num_outputs=3, cutoff=2.0, checkpoint=str(tmp_path / "se3.ckpt"), random_weights=True).double()
+    assert sum(p.numel() for p in random.backbone.parameters()) == sum(p.numel() for p in trained.parameters())
+    assert not torch.allclose(random.backbone.invariant_features(graph), trained.invariant_features(graph))
+
+
+def test_bad_backbones_are_named(tmp_path):
+    save_checkpoint(tmp_path / "se3.ckpt", SE3Net, SE3_ARGS)
+    save_checkpoint(tmp_path / "expert.ckpt", ExpertRidge, {"num_outputs": 3, "cutoff": 1.8, "shells": 3})
+    torch.save({"state_dict": {}}, tmp_path / "bare.ckpt")
+    cases = [
+        ({"checkpoint": str(tmp_path / "missing.ckpt")}, "checkpoint"),
+        ({"checkpoint": str(tmp_path / "bare.ckpt")}, "hyper_parameters.model"),
+        ({"checkpoint": str(tmp_path / "expert.ckpt")}, "model.class_path"),
+        ({"checkpoint": str(tmp_path / "se3.ckpt"), "cutoff": 1.5}, "cutoff"),
+        ({"checkpoint": str(tmp_path / "se3.ckpt"), "num_node_attr": 1}, "num_node_attr"),
+    ]
+    for arguments, field in cases:
+        with pytest.raises(GlassDataError) as error:
+            FrozenBackbone(**{"num_outputs": 3, "cutoff": 2.0, **arguments})
+        assert error.value.field == field
