@@ -19,7 +19,7 @@ from torch_geometric.data import Batch
 
 from glass_lightning.data.dataset import GlassDataset, raw_node_attr, target_of
 from glass_lightning.data.snapshot import Snapshot
-from glass_lightning.training.metrics import per_configuration_pearson
+from glass_lightning.training.metrics import pearson_by_group
 
 
 @dataclass
@@ -58,14 +58,8 @@ def score(predictions: list[np.ndarray], targets: list[np.ndarray], types: list[
     target = torch.as_tensor(np.concatenate(targets), dtype=torch.float64)
     node_type = torch.as_tensor(np.concatenate(types), dtype=torch.int64)
     graph = torch.cat([torch.full((len(values),), index, dtype=torch.int64) for index, values in enumerate(types)])
-    pooled, pooled_valid = per_configuration_pearson(prediction, target, node_type, torch.zeros_like(graph), 1, num_types)
-    per_graph, per_graph_valid = per_configuration_pearson(prediction, target, node_type, graph, len(types), num_types)
-    count = per_graph_valid.sum(dim=0)
-    mean = per_graph.sum(dim=0) / count.clamp(min=1)
-    return (
-        torch.where(pooled_valid[0], pooled[0], torch.nan).numpy(),
-        torch.where(count > 0, mean, torch.nan).numpy(),
-    )
+    pooled, per_configuration = pearson_by_group(prediction, target, node_type, graph, torch.zeros(len(types), dtype=torch.int64), 1, num_types)
+    return pooled[0].numpy(), per_configuration[0].numpy()
 
 
 @torch.no_grad()

@@ -13,13 +13,13 @@ and ``channels`` (their width; SE3Net has both) and keeps its own cutoff, which 
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import torch
 from torch import nn
 from torch_geometric.data import Data
 
+from glass_lightning.class_paths import instantiate
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.readout import TypeReadout
 
@@ -28,18 +28,23 @@ NETWORK_PREFIX = "model."  # GlassModule keeps its network as the attribute ``mo
 
 def network_from_checkpoint(checkpoint: str | Path, trained: bool = True) -> nn.Module:
     """The network of a GlassModule checkpoint, with its trained weights (or freshly initialized)."""
-    path = Path(checkpoint)
+    path, source = Path(checkpoint), str(checkpoint)
     if not path.is_file():
-        raise GlassDataError(str(path), "checkpoint", "the backbone checkpoint does not exist")
-    saved = torch.load(path, map_location="cpu", weights_only=True)
-    config = saved.get("hyper_parameters", {}).get("model")
+        raise GlassDataError(source, "checkpoint", "the backbone checkpoint does not exist")
+    try:
+        saved = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # pickle, zip and torch errors alike: the file is not a checkpoint
+        raise GlassDataError(source, "checkpoint", f"not a readable torch checkpoint ({type(error).__name__}: {error})") from None
+    config = saved.get("hyper_parameters", {}).get("model") if isinstance(saved, dict) else None
     if not isinstance(config, dict) or "class_path" not in config:
-        raise GlassDataError(str(path), "hyper_parameters.model", "expected the network's class_path and init_args (a checkpoint of lightning fit)")
-    module_name, _, class_name = config["class_path"].rpartition(".")
-    network = getattr(importlib.import_module(module_name), class_name)(**config.get("init_args", {}))
+        raise GlassDataError(source, "hyper_parameters.model", "expected the network's class_path and init_args (a checkpoint of lightning fit)")
+    network = instantiate(config, source, "hyper_parameters.model.class_path")
     if trained:
-        weights = {key[len(NETWORK_PREFIX) :]: value for key, value in saved["state_dict"].items() if key.startswith(NETWORK_PREFIX)}
-        network.load_state_dict(weights)
+        weights = {key[len(NETWORK_PREFIX) :]: value for key, value in saved.get("state_dict", {}).items() if key.startswith(NETWORK_PREFIX)}
+        try:
+            network.load_state_dict(weights)
+        except RuntimeError as error:
+            raise GlassDataError(source, "state_dict", f"the weights do not fit {config['class_path']}: {error}") from None
     return network
 
 

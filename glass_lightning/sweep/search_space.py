@@ -10,13 +10,13 @@ Names are checked against the constructor signatures of the classes the base con
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from dataclasses import dataclass
 from typing import Any
 
 import optuna
 
+from glass_lightning.class_paths import class_from_path
 from glass_lightning.errors import GlassDataError
 
 NETWORK_ARGS = "model.model.init_args"
@@ -81,10 +81,8 @@ def parse_parameter(source: str, name: str, spec: Any) -> Parameter:
     return Parameter(name, spec["type"], low, high, log, step)
 
 
-def _class_arguments(class_path: str) -> set[str]:
-    module_name, _, class_name = class_path.rpartition(".")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    return set(inspect.signature(cls).parameters) - {"self"}
+def _class_arguments(class_path: str, source: str) -> set[str]:
+    return set(inspect.signature(class_from_path(class_path, source)).parameters) - {"self"}
 
 
 def config_path(name: str) -> str:
@@ -103,7 +101,7 @@ def check_config_path(source: str, key: str, path: str, config: dict) -> None:
             raise GlassDataError(source, key, f"the base config has no '{'.'.join(parents[: index + 1])}' to hold '{path}'")
         owner, node = node, node[part]
     if parents and parents[-1] == "init_args" and isinstance(owner.get("class_path"), str):
-        arguments = _class_arguments(owner["class_path"])
+        arguments = _class_arguments(owner["class_path"], source)
         if leaf not in arguments:
             raise GlassDataError(source, key, f"{owner['class_path']} has no argument '{leaf}'; it takes {sorted(arguments)}")
     elif not isinstance(node, dict) or leaf not in node:

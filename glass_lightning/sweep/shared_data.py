@@ -9,11 +9,11 @@ the link hands the network the trial's cutoff and the network keeps only the edg
 
 from __future__ import annotations
 
-import importlib
 import json
 
 import lightning.pytorch as pl
 
+from glass_lightning.class_paths import instantiate
 from glass_lightning.errors import GlassDataError
 
 _DATA_OF_WORKER: dict[str, pl.LightningDataModule] = {}
@@ -23,9 +23,7 @@ def worker_data(data: dict) -> pl.LightningDataModule:
     """The data module of the ``class_path`` / ``init_args`` config ``data``, built once per process."""
     key = json.dumps(data, sort_keys=True, default=str)
     if key not in _DATA_OF_WORKER:
-        module_name, _, class_name = data["class_path"].rpartition(".")
-        cls = getattr(importlib.import_module(module_name), class_name)
-        _DATA_OF_WORKER[key] = cls(**data.get("init_args", {}))
+        _DATA_OF_WORKER[key] = instantiate(data, "<sweep>", "data.class_path")
     return _DATA_OF_WORKER[key]
 
 

@@ -24,7 +24,7 @@ from lightning.pytorch.utilities import rank_zero_info
 from glass_lightning.data.formats.native import read_snapshot
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.gather import objects_of_all_processes
-from glass_lightning.training.metrics import per_configuration_pearson, type_name
+from glass_lightning.training.metrics import pearson_by_group, type_name
 from glass_lightning.training.plots import plot_pearson_vs_time, plot_prediction_scatter
 
 
@@ -102,22 +102,11 @@ class PearsonReport(Callback):
         num_types = int(pl_module.hparams.num_types)
         temperatures = sorted({round(float(value), 6) for value in data["temperature"]})
         graph_temperature = torch.tensor([temperatures.index(round(float(value), 6)) for value in data["temperature"]])
-        particle_temperature = graph_temperature[data["graph"]]
-
-        pooled_values, pooled_valid = per_configuration_pearson(
-            data["prediction"], data["target"], data["node_type"], particle_temperature, len(temperatures), num_types
+        pooled_values, configuration_means = pearson_by_group(
+            data["prediction"], data["target"], data["node_type"], data["graph"], graph_temperature, len(temperatures), num_types
         )
-        configuration_values, configuration_valid = per_configuration_pearson(
-            data["prediction"], data["target"], data["node_type"], data["graph"], len(graph_temperature), num_types
-        )
-        pooled, per_configuration = {}, {}
-        for position, temperature in enumerate(temperatures):
-            pooled[temperature] = torch.where(pooled_valid[position], pooled_values[position], torch.nan).numpy()
-            chosen = graph_temperature == position
-            count = configuration_valid[chosen].sum(dim=0)
-            mean = configuration_values[chosen].sum(dim=0) / count.clamp(min=1)
-            per_configuration[temperature] = torch.where(count > 0, mean, torch.nan).numpy()
-
+        pooled = {temperature: pooled_values[position].numpy() for position, temperature in enumerate(temperatures)}
+        per_configuration = {temperature: configuration_means[position].numpy() for position, temperature in enumerate(temperatures)}
         times, time_label = self._times(trainer, temperatures, data["target"].shape[1])
         self._log_scalars(trainer, pooled, per_configuration)
         table = format_table(times, pooled, per_configuration, label=0)

@@ -93,6 +93,22 @@ def per_configuration_pearson(
     return correlation.reshape(shape), valid.reshape(shape)
 
 
+def pearson_by_group(
+    prediction: Tensor, target: Tensor, node_type: Tensor, graph: Tensor, group_of_graph: Tensor, num_groups: int, num_types: int
+) -> tuple[Tensor, Tensor]:
+    """Both conventions for groups of configurations (e.g. one group per temperature).
+
+    ``graph`` (N,) is each particle's configuration, ``group_of_graph`` (num_graphs,) each
+    configuration's group. Returns ``pooled`` (over the group's particles) and ``per_configuration``
+    (the mean over the group's configurations), each (num_groups, num_types, T), NaN where undefined.
+    """
+    pooled, pooled_valid = per_configuration_pearson(prediction, target, node_type, group_of_graph[graph], num_groups, num_types)
+    per_graph, per_graph_valid = per_configuration_pearson(prediction, target, node_type, graph, len(group_of_graph), num_types)
+    total = torch.zeros_like(pooled).index_add_(0, group_of_graph, per_graph)  # invalid groups hold 0
+    count = torch.zeros_like(pooled).index_add_(0, group_of_graph, per_graph_valid.to(pooled.dtype))
+    return torch.where(pooled_valid, pooled, torch.nan), torch.where(count > 0, total / count.clamp(min=1), torch.nan)
+
+
 class PerConfigurationPearson(Metric):
     """Mean over configurations of the per-configuration Pearson correlation, per type and timescale."""
 

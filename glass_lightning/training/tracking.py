@@ -63,8 +63,8 @@ class GlassMLFlowLogger(MLFlowLogger):
         artifact_location: str | None = None,
         run_id: str | None = None,
     ):
-        if artifact_location is None:
-            artifact_location = default_artifact_location(tracking_uri, experiment_name)
+        default_location = default_artifact_location(tracking_uri, experiment_name)  # also creates the store's directory
+        artifact_location = artifact_location or default_location
         super().__init__(
             experiment_name=experiment_name,
             run_name=run_name,

@@ -52,7 +52,11 @@ def test_bad_backbones_are_named(tmp_path):
     save_checkpoint(tmp_path / "se3.ckpt", SE3Net, SE3_ARGS)
     save_checkpoint(tmp_path / "expert.ckpt", ExpertRidge, {"num_outputs": 3, "cutoff": 1.8, "shells": 3})
     torch.save({"state_dict": {}}, tmp_path / "bare.ckpt")
+    (tmp_path / "text.ckpt").write_text("not a checkpoint")
+    torch.save({"hyper_parameters": {"model": {"class_path": "glass_lightning.models.SE3Net", "init_args": SE3_ARGS}}, "state_dict": {"model.x": torch.zeros(1)}}, tmp_path / "foreign.ckpt")
     cases = [
+        ({"checkpoint": str(tmp_path / "text.ckpt")}, "checkpoint"),
+        ({"checkpoint": str(tmp_path / "foreign.ckpt")}, "state_dict"),
         ({"checkpoint": str(tmp_path / "missing.ckpt")}, "checkpoint"),
         ({"checkpoint": str(tmp_path / "bare.ckpt")}, "hyper_parameters.model"),
         ({"checkpoint": str(tmp_path / "expert.ckpt")}, "model.class_path"),

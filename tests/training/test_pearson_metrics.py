@@ -3,7 +3,7 @@ import pytest
 import torch
 from scipy.stats import pearsonr
 
-from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, per_configuration_pearson, type_name
+from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, pearson_by_group, per_configuration_pearson, type_name
 
 
 def correlated_inputs(num_particles: int, num_timescales: int, seed: int):
@@ -76,3 +76,19 @@ def test_constant_prediction_is_not_counted_as_a_configuration():
     target = torch.randn(8, 1)
     correlation, valid = per_configuration_pearson(torch.ones(8, 1), target, torch.zeros(8, dtype=torch.long), torch.zeros(8, dtype=torch.long), 1, 1)
     assert not valid.any() and torch.isfinite(correlation).all()
+
+
+def test_pearson_by_group_pools_and_averages_within_each_group():
+    rng = np.random.default_rng(4)
+    graph = torch.repeat_interleave(torch.arange(4), 30)
+    group_of_graph = torch.tensor([0, 0, 1, 1])
+    node_type = torch.zeros(120, dtype=torch.long)
+    target = torch.as_tensor(rng.normal(size=(120, 1)))
+    prediction = target + torch.as_tensor(rng.normal(size=(120, 1)))
+    pooled, per_configuration = pearson_by_group(prediction, target, node_type, graph, group_of_graph, num_groups=2, num_types=2)
+    for group, graphs in ((0, (0, 1)), (1, (2, 3))):
+        chosen = torch.isin(graph, torch.tensor(graphs)).numpy()
+        assert pooled[group, 0, 0] == pytest.approx(pearsonr(prediction[chosen, 0], target[chosen, 0])[0])
+        each = [pearsonr(prediction[graph == g, 0], target[graph == g, 0])[0] for g in graphs]
+        assert per_configuration[group, 0, 0] == pytest.approx(np.mean(each))
+    assert torch.isnan(pooled[:, 1]).all() and torch.isnan(per_configuration[:, 1]).all()  # no type-B particle
