@@ -20,6 +20,7 @@ from glass_lightning.data.dataset import GlassDataset, node_attr_statistics, raw
 from glass_lightning.data.formats import file_format, find_files, read_snapshots, snapshot_files
 from glass_lightning.data.graph import check_box_fits_cutoff
 from glass_lightning.data.samplers import EpochShuffleSampler, UnpaddedShardSampler, global_seed
+from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.data.split import STAGES, split_by_files, split_by_fractions
 from glass_lightning.errors import GlassDataError
 
@@ -108,7 +109,7 @@ class GlassDataModule(pl.LightningDataModule):
         """The file (or BOTAN file pattern) of each ``Data.snapshot_index`` served for ``stage``."""
         return [snapshot.source for snapshot in self.split_snapshots(stage)]
 
-    def split_snapshots(self, stage: str) -> list:
+    def split_snapshots(self, stage: str) -> list[Snapshot]:
         """The Snapshots served for ``stage`` ("train", "val", "test"; "predict" = test), in order."""
         split = "test" if stage == "predict" else stage
         if split not in STAGES:

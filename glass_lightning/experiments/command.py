@@ -14,32 +14,29 @@ import time
 from glass_lightning.command_files import run_file_command
 from glass_lightning.errors import GlassDataError
 from glass_lightning.experiments.energy import energy_baseline
-from glass_lightning.experiments.fits import best_checkpoint, log_to_run, test_snapshots
+from glass_lightning.experiments.fits import best_checkpoint, evaluation_snapshots
 from glass_lightning.experiments.interpretability import invariants_against_bond_order
 from glass_lightning.experiments.plan import Plan
+from glass_lightning.experiments.records import log_to_run
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.document import write_results
 from glass_lightning.experiments.runner import FitsFailed, run_fits
 from glass_lightning.experiments.spec import ExperimentSpec, load_experiment
-from glass_lightning.sweep.training_config import get_path
 from glass_lightning.training.tracking import ensure_experiment
 
 
 def _interpretability(spec: ExperimentSpec, plan: Plan, records: dict, tests: dict) -> dict[float, dict]:
     """Temperature -> first-layer invariants against bond orders; logged in each fit's run."""
-    data = spec.models[spec.studied_model]["data"]["init_args"]
     results = {}
     for temperature in plan.temperatures:
-        fit = plan.studied(temperature)
-        result = invariants_against_bond_order(
-            str(best_checkpoint(spec, fit)), tests[temperature], data.get("positions", "thermal"), float(data.get("cutoff", 2.0)), spec.bond_order_cutoff
-        )
+        record = records[plan.studied(temperature).key]
+        result = invariants_against_bond_order(record["checkpoint"], tests[temperature], record["data"], spec.bond_order_cutoff)
         metrics = {
             f"interpretability/l{l}_{species}": result["correlation"][row][column]
             for row, l in enumerate(result["l"])
             for column, species in enumerate(result["species"])
         }
-        log_to_run(spec, records[fit.key]["run_id"], metrics, {})
+        log_to_run(spec.tracking_uri, record["run_id"], metrics)
         results[temperature] = result
     return results
 
@@ -58,7 +55,7 @@ def reproduce(config_path: str, workers: int | None = None) -> ExperimentSpec:
             raise GlassDataError(config_path, "workers", f"expected at least 1 worker, got {workers}")
         spec.workers = workers
     studied_data = spec.models[spec.studied_model]["data"]
-    tests = test_snapshots(studied_data)
+    tests = evaluation_snapshots(studied_data)
     plan = Plan(spec, sorted(tests))
     ensure_experiment(spec.tracking_uri, spec.experiment_name)
     started = time.monotonic()
@@ -68,8 +65,8 @@ def reproduce(config_path: str, workers: int | None = None) -> ExperimentSpec:
         context.transfer = plan.transfer({t: str(best_checkpoint(spec, plan.studied(t))) for t in plan.temperatures})
         records |= run_fits(spec, list(context.transfer.values()), "transfer fits")
     if "comparison" in spec.experiments:
-        target = get_path(studied_data, "init_args.target", "propensity")
-        context.energy = energy_baseline(spec, tests, target, max(int(s.types.max()) for group in tests.values() for s in group) + 1)
+        target = records[plan.studied(plan.temperatures[0]).key]["data"]["target"]
+        context.energy = energy_baseline(spec, tests, target)
     if "interpretability" in spec.experiments:
         context.interpretability = _interpretability(spec, plan, records, tests)
     write_results(context, config_path, data_summary(plan, records, tests))

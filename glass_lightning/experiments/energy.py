@@ -4,40 +4,39 @@ logged as an MLflow run of its own like every fit."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from mlflow import MlflowClient
 
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.experiments.evaluation import score_node_input
-from glass_lightning.experiments.fits import log_to_run, score_metrics, write_record
+from glass_lightning.experiments.records import log_to_run, read_record, score_metrics, scores_record, write_record
 from glass_lightning.experiments.spec import ExperimentSpec
 from glass_lightning.training.tracking import GlassMLFlowLogger
 
 ENERGIES = ("inherent_potential_energy", "potential_energy")  # the first one the files have
 
 
-def energy_baseline(spec: ExperimentSpec, test_snapshots: dict[float, list[Snapshot]], target: str, num_types: int) -> dict | None:
+def energy_baseline(spec: ExperimentSpec, test_snapshots: dict[float, list[Snapshot]], target: str) -> dict | None:
     """The baseline's record (kept in ``output_dir/energy.json``), or None when the files hold no energy."""
     path = Path(spec.output_dir) / "energy.json"
     if path.is_file():
-        return json.loads(path.read_text())
+        return read_record(path)
     snapshots = [snapshot for group in test_snapshots.values() for snapshot in group]
+    num_types = max(int(snapshot.types.max()) for snapshot in snapshots) + 1
     available = [name for name in ENERGIES if all(getattr(snapshot, name) is not None for snapshot in snapshots)]
     if not available:
         return None
     scores = score_node_input(available[0], target, test_snapshots, num_types)
     logger = GlassMLFlowLogger(experiment_name=spec.experiment_name, run_name=f"{available[0]} baseline", tracking_uri=spec.tracking_uri, log_model=False)
-    log_to_run(spec, logger.run_id, score_metrics(scores), {"reproduce.node_input": available[0]})
+    log_to_run(spec.tracking_uri, logger.run_id, score_metrics(scores), {"reproduce.node_input": available[0]})
     MlflowClient(spec.tracking_uri).set_terminated(logger.run_id)
     record = {
         "label": f"{available[0]} (no learning)",
         "run_id": logger.run_id,
         "experiment": spec.experiment_name,
         "node_input": available[0],
-        "scores": {f"{temperature:g}": result.as_record() for temperature, result in scores.items()},
+        "scores": scores_record(scores),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_record(path, record)
     return record

@@ -18,6 +18,7 @@ from torch_geometric.data import Batch
 
 from glass_lightning.data.dataset import GlassDataset
 from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.errors import GlassDataError
 from glass_lightning.models.bond_order import bond_order_parameters
 from glass_lightning.models.frozen import network_from_checkpoint
 from glass_lightning.training.metrics import type_name
@@ -49,15 +50,14 @@ def absolute_correlations(features: np.ndarray, reference: np.ndarray) -> np.nda
 
 
 @torch.no_grad()
-def invariants_against_bond_order(checkpoint: str, snapshots: list[Snapshot], positions: str, data_cutoff: float, shell_cutoff: float) -> dict:
-    """``{"l": [...], "species": [...], "correlation": (L+1, S) nested list}`` for one trained network."""
+def invariants_against_bond_order(checkpoint: str, snapshots: list[Snapshot], data: dict, shell_cutoff: float) -> dict:
+    """``{"l": [...], "species": [...], "correlation": (L+1, S) nested list}`` for one trained network;
+    ``data`` holds the ``positions``, ``target`` and ``cutoff`` it was trained with (a fit record's)."""
     network = network_from_checkpoint(checkpoint).eval()
-    if not hasattr(network, "first_layer_invariants"):
-        raise TypeError(f"{type(network).__name__} has no first_layer_invariants")
-    if network.num_node_attr:
-        raise TypeError("the first-layer invariants are defined on one-hot inputs only")
+    if not hasattr(network, "first_layer_invariants") or network.num_node_attr:
+        raise GlassDataError(checkpoint, "model", f"{type(network).__name__} on one-hot inputs with first_layer_invariants (SE3Net) is needed")
     num_types, l_max, channels = network.num_types, network.layers[0].convolution.l_max, network.channels
-    graphs = GlassDataset(snapshots, [0], positions, [], "propensity", data_cutoff)
+    graphs = GlassDataset(snapshots, [0], data["positions"], [], data["target"], data["cutoff"])
     invariants, references = [], []
     for graph in graphs:
         batch = Batch.from_data_list([graph])

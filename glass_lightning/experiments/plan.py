@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from glass_lightning.class_paths import class_from_path
 from glass_lightning.command_files import require
 from glass_lightning.experiments.spec import ExperimentSpec
 from glass_lightning.sweep.training_config import get_path, with_values
@@ -32,7 +34,7 @@ class Fit:
     label: str
     config: dict = field(repr=False)
 
-    @property
+    @cached_property
     def key(self) -> str:
         """A short hash of the training config: equal configs are one fit."""
         text = json.dumps(self.config, sort_keys=True, default=str)
@@ -49,9 +51,10 @@ class Plan:
     def __init__(self, spec: ExperimentSpec, temperatures: list[float]):
         self.spec, self.temperatures = spec, sorted(temperatures)
         self.ablation_temperature = self.temperatures[0] if spec.ablation_temperature is None else spec.ablation_temperature
-        self._check()
+        self._check_temperatures()
+        self._check_studied_model()
 
-    def _check(self) -> None:
+    def _check_temperatures(self) -> None:
         spec, known = self.spec, self.temperatures
         wanted = set(spec.experiments)
         source = spec.source
@@ -66,6 +69,19 @@ class Plan:
             left = len(known) - len(spec.held_out_temperatures)
             require(source, "held_out_temperatures", left >= 2, f"the temperature input needs at least two training temperatures; {left} would be left")
 
+    def _check_studied_model(self) -> None:
+        """Transfer and interpretability read SE3Net's features: fail now, not after the first fits."""
+        spec, wanted = self.spec, set(self.spec.experiments)
+        config = spec.models[spec.studied_model]
+        network = get_path(config, "model.model.class_path")
+        studied_class = class_from_path(network, spec.source, f"models.{spec.studied_model}")
+        for experiment, method in (("transfer", "invariant_features"), ("interpretability", "first_layer_invariants")):
+            if experiment in wanted:
+                require(spec.source, "experiments", hasattr(studied_class, method), f"{experiment} needs a studied model with {method} (SE3Net); {network} has none")
+        inputs = get_path(config, NODE_INPUTS) or []
+        if "interpretability" in wanted:
+            require(spec.source, "experiments", not inputs, f"interpretability reads the first layer on one-hot inputs; the studied model also takes {inputs}")
+
     def _has(self, temperature: float) -> bool:
         return any(abs(temperature - value) < 1e-6 for value in self.temperatures)
 
@@ -73,6 +89,7 @@ class Plan:
         values = {"seed_everything": seed, TEMPERATURES: list(temperatures), **(changes or {})}
         return Fit(label, with_values(self.spec.models[model], values))
 
+    @cached_property
     def comparison(self) -> dict[tuple[str, float, int], Fit]:
         """(model, temperature, seed) -> fit on that temperature alone."""
         return {
@@ -130,7 +147,7 @@ class Plan:
         wanted = set(self.spec.experiments)
         fits: list[Fit] = []
         if wanted & {"comparison", "generalization"}:
-            fits += self.comparison().values()
+            fits += self.comparison.values()
         if wanted & {"transfer", "interpretability"}:
             fits += [self.studied(temperature) for temperature in self.temperatures]
         if "ablations" in wanted:

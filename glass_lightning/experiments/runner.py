@@ -20,6 +20,7 @@ from tqdm.auto import tqdm
 
 from glass_lightning.experiments.fits import record_path, run_fit
 from glass_lightning.experiments.plan import Fit
+from glass_lightning.experiments.records import read_record
 from glass_lightning.experiments.spec import ExperimentSpec
 
 
@@ -60,9 +61,8 @@ def _run_in_worker(spec: ExperimentSpec, fit: Fit) -> dict:
 
 def run_fits(spec: ExperimentSpec, fits: list[Fit], description: str) -> dict[str, dict]:
     """Fit key -> record for every fit, in order (existing records are read, the others trained)."""
-    pending = [fit for fit in fits if not record_path(spec, fit).is_file()]
-    done = [fit for fit in fits if fit not in pending]
-    records = {fit.key: run_fit(spec, fit) for fit in done}  # reads the record
+    records = {fit.key: read_record(record_path(spec, fit)) for fit in fits if record_path(spec, fit).is_file()}
+    pending = [fit for fit in fits if fit.key not in records]
     if not pending:
         return records
     workers = min(spec.workers, len(pending))

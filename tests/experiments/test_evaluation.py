@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.stats import pearsonr
 
-from glass_lightning.experiments.evaluation import matching_channels, score, score_node_input
 from glass_lightning.data.synthetic import synthetic_snapshot
+from glass_lightning.experiments.evaluation import matching_channels, score, score_node_input
 
 
 def test_channels_match_in_units_of_tau_alpha():

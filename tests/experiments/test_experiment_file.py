@@ -59,10 +59,10 @@ def test_a_plan_the_data_cannot_hold_names_the_key(experiment, tmp_path, changes
 def test_fits_asked_for_twice_are_one_fit(experiment):
     spec = load_experiment(experiment)
     plan = Plan(spec, list(TEMPERATURES))
-    assert plan.ablations()["as configured"].key == plan.comparison()[("SE3Net", 0.5, 0)].key
-    assert plan.studied(0.6).key == plan.comparison()[("SE3Net", 0.6, 0)].key
+    assert plan.ablations()["as configured"].key == plan.comparison[("SE3Net", 0.5, 0)].key
+    assert plan.studied(0.6).key == plan.comparison[("SE3Net", 0.6, 0)].key
     assert len(plan.first_phase()) == 2 * 3 * 2 + 1 + 2
-    assert plan.comparison()[("SE3Net", 0.5, 0)].key != plan.comparison()[("SE3Net", 0.5, 1)].key
+    assert plan.comparison[("SE3Net", 0.5, 0)].key != plan.comparison[("SE3Net", 0.5, 1)].key
 
 
 def test_transfer_fits_start_from_the_source_checkpoint(experiment):
@@ -81,3 +81,23 @@ def test_the_shipped_experiment_files_load():
     for name in ("ka3d-mini", "glassbench"):
         spec = load_experiment(f"configs/experiments/{name}.yaml")
         assert spec.studied_model == "SE3Net" and spec.ablations
+
+
+def test_a_studied_model_without_equivariant_features_is_refused_before_any_fit(experiment, tmp_path):
+    settings = yaml.safe_load(experiment.read_text())
+    settings["models"] = {"ExpertRidge": settings["models"]["ExpertRidge"], "SE3Net": []}
+    settings["ablations"] = {}
+    spec = load_experiment(changed(experiment, tmp_path, **settings))
+    with pytest.raises(GlassDataError, match="transfer needs a studied model with invariant_features"):
+        Plan(spec, list(TEMPERATURES))
+
+
+def test_an_unknown_class_path_names_the_model(experiment, tmp_path):
+    settings = yaml.safe_load(experiment.read_text())
+    (tmp_path / "ghost.yaml").write_text("model:\n  model:\n    class_path: glass_lightning.models.GhostNet\n")
+    settings["models"] = {"Ghost": [str(tmp_path / "ghost.yaml")]}
+    settings["ablations"] = {}
+    spec = load_experiment(changed(experiment, tmp_path, **settings))
+    with pytest.raises(GlassDataError) as error:
+        Plan(spec, list(TEMPERATURES))
+    assert error.value.field == "models.Ghost" and "GhostNet" in error.value.problem

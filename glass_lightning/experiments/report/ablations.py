@@ -3,7 +3,6 @@ extra inputs), at one temperature."""
 
 from __future__ import annotations
 
-
 from glass_lightning.experiments.report.comparison import spreads
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import plt, save

@@ -27,10 +27,10 @@ CLAIMS = {
     "all_temperatures": "Beyond the paper: one model for all temperatures.",
 }
 SCALE_CAVEAT = (
-    "These are small-data results: N = {particles} particles, {train} training configurations per temperature, "
-    "{test} test configurations per temperature, {epochs} epochs per fit on a CPU. The paper trains on hundreds of "
-    "4096-particle configurations per temperature on GPUs; its absolute correlations are not comparable with these, "
-    "only the directions of the differences are. A difference smaller than the seed-to-seed spread is not a result."
+    "Sizes: N = {particles} particles, {train} training and {test} test configurations per temperature, "
+    "{epochs} epochs per fit on {accelerator}. The paper trains on hundreds of 4096-particle configurations per "
+    "temperature; where these sizes are smaller, only the directions of the differences compare with the paper, "
+    "not the absolute correlations. A difference smaller than the seed-to-seed spread is not a result."
 )
 
 
@@ -66,7 +66,10 @@ def write_results(context: ReportContext, config_path: str, data_summary: dict) 
         text, verdicts = SECTIONS[name](context)
         parts.append(text)
         claims.append(f"- **{CLAIMS[name]}** " + " ".join(verdicts))
-    caveat = SCALE_CAVEAT.format(**data_summary, epochs=get_path(context.spec.models[context.studied], "trainer.max_epochs", "?"))
+    studied = context.spec.models[context.studied]
+    caveat = SCALE_CAVEAT.format(
+        **data_summary, epochs=get_path(studied, "trainer.max_epochs", "?"), accelerator=get_path(studied, "trainer.accelerator", "auto")
+    )
     parts.insert(1, "## What the results say about the paper's claims\n\n" + "\n".join(claims) + "\n\n" + caveat)
     parts.append(_run_index(context))
     text = "\n\n".join(parts) + "\n"

@@ -1,0 +1,55 @@
+"""What an experiment keeps of each fit and analysis: a JSON record on disk (so a re-run resumes)
+and the same scores as metrics of an MLflow run (so every reported number is traceable)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param
+
+from glass_lightning.experiments.evaluation import TemperatureScore
+from glass_lightning.training.metrics import type_name
+
+MLFLOW_BATCH = 500  # metrics per request; MLflow accepts at most 1000
+
+
+def read_record(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def write_record(path: Path, record: dict) -> None:
+    """Write atomically: a killed run never leaves half a record."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(record, indent=1))
+    temporary.replace(path)
+
+
+def scores_record(scores: dict[float, TemperatureScore]) -> dict[str, dict]:
+    """The ``scores`` entry of a record: temperature ("0.64") -> times, tau_alpha, correlations."""
+    return {f"{temperature:g}": result.as_record() for temperature, result in scores.items()}
+
+
+def score_metrics(scores: dict[float, TemperatureScore]) -> dict[str, float]:
+    """MLflow metric name -> value: ``eval/T{T}/pearson[_per_configuration]_{type}_t{k}``."""
+    metrics = {}
+    for temperature, result in scores.items():
+        for convention, values in (("pearson", result.pooled), ("pearson_per_configuration", result.per_configuration)):
+            for label, row in enumerate(values):
+                for index, value in enumerate(row):
+                    if value == value:  # not NaN
+                        metrics[f"eval/T{temperature:g}/{convention}_{type_name(label)}_t{index}"] = float(value)
+    return metrics
+
+
+def log_to_run(tracking_uri: str, run_id: str, metrics: dict[str, float], params: dict[str, str] | None = None) -> None:
+    client = MlflowClient(tracking_uri)
+    now = int(time.time() * 1000)
+    entries = [Metric(key, value, now, 0) for key, value in metrics.items()]
+    for start in range(0, len(entries), MLFLOW_BATCH):
+        client.log_batch(run_id, metrics=entries[start : start + MLFLOW_BATCH])
+    if params:
+        client.log_batch(run_id, params=[Param(key, value) for key, value in params.items()])
