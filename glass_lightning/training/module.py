@@ -136,6 +136,7 @@ class GlassModule(LightningModule):
             if values is None:
                 continue
             name = type_name(label)
+            values = values.reshape(-1)  # torchmetrics returns a 0-d tensor for a single timescale
             for index, value in enumerate(values):
                 self.log(f"{prefix}_{name}_t{index}", value)
             means[label] = values.mean()

@@ -76,6 +76,16 @@ def test_fast_dev_run_through_glass_lightning_fit(tmp_path, dataset):
     main(["fit", "--config", str(config), "--trainer.fast_dev_run", "true", "--test_after_fit", "true"])
 
 
+def test_single_timescale_fits_and_tests_end_to_end(tmp_path, dataset):
+    """One timescale makes torchmetrics return 0-d correlations; fit and test must still log them."""
+    config = tiny_config(tmp_path, dataset)
+    lightning_main(["fit", "--config", str(config), "--data.init_args.timescales", "[1]", "--trainer.max_epochs", "1", "--test_after_fit", "true"])
+    _, run = fit_run(tmp_path)
+    for name in ("val/pearson_A_t0", "test/pearson_A_mean", "test/pearson_per_configuration_A_t0"):
+        assert np.isfinite(run.data.metrics[name])
+    assert "test/pearson_A_t1" not in run.data.metrics
+
+
 def test_mlflow_run_holds_params_pearson_scalars_config_plots_and_checkpoint(trained):
     client, run = fit_run(trained)
     metrics = run.data.metrics
