@@ -4,6 +4,15 @@ PYTHON  := $(VENV)/bin/python
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 LOCK    := requirements.lock
+# Which torch wheel to install: `default` is pip's own choice (on Linux the CUDA build from PyPI,
+# or a local build where this machine's pip is configured with one); `cpu`, `cu126`, `cu128`, ...
+# take PyTorch's wheel index of that name, e.g. `make install TORCH=cpu`.
+TORCH   ?= default
+ifeq ($(TORCH),default)
+TORCH_INDEX :=
+else
+TORCH_INDEX := --index-url https://download.pytorch.org/whl/$(TORCH)
+endif
 
 .PHONY: install test train data sweep bench reproduce ui lock clean
 
@@ -11,7 +20,7 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --constraint $(LOCK) torch==2.13.0
+	$(PYTHON) -m pip install --quiet $(TORCH_INDEX) --constraint $(LOCK) torch
 	$(PYTHON) -m pip install --quiet --constraint $(LOCK) --editable ".[dev]"
 	touch $(STAMP)
 
@@ -36,12 +45,13 @@ reproduce: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --default-artifact-root mlruns --host 127.0.0.1
 
-# Re-resolve the lock from pyproject.toml's ranges (torch stays pinned to the local CPU build).
+# Re-resolve the lock from pyproject.toml's ranges (torch stays at 2.13.0). Local version labels
+# (torch==2.13.0+cpu) are stripped: a pin without one matches the local build and the standard wheel.
 lock:
 	rm -rf .venv-lock && python3 -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet torch==2.13.0
 	.venv-lock/bin/pip install --quiet ".[dev]"
-	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^glass.lightning' > $(LOCK)
+	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^glass.lightning' | sed 's/+[A-Za-z0-9.]*$$//' > $(LOCK)
 	rm -rf .venv-lock
 
 clean:
