@@ -1,8 +1,8 @@
 """``glass-lightning inspect PATH --format F [--json]``: what a researcher checks first in a dataset.
 
 Files, particle number and composition, box, temperatures, time grids, the position convention
-the files use, which optional fields exist, mean propensity per species and time, and the mean
-number of neighbours at the cutoff.
+the files use, which optional fields exist, mean propensity per species and time, the replica-noise
+ceiling of the propensity (data/noise_ceiling.py), and the mean number of neighbours at the cutoff.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 
 from glass_lightning.data.formats import FORMATS, read_snapshots, snapshot_files
 from glass_lightning.data.graph import periodic_edges
+from glass_lightning.data.noise_ceiling import noise_ceiling
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 
@@ -41,6 +42,23 @@ def _mean_propensity(snapshots: Sequence[Snapshot]) -> dict[str, dict[str, float
             for time, row in zip(snapshot.times, snapshot.propensity):
                 values[_species(int(label))][float(time)].append(float(row[snapshot.types == label].mean()))
     return {species: {f"{time:g}": float(np.mean(means)) for time, means in sorted(by_time.items())} for species, by_time in sorted(values.items())}
+
+
+def _noise_ceilings(snapshots: Sequence[Snapshot]) -> dict[str, dict[str, dict[str, float]]]:
+    """species -> time -> mean, min and max over configurations of the per-configuration Pearson ceiling."""
+    values: dict[str, dict[float, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for snapshot in snapshots:
+        ceiling = noise_ceiling(snapshot)
+        if ceiling is None:
+            continue
+        for time, row in zip(snapshot.times, ceiling):
+            for label, value in enumerate(row):
+                if np.isfinite(value):
+                    values[_species(label)][float(time)].append(float(value))
+    return {
+        species: {f"{time:g}": {"mean": float(np.mean(v)), "min": float(np.min(v)), "max": float(np.max(v))} for time, v in sorted(by_time.items())}
+        for species, by_time in sorted(values.items())
+    }
 
 
 def _mean_neighbours(snapshots: Sequence[Snapshot], cutoff: float) -> dict[str, float]:
@@ -78,6 +96,7 @@ def summarize(snapshots: Sequence[Snapshot], format: str, cutoff: float) -> dict
                 "configurations": len(group),
                 "times": sorted({float(time) for s in group if s.times is not None for time in s.times}),
                 "mean_propensity": _mean_propensity(group),
+                "noise_ceiling": _noise_ceilings(group),
             }
             for temperature, group in sorted(by_temperature.items())
         },
@@ -102,6 +121,13 @@ def render_text(summary: dict, paths: Sequence[str]) -> str:
         lines.append(f"T = {temperature:<10s} {details['configurations']} configurations, times {', '.join(f'{t:g}' for t in details['times'])}")
         for species, by_time in details["mean_propensity"].items():
             lines.append(f"  mean propensity of {species} at those times: " + ", ".join(f"{value:.3f}" for value in by_time.values()))
+        for species, by_time in details["noise_ceiling"].items():
+            lines.append(
+                f"  noise ceiling of {species} (highest Pearson the replicas permit; mean, min-max over files): "
+                + ", ".join(f"{v['mean']:.2f} ({v['min']:.2f}-{v['max']:.2f})" for v in by_time.values())
+            )
+        if not details["noise_ceiling"]:
+            lines.append("  noise ceiling: unknown (the files store neither replicas nor the replica count with the mean squared displacement)")
     return "\n".join(lines)
 
 

@@ -3,7 +3,9 @@
 Positions are a jittered simple-cubic lattice at the requested density (so no two particles
 overlap), species are assigned 80:20, and the "propensity" is a smooth, learnable function of
 the local structure (the number of neighbours of each species within 1.5) plus noise, growing
-with time. It is not physics: it only gives models something real to fit.
+with time. It is not physics: it only gives models something real to fit. The mean squared
+displacement is that of ``REPLICAS`` replicas whose |dr| spreads by ``REPLICA_SPREAD`` of the mean,
+so the propensity has a known replica-noise ceiling below 1.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from glass_lightning.data.graph import periodic_edges
+from glass_lightning.data.noise_ceiling import REPLICAS_KEY
 from glass_lightning.data.snapshot import Snapshot
+
+REPLICAS = 8
+REPLICA_SPREAD = 0.5  # standard deviation of one replica's |dr| over the replica mean
 
 
 def synthetic_snapshot(
@@ -55,7 +61,7 @@ def synthetic_snapshot(
         inherent_potential_energy=potential_energy - 0.8,
         times=times,
         propensity=propensity,
-        mean_squared_displacement=propensity**2,
-        metadata={"synthetic": True, "seed": seed, "tau_alpha": float(times[num_times // 2])},
+        mean_squared_displacement=propensity**2 * (1 + REPLICA_SPREAD**2 * (REPLICAS - 1) / REPLICAS),
+        metadata={"synthetic": True, "seed": seed, "tau_alpha": float(times[num_times // 2]), REPLICAS_KEY: REPLICAS},
         source=f"<synthetic seed={seed}>",
     )

@@ -2,7 +2,9 @@
 
 Per temperature, both Pearson conventions (pooled over particles, mean over configurations)
 for every type and timescale, logged as scalars ``test/T{T}/pearson_{type}_t{k}`` and
-``test/T{T}/pearson_per_configuration_{type}_t{k}``; a printed table for type A; a figure of
+``test/T{T}/pearson_per_configuration_{type}_t{k}``, next to the replica-noise ceiling of the
+test targets, ``test/T{T}/noise_ceiling_{type}_t{k}`` (the highest Pearson the data permit, where
+the files tell); a printed table for type A; a figure of
 Pearson against time per type; a predicted-against-true scatter at the timescale closest to
 tau_alpha (read from the native files' metadata; the middle timescale when unknown). Figures
 and the table go to every MLflow logger as artifacts, or to ``{default_root_dir}/test_report``
@@ -22,6 +24,7 @@ from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.utilities import rank_zero_info
 
 from glass_lightning.data.formats.native import read_snapshot
+from glass_lightning.data.noise_ceiling import noise_ceiling
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.gather import objects_of_all_processes
 from glass_lightning.training.metrics import pearson_by_group, type_name
@@ -51,13 +54,33 @@ def closest_timescale(times: np.ndarray, tau_alpha: float | None) -> int:
     return int(np.argmin(np.abs(np.log(times) - np.log(tau_alpha))))
 
 
-def format_table(times: dict[float, np.ndarray], pooled: dict[float, np.ndarray], per_configuration: dict[float, np.ndarray], label: int) -> str:
-    """Text table of one type's test Pearson per timescale, one block per temperature."""
+def test_noise_ceilings(datamodule: object, temperatures: list[float]) -> dict[float, np.ndarray]:
+    """Per temperature, the (num_types, T) mean over test configurations of the replica-noise ceiling
+    at the served timescales (data/noise_ceiling.py); temperatures whose files cannot tell are left out."""
+    if not hasattr(datamodule, "split_snapshots") or not hasattr(datamodule, "timescales"):
+        return {}
+    ceilings: dict[float, list[np.ndarray]] = {}
+    for snapshot in datamodule.split_snapshots("test"):
+        ceiling = noise_ceiling(snapshot)
+        if ceiling is not None:
+            ceilings.setdefault(round(float(snapshot.temperature), 6), []).append(ceiling[datamodule.timescales].T)
+    return {temperature: np.nanmean(ceilings[temperature], axis=0) for temperature in temperatures if temperature in ceilings}
+
+
+def format_table(
+    times: dict[float, np.ndarray], pooled: dict[float, np.ndarray], per_configuration: dict[float, np.ndarray], label: int,
+    ceilings: dict[float, np.ndarray] | None = None,
+) -> str:
+    """Text table of one type's test Pearson per timescale, one block per temperature, with the
+    replica-noise ceiling of the test targets where known."""
     lines = [f"Test Pearson correlation, type {type_name(label)}"]
     for temperature in sorted(pooled):
         lines.append(f"T = {temperature:g}")
         lines.append(f"  {'time':<18}" + "".join(f"{time:>9.3g}" for time in times[temperature]))
-        for name, values in (("pooled", pooled[temperature][label]), ("per configuration", per_configuration[temperature][label])):
+        rows = [("pooled", pooled[temperature][label]), ("per configuration", per_configuration[temperature][label])]
+        if ceilings and temperature in ceilings:
+            rows.append(("noise ceiling", ceilings[temperature][label]))
+        for name, values in rows:
             lines.append(f"  {name:<18}" + "".join(f"{value:>9.3f}" for value in values))
     return "\n".join(lines)
 
@@ -108,8 +131,9 @@ class PearsonReport(Callback):
         pooled = {temperature: pooled_values[position].numpy() for position, temperature in enumerate(temperatures)}
         per_configuration = {temperature: configuration_means[position].numpy() for position, temperature in enumerate(temperatures)}
         times, time_label = self._times(trainer, temperatures, data["target"].shape[1])
-        self._log_scalars(trainer, pooled, per_configuration)
-        table = format_table(times, pooled, per_configuration, label=0)
+        ceilings = test_noise_ceilings(trainer.datamodule, temperatures)
+        self._log_scalars(trainer, {"pearson": pooled, "pearson_per_configuration": per_configuration, "noise_ceiling": ceilings})
+        table = format_table(times, pooled, per_configuration, 0, ceilings)
         rank_zero_info(table)
         self._write_artifacts(trainer, data, temperatures, graph_temperature, times, time_label, pooled, table)
 
@@ -122,9 +146,10 @@ class PearsonReport(Callback):
         return times, "time t (LJ units)"
 
     @staticmethod
-    def _log_scalars(trainer: Trainer, pooled: dict[float, np.ndarray], per_configuration: dict[float, np.ndarray]) -> None:
+    def _log_scalars(trainer: Trainer, tables: dict[str, dict[float, np.ndarray]]) -> None:
+        """``test/T{T}/{name}_{type}_t{k}`` for every (name -> temperature -> (types, T)) table."""
         metrics = {}
-        for convention, values_by_temperature in (("pearson", pooled), ("pearson_per_configuration", per_configuration)):
+        for convention, values_by_temperature in tables.items():
             for temperature, values in values_by_temperature.items():
                 for label, row in enumerate(values):
                     metrics.update(

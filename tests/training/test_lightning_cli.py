@@ -90,12 +90,16 @@ def test_mlflow_run_holds_params_pearson_scalars_config_plots_and_checkpoint(tra
     client, run = fit_run(trained)
     metrics = run.data.metrics
     for name in ("val/pearson_A_t0", "val/pearson_A_mean", "val/pearson_A_mean_best", "test/pearson_B_t2",
-                 "test/pearson_per_configuration_A_mean", "test/T0.5/pearson_A_t1", "test/T0.7/pearson_per_configuration_A_t0"):
+                 "test/pearson_per_configuration_A_mean", "test/T0.5/pearson_A_t1", "test/T0.7/pearson_per_configuration_A_t0",
+                 "test/T0.5/noise_ceiling_A_t2"):
         assert name in metrics and np.isfinite(metrics[name])
     assert run.data.params["model/class_path"] == "tiny.TinyNet"
     assert run.data.params["data/init_args/cutoff"] == "1.5"
     artifacts = {item.path for item in client.list_artifacts(run.info.run_id)}
     assert {"config.yaml", "pearson_vs_time.png", "scatter_tau_alpha.png", "test_pearson.txt"} <= artifacts
+    assert 0 < metrics["test/T0.5/noise_ceiling_A_t2"] < 1  # synthetic replicas spread, so the ceiling is below 1
+    table = Path(client.download_artifacts(run.info.run_id, "test_pearson.txt", str(trained))).read_text()
+    assert "noise ceiling" in table
     checkpoint_folders = [path for path in artifacts if path.startswith("epoch=")]
     assert any(item.path.endswith(".ckpt") for item in client.list_artifacts(run.info.run_id, checkpoint_folders[0]))
 

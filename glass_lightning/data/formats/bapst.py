@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from glass_lightning.data.formats.fields import float_array, ka_types, replica_displacements, required_field
+from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 
@@ -71,21 +72,23 @@ def read_snapshot(path: Path, allow_pickle: bool = False) -> Snapshot:
     trajectories = required_field(content, path, "trajectory_target_positions")
     if len(trajectories) != times.size:
         raise GlassDataError(path, "trajectory_target_positions", f"expected one entry per time index ({times.size}), got {len(trajectories)}")
-    propensity, squared = zip(*(
-        replica_displacements(
-            positions, float_array(replicas, path, "trajectory_target_positions", (None, n, 3)), path, "trajectory_target_positions"
-        )
-        for replicas in trajectories
+    types = ka_types(required_field(content, path, "types"), path, n)
+    replica_arrays = [float_array(replicas, path, "trajectory_target_positions", (None, n, 3)) for replicas in trajectories]
+    propensity, squared, reliability = zip(*(
+        replica_displacements(positions, replicas, types, path, "trajectory_target_positions") for replicas in replica_arrays
     ))
     extra = {key: value for key, value in metadata.items() if isinstance(value, (str, int, float, bool))}
     return Snapshot(
         positions=positions,
-        types=ka_types(required_field(content, path, "types"), path, n),
+        types=types,
         box=_box(content, path),
         temperature=float_array(metadata["temperature"], path, "metadata.temperature", ()),
         times=times,
         propensity=np.stack(propensity),
         mean_squared_displacement=np.stack(squared),
-        metadata={"format": "bapst", **extra, "is_values": float_array(content.get("is_values", []), path, "is_values", (None,)).tolist()},
+        metadata={
+            "format": "bapst", **extra, "is_values": float_array(content.get("is_values", []), path, "is_values", (None,)).tolist(),
+            REPLICAS_KEY: min(len(replicas) for replicas in replica_arrays), RELIABILITY_KEY: list(reliability),
+        },
         source=str(path),
     )

@@ -18,6 +18,7 @@ import numpy as np
 
 from glass_lightning.data.formats.fields import float_array, ka_types, open_npz, replica_displacements, required_field, temperature_from_path
 from glass_lightning.data.formats.glassbench import cubic_box, time_grid
+from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 
@@ -41,14 +42,15 @@ def group_files(files: list[Path]) -> list[list[Path]]:
     return [sorted(group, key=lambda path: _configuration_and_time_index(path)[1]) for _, group in sorted(groups.items())]
 
 
-def _read_one_time(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """types, initial positions, and the replica means of |r - r0| and |r - r0|^2 of one file."""
+def _read_one_time(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[float], int]:
+    """types, initial positions, the replica means of |r - r0| and |r - r0|^2, the split-half
+    reliability per type of the first, and the number of replicas of one file."""
     with open_npz(path) as archive:
         initial = float_array(required_field(archive, path, "initial_positions"), path, "initial_positions", (None, 3))
         types = ka_types(required_field(archive, path, "types"), path, len(initial))
         replicas = float_array(required_field(archive, path, "positions"), path, "positions", (None, len(initial), 3))
-    propensity, squared = replica_displacements(initial, replicas, path, "positions")
-    return types, initial, propensity, squared
+    propensity, squared, reliability = replica_displacements(initial, replicas, types, path, "positions")
+    return types, initial, propensity, squared, reliability, len(replicas)
 
 
 def read_configuration(files: list[Path]) -> Snapshot:
@@ -56,13 +58,13 @@ def read_configuration(files: list[Path]) -> Snapshot:
     first = files[0]
     temperature = temperature_from_path(first)
     grid = time_grid(temperature, first)
-    indices, propensities, squared_displacements = [], [], []
+    indices, propensities, squared_displacements, reliabilities = [], [], [], []
     types = initial = None
     for path in files:
         _, index = _configuration_and_time_index(path)
         if not 1 <= index <= grid.size:
             raise GlassDataError(path, "<file name>", f"time index tc{index:02d} is outside the {grid.size}-point grid of T={temperature:g}")
-        file_types, file_initial, propensity, squared = _read_one_time(path)
+        file_types, file_initial, propensity, squared, file_reliability, replicas = _read_one_time(path)
         if types is None:
             types, initial = file_types, file_initial
         elif file_types.shape != types.shape or not np.array_equal(file_types, types) or not np.allclose(file_initial, initial):
@@ -70,6 +72,7 @@ def read_configuration(files: list[Path]) -> Snapshot:
         indices.append(index)
         propensities.append(propensity)
         squared_displacements.append(squared)
+        reliabilities.append(file_reliability)
     return Snapshot(
         positions=initial,
         types=types,
@@ -78,6 +81,9 @@ def read_configuration(files: list[Path]) -> Snapshot:
         times=grid[np.array(indices) - 1],
         propensity=np.stack(propensities),
         mean_squared_displacement=np.stack(squared_displacements),
-        metadata={"format": "botan", "time_indices": indices, "files": [str(path) for path in files]},
+        metadata={
+            "format": "botan", "time_indices": indices, "files": [str(path) for path in files],
+            REPLICAS_KEY: replicas, RELIABILITY_KEY: reliabilities,
+        },
         source=str(first.parent / f"{_configuration_and_time_index(first)[0]}_tc*.npz"),
     )

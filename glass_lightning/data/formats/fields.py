@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from glass_lightning.data.noise_ceiling import split_half_reliability
 from glass_lightning.errors import GlassDataError
 
 KA_TYPE_LABELS = (0, 1)  # 0 = A (80 %), 1 = B (20 %)
@@ -71,12 +72,16 @@ def temperature_from_path(path: Path) -> float:
     raise GlassDataError(path, "temperature", "expected 'T{temperature}' in the file name or a parent folder (e.g. N4096T0.44_0.npz)")
 
 
-def replica_displacements(initial: np.ndarray, replicas: np.ndarray, path: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Iso-configurational means over replicas of |r - r0| and |r - r0|^2, each (N,).
+def replica_displacements(
+    initial: np.ndarray, replicas: np.ndarray, types: np.ndarray, path: Path, name: str
+) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Iso-configurational means over replicas of |r - r0| and |r - r0|^2, each (N,), and the
+    split-half reliability of the first per type (data/noise_ceiling.py).
 
     ``replicas`` is (R, N, 3) of unwrapped positions at one time, ``initial`` is (N, 3).
     """
     if replicas.shape[0] == 0:
         raise GlassDataError(path, name, "expected at least one replica, got none")
     squared = np.sum((replicas - initial[None]) ** 2, axis=-1)
-    return np.mean(np.sqrt(squared), axis=0), np.mean(squared, axis=0)
+    distances = np.sqrt(squared)
+    return distances.mean(axis=0), squared.mean(axis=0), split_half_reliability(distances, types)
