@@ -5,9 +5,7 @@ Per particle i, on K Gaussian radial shells centred at c_k with width delta, all
 multiplied by the smooth cutoff envelope:
     radial densities   G_s(i, k) = sum_{j of type s} exp(-(r_ij - c_k)^2 / (2 delta^2))
     angular (shells)   q_l(i, k) = Steinhardt q_l with the shell-k weights (models/bond_order.py)
-and, coarse-grained over the neighbourhood with a Gaussian weight of width cutoff / 2 (the
-particle itself included with weight 1):
-    x_bar(i) = (x(i) + sum_j w(r_ij) x(j)) / (1 + sum_j w(r_ij)).
+and, coarse-grained over the neighbourhood (models/coarse_graining.py), their averages x_bar(i).
 """
 
 from __future__ import annotations
@@ -17,6 +15,7 @@ from typing import Sequence
 import torch
 
 from glass_lightning.models.bond_order import bond_order_parameters
+from glass_lightning.models.coarse_graining import coarse_grain, coarse_graining_weights
 from glass_lightning.models.inputs import scatter_sum
 from glass_lightning.models.radial import polynomial_envelope
 
@@ -33,14 +32,6 @@ def radial_densities(
     """(N, num_types * K): shell weights summed per neighbour species."""
     slot = edge_index[1] * num_types + node_type[edge_index[0]]
     return scatter_sum(weights, slot, num_nodes * num_types).view(num_nodes, -1)
-
-
-def coarse_grain(features: torch.Tensor, edge_index: torch.Tensor, distance: torch.Tensor, cutoff: float) -> torch.Tensor:
-    """Weighted neighbourhood average of per-particle ``features`` (N, F), the particle included."""
-    weight = torch.exp(-(distance**2) / (2 * (cutoff / 2) ** 2)) * polynomial_envelope(distance, cutoff)
-    total = scatter_sum(weight[:, None] * features[edge_index[0]], edge_index[1], len(features))
-    norm = scatter_sum(weight, edge_index[1], len(features)) + 1.0
-    return (features + total) / norm[:, None]
 
 
 def expert_descriptors(
@@ -62,5 +53,5 @@ def expert_descriptors(
     angular = bond_order_parameters(edge_index, edge_vec, num_nodes, l_values, edge_weight=weights).flatten(1)
     descriptors = torch.cat([densities, angular], dim=1)
     if coarse_grained:
-        descriptors = torch.cat([descriptors, coarse_grain(descriptors, edge_index, distance, cutoff)], dim=1)
+        descriptors = torch.cat([descriptors, coarse_grain(descriptors, edge_index, coarse_graining_weights(distance, cutoff))], dim=1)
     return descriptors

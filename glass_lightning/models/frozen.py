@@ -8,7 +8,7 @@ a decoder gets from the architecture alone.
 
 The backbone comes from a GlassModule checkpoint written by LightningCLI (its hyperparameters
 hold the network's ``class_path`` / ``init_args``); it must expose ``invariant_features(data)``
-and ``channels`` (their width; SE3Net has both) and keeps its own cutoff, which the data's must not be below.
+and ``num_invariant_features`` (their width; SE3Net has both) and keeps its own cutoff, which the data's must not be below.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class FrozenBackbone(nn.Module):
             raise GlassDataError(checkpoint, "cutoff", f"the backbone needs edges up to {backbone.cutoff:g}, the data's graphs stop at {cutoff:g}")
         self.cutoff, self.num_types, self.num_node_attr = float(cutoff), num_types, num_node_attr
         self.backbone = backbone.requires_grad_(False).eval()
-        self.decoder = TypeReadout(backbone.channels, decoder_hidden, num_outputs, num_types, per_type_heads)
+        self.decoder = TypeReadout(backbone.num_invariant_features, decoder_hidden, num_outputs, num_types, per_type_heads)
 
     def train(self, mode: bool = True) -> "FrozenBackbone":
         """Only the decoder ever trains; the backbone stays in evaluation mode."""

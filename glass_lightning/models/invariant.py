@@ -5,7 +5,8 @@ each edge length to ``hidden`` features. Each of ``num_layers`` processing steps
     edges: e_ij <- e_ij + MLP_e([e_ij, h_j, h_i])
     nodes: h_i  <- h_i  + MLP_n([h_i, sum_j u(r_ij) e_ij])
 with u the smooth cutoff envelope (messages fade out at the cutoff), and the decoder reads the
-final node features. Only distances enter: no angular information, by construction invariant
+final node features, after ``coarse_graining`` learned passes over the neighbourhood
+(models/coarse_graining.py). Only distances enter: no angular information, by construction invariant
 under rotations, reflections and translations. (Bapst et al. fed relative position vectors
 and concatenated the encoded graph at every step; here the residuals carry it.)
 """
@@ -16,6 +17,7 @@ import torch
 from torch import nn
 from torch_geometric.data import Data
 
+from glass_lightning.models.coarse_graining import CoarseGraining
 from glass_lightning.models.hyperparameters import require_positive
 from glass_lightning.models.inputs import model_edges, node_scalars, scatter_sum
 from glass_lightning.models.radial import RadialBasis
@@ -40,6 +42,7 @@ class InvariantGNN(nn.Module):
         radial: str = "gaussian",
         per_type_heads: bool = True,
         decoder_hidden: int = 64,
+        coarse_graining: int = 0,
     ):
         super().__init__()
         require_positive(num_outputs=num_outputs, cutoff=cutoff, num_types=num_types, hidden=hidden, num_layers=num_layers)
@@ -49,6 +52,7 @@ class InvariantGNN(nn.Module):
         self.edge_encoder = layer_norm_mlp(n_basis, hidden)
         self.edge_updates = nn.ModuleList([layer_norm_mlp(3 * hidden, hidden) for _ in range(num_layers)])
         self.node_updates = nn.ModuleList([layer_norm_mlp(2 * hidden, hidden) for _ in range(num_layers)])
+        self.coarse_graining = CoarseGraining(hidden, coarse_graining, cutoff)
         self.decoder = TypeReadout(hidden, decoder_hidden, num_outputs, num_types, per_type_heads)
 
     def forward(self, data: Data) -> torch.Tensor:
@@ -62,4 +66,4 @@ class InvariantGNN(nn.Module):
             edges = edges + edge_update(torch.cat([edges, nodes[source], nodes[target]], dim=1))
             messages = scatter_sum(envelope * edges, target, data.num_nodes)
             nodes = nodes + node_update(torch.cat([nodes, messages], dim=1))
-        return self.decoder(nodes, data.node_type)
+        return self.decoder(self.coarse_graining(nodes, data), data.node_type)

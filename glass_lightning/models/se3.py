@@ -3,9 +3,19 @@
 Node input: one-hot particle type (+ ``num_node_attr`` extra scalars). Edges within ``cutoff``
 carry spherical harmonics Y_l(r_hat), l <= l_max, and an enveloped radial basis, both computed
 once per forward pass. ``num_layers`` interaction blocks (convolution, gate, residual, RMS
-norm) act on hidden irreps ``channels x l`` for l = 0..l_max; a decoder on the invariant 0e
-channels predicts all timescales jointly, with one head per particle type if
-``per_type_heads``.
+norm) act on hidden irreps ``channels x l`` for l = 0..l_max; a decoder predicts all timescales
+jointly from invariant features, with one head per particle type if ``per_type_heads``.
+
+Read-outs (``readout``):
+    ``scalars``: the 0e channels of the last layer.
+    ``invariants``: every invariant the network builds, as in the paper's read-out on the norms
+        of the l > 0 features as well as the scalars: the first layer's per-species invariants
+        (:meth:`SE3Net.first_layer_invariants`), and after every block its 0e channels and the
+        norm of each l > 0 channel. They are standardized (batch statistics, running averages
+        in evaluation) and mapped by an MLP to ``readout_width`` features.
+    Either is then coarse-grained over the neighbourhood in ``coarse_graining`` learned passes
+    (models/coarse_graining.py) before the decoder. On real Kob-Andersen data at 1.5 tau_alpha
+    the invariants and two passes are what let the network learn (docs/training-on-real-data.md).
 
 Hidden irreps (``parity``):
     ``natural`` (default): l with parity (-1)^l, i.e. 0e + 1o + 2e + 3o: the irreps that the
@@ -25,6 +35,7 @@ from torch_geometric.data import Data
 
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.hyperparameters import require_positive
+from glass_lightning.models.coarse_graining import CoarseGraining
 from glass_lightning.models.convolution import EdgeGeometry, EquivariantConvolution, ScalarInputConvolution
 from glass_lightning.models.gate import gated_nonlinearity
 from glass_lightning.models.inputs import model_edges, node_scalars
@@ -34,6 +45,17 @@ from glass_lightning.models.readout import TypeReadout
 from glass_lightning.models.tensor_product import HarmonicTensorProduct
 
 PARITIES = ("natural", "both")
+READOUTS = ("scalars", "invariants")
+NORM_EPS = 1e-8  # keeps the gradient of a channel's norm finite where the channel vanishes
+
+
+def block_invariants(features: torch.Tensor, irreps: o3.Irreps) -> torch.Tensor:
+    """(N, irreps.num_irreps): each scalar channel as it is, the norm of every l > 0 channel."""
+    invariants = []
+    for (mul, ir), span in zip(irreps, irreps.slices()):
+        block = features[:, span].reshape(-1, mul, ir.dim)
+        invariants.append(block[..., 0] if ir.l == 0 else block.pow(2).sum(dim=-1).add(NORM_EPS).sqrt())
+    return torch.cat(invariants, dim=1)
 
 
 def hidden_irreps(l_max: int, channels: int, parity: str) -> o3.Irreps:
@@ -61,6 +83,9 @@ class SE3Net(nn.Module):
         per_type_heads, decoder_hidden: decoder on the 0e channels (0 = linear decoder).
         normalization: "rms" (per-irrep RMS norm after every block, models/norm.py) or "none".
         parity: "natural" or "both" (see the module docstring).
+        readout: "scalars" or "invariants" (see the module docstring); readout_width: the
+            width of the invariants' MLP.
+        coarse_graining: learned coarse-graining passes over the neighbours within ``cutoff``.
     """
 
     def __init__(
@@ -79,11 +104,16 @@ class SE3Net(nn.Module):
         decoder_hidden: int = 64,
         normalization: str = "rms",
         parity: str = "natural",
+        readout: str = "scalars",
+        readout_width: int = 64,
+        coarse_graining: int = 0,
     ):
         super().__init__()
         require_positive(num_outputs=num_outputs, cutoff=cutoff, num_types=num_types, channels=channels, num_layers=num_layers)
         if l_max < 0:
             raise GlassDataError("<model>", "l_max", f"expected a non-negative integer, got {l_max}")
+        if readout not in READOUTS:
+            raise GlassDataError("<model>", "readout", f"expected one of {READOUTS}, got {readout!r}")
         self.cutoff, self.num_types, self.num_node_attr, self.channels = float(cutoff), num_types, num_node_attr, channels
         self.irreps_hidden = hidden_irreps(l_max, channels, parity)
         self.irreps_sh = o3.Irreps.spherical_harmonics(l_max)
@@ -103,7 +133,14 @@ class SE3Net(nn.Module):
             for _ in range(num_layers - 1)
         ]
         self.layers = nn.ModuleList([first, *later])
-        self.decoder = TypeReadout(channels, decoder_hidden, num_outputs, num_types, per_type_heads)
+        self.readout = readout
+        if readout == "invariants":
+            num_invariants = num_types * (l_max + 1) * channels + num_layers * self.irreps_hidden.num_irreps
+            self.invariant_standardization = nn.BatchNorm1d(num_invariants, affine=False)
+            self.invariant_encoder = nn.Sequential(nn.Linear(num_invariants, readout_width), nn.SiLU(), nn.Linear(readout_width, readout_width))
+        self.num_invariant_features = readout_width if readout == "invariants" else channels
+        self.coarse_graining = CoarseGraining(self.num_invariant_features, coarse_graining, cutoff)
+        self.decoder = TypeReadout(self.num_invariant_features, decoder_hidden, num_outputs, num_types, per_type_heads)
 
     def edge_geometry(self, data: Data, first_layer_only: bool = False) -> EdgeGeometry:
         """Harmonics, their 3j coupling (for layers 2..) and radial basis of the edges within the cutoff."""
@@ -113,13 +150,20 @@ class SE3Net(nn.Module):
         return EdgeGeometry(edge_index[0], edge_index[1], harmonics, coupled, self.radial_basis(distance), data.num_nodes)
 
     def invariant_features(self, data: Data) -> torch.Tensor:
-        """(N, channels) rotation-invariant (0e) features of the last layer: what the decoder reads,
-        the learned structural representation (transfer learning reuses it, models/frozen.py)."""
+        """(N, num_invariant_features) rotation-invariant features, what the decoder reads: the
+        learned structural representation (transfer learning reuses it, models/frozen.py)."""
         edges = self.edge_geometry(data, first_layer_only=len(self.layers) == 1)
         features = node_scalars(data, self.num_types, self.num_node_attr)
+        invariants = [self._species_invariants(data, edges)] if self.readout == "invariants" else []
         for layer in self.layers:
             features = layer(features, edges)
-        return features[:, : self.channels]
+            if self.readout == "invariants":
+                invariants.append(block_invariants(features, self.irreps_hidden))
+        if self.readout == "invariants":
+            features = self.invariant_encoder(self.invariant_standardization(torch.cat(invariants, dim=1)))
+        else:
+            features = features[:, : self.channels]
+        return self.coarse_graining(features, data)
 
     def forward(self, data: Data) -> torch.Tensor:
         """(N, num_outputs) predictions for every particle of the graph (or batch of graphs)."""
@@ -140,7 +184,9 @@ class SE3Net(nn.Module):
         simple cubic crystal). In general R_ul weighs the neighbours by distance.
         Order of the flattened features: species-major, then l, then channel.
         """
-        edges = self.edge_geometry(data, first_layer_only=True)
+        return self._species_invariants(data, self.edge_geometry(data, first_layer_only=True))
+
+    def _species_invariants(self, data: Data, edges: EdgeGeometry) -> torch.Tensor:
         first = self.layers[0].convolution
         sums = first.species_sums(data.node_type, edges)
         blocks = []

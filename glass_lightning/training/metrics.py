@@ -65,6 +65,20 @@ class PooledPearsonByType(nn.Module):
             metric.reset()
 
 
+def standardize_per_group(values: Tensor, group: Tensor) -> Tensor:
+    """(N, T) values shifted and scaled to zero mean and unit variance within each group (N,) of rows;
+    a group of one row, or of constant values, becomes zeros."""
+    num_groups = int(group.max()) + 1 if group.numel() else 0
+    count = torch.bincount(group, minlength=num_groups).to(values.dtype)[:, None]
+
+    def group_mean(rows: Tensor) -> Tensor:
+        return torch.zeros(num_groups, rows.shape[1], dtype=rows.dtype, device=rows.device).index_add_(0, group, rows) / count.clamp(min=1)
+
+    deviation = values - group_mean(values)[group]
+    spread = group_mean(deviation**2).sqrt()[group]
+    return torch.where(spread > 0, deviation / spread.clamp(min=torch.finfo(values.dtype).tiny), torch.zeros_like(deviation))
+
+
 def per_configuration_pearson(
     prediction: Tensor, target: Tensor, node_type: Tensor, batch: Tensor, num_graphs: int, num_types: int
 ) -> tuple[Tensor, Tensor]:

@@ -21,7 +21,7 @@ from torch import Tensor, nn
 from torchmetrics import MaxMetric, MeanMetric
 
 from glass_lightning.errors import GlassDataError
-from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, type_name
+from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, standardize_per_group, type_name
 
 CHECKPOINT_KEY = "glass_lightning"
 
@@ -56,6 +56,13 @@ class GlassModule(LightningModule):
         optimizer: builds the optimizer from the parameters (default Adam, lr 1e-3).
         scheduler: optionally builds a learning-rate scheduler from the optimizer.
         scheduler_monitor: the metric a ``ReduceLROnPlateau`` scheduler watches.
+        standardize_per_configuration: fit the target standardized within every (configuration,
+            type) group, zero mean and unit variance, instead of the dataset-wide standardization.
+            The per-configuration Pearson correlation is blind to each group's mean and scale,
+            while the MSE is not: at long times a configuration's mean mobility varies from one
+            configuration to the next and cannot be read from the local structure of a
+            particle, so without this the loss spends its gradient on that mean. Predictions are
+            then in per-configuration standard units.
     """
 
     def __init__(
@@ -67,6 +74,7 @@ class GlassModule(LightningModule):
         optimizer: OptimizerCallable = default_optimizer,
         scheduler: LRSchedulerCallable | None = None,
         scheduler_monitor: str = "val/loss",
+        standardize_per_configuration: bool = False,
     ):
         super().__init__()
         self._save_plain_hyperparameters()
@@ -76,12 +84,14 @@ class GlassModule(LightningModule):
                 "GlassModule", "type_weights", f"expected {num_types} non-negative weights, not all zero, got {weights}"
             )
         self.model = model
+        self.standardize_per_configuration = standardize_per_configuration
         self.optimizer_factory = optimizer
         self.scheduler_factory = scheduler
         self.register_buffer("type_weights", torch.tensor(weights, dtype=torch.float32), persistent=False)
         # the losses are means over configurations, summed over processes by torchmetrics (exact under DDP)
         self.val_loss, self.test_loss = MeanMetric(), MeanMetric()
         self.val_pearson = PooledPearsonByType(num_types, num_outputs)
+        self.val_pearson_per_configuration = PerConfigurationPearson(num_types, num_outputs)
         self.test_pearson = PooledPearsonByType(num_types, num_outputs)
         self.test_pearson_per_configuration = PerConfigurationPearson(num_types, num_outputs)
         self.val_best = nn.ModuleList(MaxMetric() for _ in range(num_types))
@@ -101,10 +111,17 @@ class GlassModule(LightningModule):
     def forward(self, data) -> Tensor:
         return self.model(data)
 
+    def fitted_target(self, data) -> Tensor:
+        """The target the loss compares with: ``data.y``, or its per-(configuration, type) z-score."""
+        if not self.standardize_per_configuration:
+            return data.y
+        batch = data.batch if getattr(data, "batch", None) is not None else torch.zeros_like(data.node_type)
+        return standardize_per_group(data.y, batch * len(self.type_weights) + data.node_type)
+
     def loss(self, prediction: Tensor, data) -> Tensor:
         """Mean squared error over timescales, averaged over particles with per-type weights."""
         weight = self.type_weights[data.node_type]
-        squared_error = ((prediction - data.y) ** 2).mean(dim=1)
+        squared_error = ((prediction - self.fitted_target(data)) ** 2).mean(dim=1)
         return (weight * squared_error).sum() / weight.sum().clamp(min=torch.finfo(weight.dtype).tiny)
 
     def training_step(self, data, batch_index: int) -> Tensor:
@@ -117,6 +134,7 @@ class GlassModule(LightningModule):
         self.val_loss.update(self.loss(prediction, data), weight=data.num_graphs)
         self.log("val/loss", self.val_loss, on_step=False, on_epoch=True, prog_bar=True)
         self.val_pearson.update(prediction, data.y, data.node_type)
+        self.val_pearson_per_configuration.update(prediction, data.y, data.node_type, data.batch, data.num_graphs)
 
     def test_step(self, data, batch_index: int) -> dict[str, Tensor]:
         prediction = self(data)
@@ -145,7 +163,9 @@ class GlassModule(LightningModule):
 
     def on_validation_epoch_end(self) -> None:
         means = self._log_correlations("val/pearson", self.val_pearson.compute())
+        self._log_correlations("val/pearson_per_configuration", self.val_pearson_per_configuration.compute())
         self.val_pearson.reset()
+        self.val_pearson_per_configuration.reset()
         if self.trainer.sanity_checking:
             return
         for label, mean in means.items():

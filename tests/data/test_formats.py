@@ -6,6 +6,7 @@ from glass_lightning.data.formats import read_snapshots, snapshot_files
 from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.data.synthetic import synthetic_snapshot
 from glass_lightning.errors import GlassDataError
+from glass_lightning.simulate.kob_andersen import per_particle_energy
 
 
 def test_glassbench_file_reads_with_its_box_time_grid_and_targets(tmp_path):
@@ -44,6 +45,7 @@ def test_botan_files_of_one_configuration_merge_into_one_snapshot(tmp_path):
         np.testing.assert_allclose(row, 1.5 * 0.1 * time_index)
     np.testing.assert_allclose(first.mean_squared_displacement[2], (0.7**2 + 1.4**2) / 2)
     assert len(snapshot_files(first)) == 3 and first.metadata["time_indices"] == [1, 5, 7]
+    np.testing.assert_allclose(first.potential_energy, per_particle_energy(first.positions, first.types, first.box))
     np.testing.assert_allclose(second.times, [4120])
     np.testing.assert_allclose(first.box, [BOX] * 3)
     assert first.types.dtype == np.int64

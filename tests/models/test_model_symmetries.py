@@ -13,8 +13,12 @@ from glass_lightning.models import ExpertRidge, InvariantGNN, SE3Net, count_para
 MODEL_CUTOFF = 1.6
 MODELS = {
     "se3": lambda **kw: SE3Net(3, MODEL_CUTOFF, l_max=2, channels=4, num_layers=2, radial_hidden=8, decoder_hidden=8, **kw),
+    "se3-invariants-coarse-grained": lambda **kw: SE3Net(
+        3, MODEL_CUTOFF, l_max=2, channels=4, num_layers=2, radial_hidden=8, readout="invariants", readout_width=8, coarse_graining=2, **kw
+    ),
     "se3-both-parities": lambda **kw: SE3Net(3, MODEL_CUTOFF, l_max=1, channels=4, num_layers=2, radial="gaussian", parity="both", **kw),
     "invariant": lambda **kw: InvariantGNN(3, MODEL_CUTOFF, hidden=8, num_layers=2, decoder_hidden=8, **kw),
+    "invariant-coarse-grained": lambda **kw: InvariantGNN(3, MODEL_CUTOFF, hidden=8, num_layers=1, coarse_graining=2, **kw),
     "expert-ridge": lambda **kw: ExpertRidge(3, MODEL_CUTOFF, l_values="2,4,6", shells=4, **kw),
     "expert-mlp": lambda **kw: ExpertRidge(3, MODEL_CUTOFF, l_values=[4, 6], shells=3, hidden=8, coarse_grain=False, **kw),
 }
@@ -35,7 +39,8 @@ def test_output_shape_and_parameters(model, graph):
 
 
 def test_invariant_under_rotations_and_reflections(model, graph, orthogonal, transform):
-    torch.testing.assert_close(model(transform(graph, orthogonal)), model(graph), atol=1e-10, rtol=1e-8)
+    # 1e-8: the invariants read-out (norms, batch-standardized, three MLPs deep) magnifies float64 round-off
+    torch.testing.assert_close(model(transform(graph, orthogonal)), model(graph), atol=1e-8, rtol=1e-8)
 
 
 def test_invariant_under_periodic_translation(model, snapshot, make_graph):

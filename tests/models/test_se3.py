@@ -75,8 +75,19 @@ def test_shared_head_when_per_type_heads_is_off(graph):
 
 @pytest.mark.parametrize(
     "arguments, field",
-    [({"parity": "odd"}, "parity"), ({"normalization": "batch"}, "normalization"), ({"l_max": -1}, "l_max"), ({"num_layers": 0}, "num_layers"), ({"radial": "cosine"}, "radial")],
+    [({"parity": "odd"}, "parity"), ({"normalization": "batch"}, "normalization"), ({"l_max": -1}, "l_max"), ({"num_layers": 0}, "num_layers"), ({"radial": "cosine"}, "radial"),
+     ({"readout": "norms"}, "readout"), ({"coarse_graining": -1}, "coarse_graining")],
 )
 def test_bad_hyperparameters_are_rejected(arguments, field):
     with pytest.raises(GlassDataError, match=f"field '{field}'"):
         SE3Net(2, 1.6, **arguments)
+
+
+def test_invariants_read_out_and_coarse_graining_widen_the_representation(graph):
+    model = SE3Net(3, 1.6, l_max=2, channels=4, num_layers=2, readout="invariants", readout_width=8, coarse_graining=2).double().eval()
+    features = model.invariant_features(graph)
+    assert features.shape == (graph.num_nodes, 8) == (graph.num_nodes, model.num_invariant_features)
+    # the read-out sees the per-species first-layer invariants: 2 species x 3 degrees x 4 channels,
+    # plus scalars and l > 0 norms of both blocks (4 channels x 3 degrees each)
+    assert model.invariant_standardization.num_features == 2 * 3 * 4 + 2 * 3 * 4
+    assert len(model.coarse_graining.updates) == 2

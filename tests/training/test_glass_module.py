@@ -51,6 +51,20 @@ def test_batch_without_any_weighted_particle_gives_zero_loss_not_nan():
     assert module.loss(torch.randn(10, 3), data).item() == 0.0
 
 
+def test_per_configuration_standardization_ignores_each_configuration_and_type_scale():
+    module = GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3, standardize_per_configuration=True)
+    batch = Batch.from_data_list([random_graph(seed=0), random_graph(seed=1)])
+    prediction = torch.randn(20, 3)
+    rescaled = batch.clone()
+    group = batch.batch * 2 + batch.node_type
+    rescaled.y = batch.y * torch.tensor([2.0, 0.5, 3.0, 7.0])[group, None] + torch.tensor([1.0, -4.0, 0.0, 9.0])[group, None]
+    assert module.loss(prediction, rescaled).item() == pytest.approx(module.loss(prediction, batch).item(), rel=1e-5)
+    target = module.fitted_target(batch)
+    for label in range(4):
+        torch.testing.assert_close(target[group == label].mean(0), torch.zeros(3), atol=1e-6, rtol=0)
+        torch.testing.assert_close(target[group == label].pow(2).mean(0), torch.ones(3))
+
+
 @pytest.mark.parametrize("weights", [[1.0], [0.0, 0.0], [1.0, -1.0]])
 def test_bad_type_weights_are_rejected(weights):
     with pytest.raises(GlassDataError, match="type_weights"):

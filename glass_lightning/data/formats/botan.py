@@ -5,7 +5,9 @@ One file per (configuration, time index) with keys ``types`` (N,) int8 0 = A / 1
 iso-configurational replicas at one time. ``tc{KK}`` is the 1-based index into the GlassBench
 time grid of the temperature (tc07 at T = 0.44 is t = 4120). The propensity is the replica mean
 of |r - r0|. The files of one configuration at several time indices merge into one Snapshot;
-the box (L = (N / 1.2)^(1/3)) and the temperature (from the path) are as in GlassBench.
+the box (L = (N / 1.2)^(1/3)) and the temperature (from the path) are as in GlassBench. The files
+store no energies; each particle's Kob-Andersen potential energy is computed from the positions
+(``potential_energy``, a node input and the energy baseline).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from glass_lightning.data.formats.glassbench import cubic_box, time_grid
 from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
+from glass_lightning.simulate.kob_andersen import per_particle_energy
 
 FILE_PATTERNS = ("*_tc[0-9]*.npz",)
 TIME_INDEX_IN_NAME = re.compile(r"^(?P<configuration>.+)_tc(?P<index>\d+)$")
@@ -73,10 +76,12 @@ def read_configuration(files: list[Path]) -> Snapshot:
         propensities.append(propensity)
         squared_displacements.append(squared)
         reliabilities.append(file_reliability)
+    box = cubic_box(len(initial))
     return Snapshot(
         positions=initial,
         types=types,
-        box=cubic_box(len(initial)),
+        box=box,
+        potential_energy=per_particle_energy(np.mod(initial, box), types, box),
         temperature=temperature,
         times=grid[np.array(indices) - 1],
         propensity=np.stack(propensities),
