@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "sweep": "glass_lightning.sweep.command:main",
     "bench-ddp": "glass_lightning.training.ddp_throughput:main",
     "reproduce": "glass_lightning.experiments.command:main",
+    "probe": "glass_lightning.training.probe:main",
     "fit": "glass_lightning.training.cli:fit", "validate": "glass_lightning.training.cli:validate", "test": "glass_lightning.training.cli:test", "predict": "glass_lightning.training.cli:predict",  # noqa: E501
 }
 

@@ -135,6 +135,12 @@ class GlassDataModule(pl.LightningDataModule):
         if stage == "fit" and not self._datasets["train"]:
             raise GlassDataError("<split>", "train_files", "the training split is empty")
 
+    def dataset(self, split: str) -> GlassDataset:
+        """The graphs of a split ("train", "val", "test") after ``setup``."""
+        if split not in self._datasets:
+            raise RuntimeError(f"call setup() before asking for the {split} graphs")
+        return self._datasets[split]
+
     def _standardization(self) -> dict[float, tuple[np.ndarray, np.ndarray]]:
         """Target mean and std per (temperature, timescale) from the training split; a temperature
         with no training configuration (a held-out temperature) uses its own files' statistics,
@@ -146,9 +152,7 @@ class GlassDataModule(pl.LightningDataModule):
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
         """Training shuffles by (seed, epoch); evaluation covers the split exactly once over
         all processes (see ``data/samplers.py``)."""
-        if split not in self._datasets:
-            raise RuntimeError(f"call setup() before asking for the {split} loader")
-        dataset = self._datasets[split]
+        dataset = self.dataset(split)
         return DataLoader(
             dataset,
             batch_size=self.batch_size,

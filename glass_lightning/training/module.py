@@ -40,6 +40,19 @@ def _is_plain(value: object) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
+def network_parts_gradients(network: nn.Module) -> dict[str, list[Tensor]]:
+    """Gradients grouped by part of the network: its direct children, with module lists split
+    into their items (``layers.0``, ``layers.1``, ..., ``decoder``); parts without gradient are left out."""
+    parts: dict[str, list[Tensor]] = {}
+    for name, parameter in network.named_parameters():
+        if parameter.grad is None:
+            continue
+        pieces = name.split(".")
+        part = ".".join(pieces[:2]) if isinstance(getattr(network, pieces[0]), nn.ModuleList) else pieces[0]
+        parts.setdefault(part, []).append(parameter.grad.detach())
+    return parts
+
+
 def qualified_name(obj: object) -> str:
     return f"{type(obj).__module__}.{type(obj).__qualname__}"
 
@@ -63,6 +76,9 @@ class GlassModule(LightningModule):
             configuration to the next and cannot be read from the local structure of a
             particle, so without this the loss spends its gradient on that mean. Predictions are
             then in per-configuration standard units.
+        log_gradient_norms: log the gradient norm of each part of the network (each layer, the
+            read-out, the decoder: ``grad_norm/<part>``) before every optimizer step, to see which
+            parts learn.
     """
 
     def __init__(
@@ -75,6 +91,7 @@ class GlassModule(LightningModule):
         scheduler: LRSchedulerCallable | None = None,
         scheduler_monitor: str = "val/loss",
         standardize_per_configuration: bool = False,
+        log_gradient_norms: bool = False,
     ):
         super().__init__()
         self._save_plain_hyperparameters()
@@ -85,6 +102,7 @@ class GlassModule(LightningModule):
             )
         self.model = model
         self.standardize_per_configuration = standardize_per_configuration
+        self.log_gradient_norms = log_gradient_norms
         self.optimizer_factory = optimizer
         self.scheduler_factory = scheduler
         self.register_buffer("type_weights", torch.tensor(weights, dtype=torch.float32), persistent=False)
@@ -92,6 +110,7 @@ class GlassModule(LightningModule):
         self.val_loss, self.test_loss = MeanMetric(), MeanMetric()
         self.val_pearson = PooledPearsonByType(num_types, num_outputs)
         self.val_pearson_per_configuration = PerConfigurationPearson(num_types, num_outputs)
+        self.train_pearson_per_configuration = PerConfigurationPearson(num_types, num_outputs)
         self.test_pearson = PooledPearsonByType(num_types, num_outputs)
         self.test_pearson_per_configuration = PerConfigurationPearson(num_types, num_outputs)
         self.val_best = nn.ModuleList(MaxMetric() for _ in range(num_types))
@@ -125,9 +144,17 @@ class GlassModule(LightningModule):
         return (weight * squared_error).sum() / weight.sum().clamp(min=torch.finfo(weight.dtype).tiny)
 
     def training_step(self, data, batch_index: int) -> Tensor:
-        loss = self.loss(self(data), data)
+        prediction = self(data)
+        loss = self.loss(prediction, data)
         self.log("train/loss", loss, batch_size=data.num_graphs, prog_bar=True)
+        self.train_pearson_per_configuration.update(prediction.detach(), data.y, data.node_type, data.batch, data.num_graphs)
         return loss
+
+    def on_train_epoch_end(self) -> None:
+        """The epoch's per-configuration Pearson on the training batches (as seen while the weights
+        changed): against the validation one, it tells under- from over-fitting."""
+        self._log_correlations("train/pearson_per_configuration", self.train_pearson_per_configuration.compute())
+        self.train_pearson_per_configuration.reset()
 
     def validation_step(self, data, batch_index: int) -> None:
         prediction = self(data)
@@ -146,6 +173,13 @@ class GlassModule(LightningModule):
 
     def predict_step(self, data, batch_index: int) -> Tensor:
         return self(data)
+
+    def on_before_optimizer_step(self, optimizer) -> None:
+        if not self.log_gradient_norms:
+            return
+        for part, gradients in network_parts_gradients(self.model).items():
+            norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(gradient) for gradient in gradients]))
+            self.log(f"grad_norm/{part}", norm, on_step=True, on_epoch=False)
 
     def _log_correlations(self, prefix: str, correlations: dict[int, Tensor | None]) -> dict[int, Tensor]:
         """Log one scalar per (type, timescale) and the mean over timescales; return the means."""

@@ -97,3 +97,15 @@ def test_test_logs_both_pearson_conventions():
     trainer.test(module, dataloaders=DataLoader([random_graph(seed=seed) for seed in range(2)], batch_size=2))
     logged = trainer.callback_metrics
     assert {"test/pearson_A_t1", "test/pearson_per_configuration_A_t1", "test/pearson_per_configuration_B_mean"} <= set(logged)
+
+
+def test_gradient_norms_are_grouped_by_part_of_the_network():
+    from glass_lightning.models import SE3Net
+    from glass_lightning.training.module import network_parts_gradients
+
+    network = SE3Net(3, 1.0, l_max=1, channels=4, num_layers=2, readout="invariants", readout_width=8, coarse_graining=1)
+    data = random_graph()
+    network(data).pow(2).sum().backward()
+    parts = network_parts_gradients(network)
+    assert {"layers.0", "layers.1", "invariant_encoder", "coarse_graining", "decoder"} <= set(parts)
+    assert sum(len(gradients) for gradients in parts.values()) == sum(1 for p in network.parameters() if p.grad is not None)

@@ -77,11 +77,14 @@ def test_fast_dev_run_through_glass_lightning_fit(tmp_path, dataset):
 
 
 def test_single_timescale_fits_and_tests_end_to_end(tmp_path, dataset):
-    """One timescale makes torchmetrics return 0-d correlations; fit and test must still log them."""
+    """One timescale makes torchmetrics return 0-d correlations; fit and test must still log them
+    (and the gradient norms per part of the network, when asked)."""
     config = tiny_config(tmp_path, dataset)
-    lightning_main(["fit", "--config", str(config), "--data.init_args.timescales", "[1]", "--trainer.max_epochs", "1", "--test_after_fit", "true"])
+    lightning_main(["fit", "--config", str(config), "--data.init_args.timescales", "[1]", "--trainer.max_epochs", "1", "--test_after_fit", "true",
+                   "--model.log_gradient_norms", "true", "--trainer.log_every_n_steps", "1"])
     _, run = fit_run(tmp_path)
-    for name in ("val/pearson_A_t0", "test/pearson_A_mean", "test/pearson_per_configuration_A_t0"):
+    for name in ("val/pearson_A_t0", "test/pearson_A_mean", "test/pearson_per_configuration_A_t0", "grad_norm/head", "grad_norm/embedding",
+                 "train/pearson_per_configuration_A_t0"):
         assert np.isfinite(run.data.metrics[name])
     assert "test/pearson_A_t1" not in run.data.metrics
 

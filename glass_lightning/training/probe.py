@@ -1,0 +1,124 @@
+"""``glass-lightning probe``: is it the representation or the training? A linear (ridge) probe on a
+network's frozen invariant features.
+
+For a network (untrained, or the weights of ``--ckpt``) and a dataset, both given as to
+``lightning fit`` (config files plus dotted overrides), a ridge regression per particle type is
+fitted on the training split to the per-configuration standardized target, from
+    first layer   SE3Net.first_layer_invariants (the per-species building blocks)
+    last layer    invariant_features (what the decoder reads)
+each alone and with one coarse-graining pass of itself appended (models/coarse_graining.py), and
+scored on the validation split (Pearson per configuration, then averaged, per type and timescale).
+If a probe on the network's own features beats the trained network, training loses what the
+representation holds; if not, the representation is what limits it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from glass_lightning.errors import GlassDataError
+from glass_lightning.models.coarse_graining import coarse_grain, coarse_graining_weights
+from glass_lightning.models.inputs import model_edges
+from glass_lightning.training.metrics import per_configuration_pearson, standardize_per_group, type_name
+
+FEATURE_SETS = {"first layer": "first_layer_invariants", "last layer": "invariant_features"}
+
+
+def with_coarse_grained(features: Tensor, graph, cutoff: float) -> Tensor:
+    """(N, F) features followed by their coarse-grained average over the neighbours within ``cutoff``."""
+    edge_index, _, distance = model_edges(graph, cutoff)
+    return torch.cat([features, coarse_grain(features, edge_index, coarse_graining_weights(distance, cutoff))], dim=1)
+
+
+def fit_ridge(features: Tensor, target: Tensor, penalty: float) -> tuple[Tensor, Tensor, Tensor]:
+    """Ridge on standardized features with an intercept; returns (mean, std, weights (F + 1, T))."""
+    mean, std = features.mean(0), features.std(0).clamp_min(1e-8)
+    design = torch.cat([(features - mean) / std, torch.ones(len(features), 1, dtype=features.dtype)], dim=1)
+    regularizer = penalty * len(features) * torch.eye(design.shape[1], dtype=features.dtype)
+    regularizer[-1, -1] = 0  # the intercept is not penalized
+    return mean, std, torch.linalg.solve(design.T @ design + regularizer, design.T @ target)
+
+
+def ridge_probe(train: Sequence, val: Sequence, features_of: Callable, num_types: int, penalty: float) -> np.ndarray:
+    """(num_types, T) validation Pearson per configuration, averaged, of one ridge per type fitted
+    on ``features_of(graph)`` of the ``train`` graphs."""
+    train_features = [features_of(graph).double() for graph in train]
+    train_targets = [standardize_per_group(graph.y.double(), graph.node_type) for graph in train]
+    scores = []
+    for label in range(num_types):
+        rows = torch.cat([features[graph.node_type == label] for features, graph in zip(train_features, train)])
+        targets = torch.cat([target[graph.node_type == label] for target, graph in zip(train_targets, train)])
+        mean, std, weights = fit_ridge(rows, targets, penalty)
+        correlations = []
+        for graph in val:
+            features = features_of(graph).double()
+            prediction = torch.cat([(features - mean) / std, torch.ones(len(features), 1, dtype=features.dtype)], dim=1) @ weights
+            batch = torch.zeros_like(graph.node_type)
+            correlation, valid = per_configuration_pearson(prediction, graph.y.double(), graph.node_type, batch, 1, num_types)
+            correlations.append(torch.where(valid[0, label], correlation[0, label], torch.nan))
+        scores.append(torch.stack(correlations).nanmean(0).numpy())
+    return np.stack(scores)
+
+
+def probe(network: torch.nn.Module, train: Sequence, val: Sequence, num_types: int, penalty: float) -> dict[str, np.ndarray]:
+    """Feature set name -> (num_types, T) validation Pearson of its ridge probe."""
+    available = {name: method for name, method in FEATURE_SETS.items() if hasattr(network, method)}
+    if not available:
+        raise GlassDataError("<model>", "class_path", f"{type(network).__name__} has none of {sorted(FEATURE_SETS.values())} to probe")
+    results = {}
+    network.eval()
+    with torch.no_grad():
+        for name, method in available.items():
+            cache: dict[int, Tensor] = {}
+
+            def features_of(graph, method=method, cache=cache):
+                key = id(graph)
+                if key not in cache:
+                    cache[key] = getattr(network, method)(graph)
+                return cache[key]
+
+            results[name] = ridge_probe(train, val, features_of, num_types, penalty)
+            results[f"{name} + coarse-grained"] = ridge_probe(
+                train, val, lambda graph: with_coarse_grained(features_of(graph), graph, network.cutoff), num_types, penalty
+            )
+    return results
+
+
+def render(results: dict[str, np.ndarray]) -> str:
+    num_types, num_times = next(iter(results.values())).shape
+    header = "".join(f"{type_name(label)}_t{k:<6}" for label in range(num_types) for k in range(num_times))
+    lines = ["Ridge probe, validation Pearson per configuration (mean)", f"{'features':<34}{header}"]
+    for name, scores in results.items():
+        lines.append(f"{name:<34}" + "".join(f"{value:<9.3f}" for value in scores.reshape(-1)))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="glass-lightning probe",
+        description="Ridge probes on a network's frozen invariant features. Other arguments are as for 'lightning fit' "
+        "(e.g. --config configs/botan.yaml --data.init_args.paths DIR).",
+    )
+    parser.add_argument("--ckpt", help="GlassModule checkpoint whose weights to probe (default: the untrained network, seeded)")
+    parser.add_argument("--penalty", type=float, default=1e-3, help="ridge penalty per particle on standardized features (default 1e-3)")
+    parser.add_argument("--json", action="store_true", help="print a JSON object for scripts")
+    arguments, fit_arguments = parser.parse_known_args(argv)
+    from glass_lightning.training.cli import GlassLightningCLI
+
+    cli = GlassLightningCLI(args=[*fit_arguments, "--trainer.logger", "false"], run=False)
+    if arguments.ckpt:
+        cli.model.load_state_dict(torch.load(arguments.ckpt, map_location="cpu", weights_only=True)["state_dict"])
+    datamodule = cli.datamodule
+    datamodule.setup("fit")
+    graphs = {split: datamodule.dataset(split).graphs for split in ("train", "val")}
+    if not graphs["val"]:
+        raise GlassDataError("<split>", "val_files", "the probe scores on the validation split, which is empty")
+    results = probe(cli.model.model, graphs["train"], graphs["val"], datamodule.num_types, arguments.penalty)
+    print(json.dumps({name: scores.tolist() for name, scores in results.items()}, indent=2) if arguments.json else render(results))
+    return 0
