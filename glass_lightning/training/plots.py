@@ -1,4 +1,5 @@
-"""Figures of a test run: Pearson correlation against time, and predicted against true propensity."""
+"""Figures: Pearson correlation against time and predicted against true propensity (a test run),
+learning curves (several fits)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,24 @@ def plot_prediction_scatter(panels: list[dict], path: Path) -> Path:
         axis.set_ylabel("predicted propensity")
         axis.set_title(panel["title"], fontsize=9)
         axis.legend(markerscale=4)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+def plot_learning_curves(curves: dict[str, dict[str, list[tuple[int, float]]]], path: Path, ylabel: str) -> Path:
+    """Run name -> metric name -> (epoch, value) points: one colour per run, one line style per metric."""
+    figure, axis = plt.subplots(figsize=(6.4, 4.0))
+    styles = ["-", "--", ":", "-."]
+    for colour, (run, metrics) in enumerate(curves.items()):
+        for style, (metric, points) in zip(styles, metrics.items()):
+            epochs, values = zip(*points) if points else ((), ())
+            axis.plot(epochs, values, style, color=f"C{colour}", marker=".", label=f"{run}: {metric}")
+    axis.set_xlabel("epoch")
+    axis.set_ylabel(ylabel)
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)

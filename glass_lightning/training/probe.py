@@ -8,6 +8,8 @@ fitted on the training split to the per-configuration standardized target, from
     last layer    invariant_features (what the decoder reads)
 each alone and with one coarse-graining pass of itself appended (models/coarse_graining.py), and
 scored on the validation split (Pearson per configuration, then averaged, per type and timescale).
+Where the files give each particle's potential energy, its own correlation with the target is
+printed too (no learning: the baseline every structural model must beat).
 If a probe on the network's own features beats the trained network, training loses what the
 representation holds; if not, the representation is what limits it.
 """
@@ -90,6 +92,21 @@ def probe(network: torch.nn.Module, train: Sequence, val: Sequence, num_types: i
     return results
 
 
+def energy_baseline(snapshots: Sequence, graphs: Sequence, num_types: int) -> np.ndarray | None:
+    """(num_types, T) Pearson per configuration, averaged, of the potential energy with the target,
+    or None when a file has no energy."""
+    if any(snapshot.potential_energy is None for snapshot in snapshots):
+        return None
+    total = np.zeros((num_types, graphs[0].y.shape[1]))
+    count = np.zeros_like(total)
+    for snapshot, graph in zip(snapshots, graphs):
+        energy = torch.as_tensor(snapshot.potential_energy, dtype=torch.float64)[:, None].expand_as(graph.y)
+        correlation, valid = per_configuration_pearson(energy, graph.y.double(), graph.node_type, torch.zeros_like(graph.node_type), 1, num_types)
+        total += np.where(valid[0].numpy(), correlation[0].numpy(), 0.0)
+        count += valid[0].numpy()
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
 def render(results: dict[str, np.ndarray]) -> str:
     num_types, num_times = next(iter(results.values())).shape
     header = "".join(f"{type_name(label)}_t{k:<6}" for label in range(num_types) for k in range(num_times))
@@ -120,5 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     if not graphs["val"]:
         raise GlassDataError("<split>", "val_files", "the probe scores on the validation split, which is empty")
     results = probe(cli.model.model, graphs["train"], graphs["val"], datamodule.num_types, arguments.penalty)
+    energy = energy_baseline(datamodule.split_snapshots("val"), graphs["val"], datamodule.num_types)
+    if energy is not None:
+        results["potential energy alone"] = energy
     print(json.dumps({name: scores.tolist() for name, scores in results.items()}, indent=2) if arguments.json else render(results))
     return 0

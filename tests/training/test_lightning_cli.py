@@ -165,3 +165,12 @@ def test_shipped_configs_parse(names, capsys):
     assert exit_info.value.code == 0
     printed = yaml.safe_load(capsys.readouterr().out)
     assert printed["model"]["model"]["class_path"].startswith("glass_lightning.models.")
+
+
+def test_curves_draw_the_fit_from_the_mlflow_store(trained, tmp_path):
+    client, run = fit_run(trained)
+    output = tmp_path / "curves.png"
+    arguments = ["--runs", run.info.run_id, "--output", str(output), "--tracking-uri", f"sqlite:///{trained / 'mlruns' / 'mlflow.db'}"]
+    assert main(["curves", *arguments]) == 0
+    assert output.read_bytes()[:4] == b"\x89PNG"
+    assert main(["curves", *arguments, "--metrics", "no/such_metric"]) == 1
