@@ -34,13 +34,13 @@ def check_objective_against_data(spec: SweepSpec) -> None:
         raise GlassDataError(spec.source, "objective", f"{spec.objective!r}: the data has {data.num_types} species and {data.num_timescales} timescales")
 
 
-def _worker_process(config: str, parent_run_id: str, threads: int) -> None:
+def _worker_process(config: str, settings: dict, parent_run_id: str, threads: int) -> None:
     torch.set_num_threads(threads)
-    run_worker(load_sweep(config), parent_run_id)
+    run_worker(load_sweep(config, settings), parent_run_id)
 
 
-def run_sweep(config: str, workers: int | None = None) -> SweepSpec:
-    spec = load_sweep(config)
+def run_sweep(config: str, workers: int | None = None, settings: dict | None = None) -> SweepSpec:
+    spec = load_sweep(config, settings)
     workers = workers or spec.workers
     if workers < 1:
         raise GlassDataError(spec.source, "workers", f"expected at least 1 worker, got {workers}")
@@ -59,7 +59,7 @@ def run_sweep(config: str, workers: int | None = None) -> SweepSpec:
         run_worker(spec, run_id)
     else:
         context = multiprocessing.get_context("spawn")
-        processes = [context.Process(target=_worker_process, args=(config, run_id, threads)) for _ in range(workers)]
+        processes = [context.Process(target=_worker_process, args=(config, settings, run_id, threads)) for _ in range(workers)]
         for process in processes:
             process.start()
         for process in processes:
@@ -75,4 +75,4 @@ def run_sweep(config: str, workers: int | None = None) -> SweepSpec:
 
 def main(argv: list[str]) -> int:
     workers_help = "worker processes on this machine (default: the sweep file's, else 1)"
-    return run_file_command(argv, "sweep", __doc__.split("\n\n")[0], "sweep", workers_help, run_sweep)
+    return run_file_command(argv, "sweep", __doc__.split("\n\n")[0], "sweep", workers_help, run_sweep, settable=True)

@@ -9,7 +9,8 @@
       lr: {type: float, low: 1.0e-3, high: 3.0e-2, log: true}
       channels: {type: categorical, choices: [8, 16]}
       cutoff: {type: float, low: 1.5, high: 2.2}
-    objective: val/pearson_A_mean          # or val/pearson_<type>_t<index> (one timescale); maximized
+    objective: val/pearson_A_mean          # or val/pearson_<type>_t<index> (one timescale); maximized;
+                                           # val/pearson_per_configuration_...: the mean over configurations
     sampler: {name: tpe, seed: 0}          # tpe | random
     pruner: {name: median, n_startup_trials: 2, n_warmup_steps: 1}   # median | hyperband | threshold | none
     n_trials: 8                            # complete + pruned trials to reach (failed ones are retried)
@@ -36,7 +37,7 @@ from glass_lightning.command_files import read_mapping, require
 from glass_lightning.sweep.search_space import CUTOFF, Parameter, check_config_path, check_parameter, parse_parameter
 from glass_lightning.sweep.training_config import load_configs
 
-OBJECTIVE = re.compile(r"^val/pearson_(?P<type>[A-Z])_(?:mean|t(?P<timescale>\d+))$")
+OBJECTIVE = re.compile(r"^val/pearson_(?:per_configuration_)?(?P<type>[A-Z])_(?:mean|t(?P<timescale>\d+))$")
 SAMPLERS = ("tpe", "random")
 PRUNERS = ("median", "hyperband", "threshold", "none")
 DEFAULT_TRACKING_URI = "sqlite:///mlruns/mlflow.db"
@@ -79,15 +80,16 @@ def _choice(source: str, key: str, value: Any, names: tuple[str, ...]) -> dict:
     return settings
 
 
-def load_sweep(path: str | Path) -> SweepSpec:
-    """Read and check a sweep file; every mistake is reported here, before any trial runs."""
+def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> SweepSpec:
+    """Read and check a sweep file, with ``settings`` (dotted path -> value, e.g. the data folder
+    from the command line) added to its overrides; every mistake is reported here, before any trial runs."""
     source = str(path)
     raw = read_mapping(path, KEYS, "sweep")
     for key in ("study_name", "base_config", "search_space", "objective"):
         require(source, key, raw.get(key) not in (None, "", [], {}), "required")
     bases = raw["base_config"] if isinstance(raw["base_config"], list) else [raw["base_config"]]
     config = load_configs([Path(base) for base in bases])
-    overrides = dict(raw.get("overrides") or {})
+    overrides = dict(raw.get("overrides") or {}) | dict(settings or {})
     for key in overrides:
         check_config_path(source, f"overrides.{key}", key, config)
     require(source, "search_space", isinstance(raw["search_space"], dict), "expected a mapping of parameter names")
@@ -96,7 +98,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
         check_parameter(source, parameter.name, config)
     objective = raw["objective"]
     valid = isinstance(objective, str) and OBJECTIVE.match(objective) is not None
-    require(source, "objective", valid, f"expected val/pearson_<type>_mean or val/pearson_<type>_t<index>, got {objective!r}")
+    require(source, "objective", valid, f"expected val/pearson_[per_configuration_]<type>_mean or ..._t<index>, got {objective!r}")
     n_trials, timeout = raw.get("n_trials"), raw.get("timeout")
     require(source, "n_trials", n_trials is not None or timeout is not None, "give n_trials, timeout or both")
     require(source, "n_trials", n_trials is None or (isinstance(n_trials, int) and n_trials > 0), f"expected a positive integer, got {n_trials!r}")

@@ -78,3 +78,13 @@ def test_command_reports_a_bad_sweep_file_without_a_traceback(tmp_path, base_con
     path = write_sweep(tmp_path / "bad.yaml", sweep_settings(tmp_path, base_config, objective="val/loss"))
     assert main(["sweep", "--config", str(path)]) == 1
     assert "field 'objective'" in capsys.readouterr().err
+
+
+def test_command_line_settings_join_the_overrides_and_are_checked(tmp_path, base_config, capsys):
+    path = write_sweep(tmp_path / "good.yaml", sweep_settings(tmp_path, base_config, objective="val/pearson_per_configuration_A_mean"))
+    spec = load_sweep(path, {"data.init_args.batch_size": 1})
+    assert spec.overrides["data.init_args.batch_size"] == 1 and spec.objective == "val/pearson_per_configuration_A_mean"
+    assert main(["sweep", "--config", str(path), "--set", "data.init_args.batch_sise=1"]) == 1
+    assert "GlassDataModule has no argument 'batch_sise'" in capsys.readouterr().err
+    assert main(["sweep", "--config", str(path), "--set", "no-equals-sign"]) == 1
+    assert "expected KEY=VALUE" in capsys.readouterr().err
