@@ -1,21 +1,52 @@
-"""Classes named by a config's ``class_path`` ("package.module.Class"), with an error that names
-where the path came from instead of a bare ImportError."""
+"""Classes named by a ``class_path`` ("package.module.Class") in a config or a checkpoint, loaded
+safely, with an error that names where the path came from instead of a bare ImportError.
+
+A checkpoint is a file people download and share, and its hyperparameters name the code to build.
+So a class path is loaded only when
+* its module is one of ``TRUSTED_MODULES`` (or below one), or was already imported by the
+  program (the user's own network, imported by their script or config), never a fresh import
+  of whatever a file names (an import can run code); and
+* what it names is a class, a subclass of the ``base`` the caller expects (``nn.Module`` for a
+  network), never a function such as ``os.system``; outside the trusted modules a base is required.
+Everything else is refused before anything is called.
+"""
 
 from __future__ import annotations
 
 import importlib
+import sys
 
 from glass_lightning.errors import GlassDataError
 
+TRUSTED_MODULES = ("glass_lightning", "torch.optim", "torch.nn", "lightning.pytorch.callbacks")
 
-def class_from_path(class_path: str, source: str = "<config>", field: str = "class_path") -> type:
+
+def is_trusted_module(module_name: str) -> bool:
+    return any(module_name == trusted or module_name.startswith(f"{trusted}.") for trusted in TRUSTED_MODULES)
+
+
+def class_from_path(class_path: str, source: str = "<config>", field: str = "class_path", base: type | None = None) -> type:
+    """The class at ``class_path``, refused unless trusted or already imported and a ``base`` subclass."""
     module_name, _, class_name = str(class_path).rpartition(".")
+    trusted = is_trusted_module(module_name)
+    if not trusted and module_name not in sys.modules:
+        raise GlassDataError(
+            source, field, f"refusing to import {class_path!r}: classes are loaded from {TRUSTED_MODULES} or from modules the "
+            "program already imported (import yours first), never from a module a file names"
+        )
     try:
-        return getattr(importlib.import_module(module_name), class_name)
+        loaded = getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError, ValueError) as error:
         raise GlassDataError(source, field, f"cannot import {class_path!r}: {error}") from None
+    if not isinstance(loaded, type):
+        raise GlassDataError(source, field, f"refusing {class_path!r}: it is not a class")
+    if base is not None and not issubclass(loaded, base):
+        raise GlassDataError(source, field, f"refusing {class_path!r}: expected a subclass of {base.__module__}.{base.__qualname__}")
+    if base is None and not trusted:
+        raise GlassDataError(source, field, f"refusing {class_path!r}: outside {TRUSTED_MODULES} only an expected base class is loaded")
+    return loaded
 
 
-def instantiate(config: dict, source: str = "<config>", field: str = "class_path"):
-    """``class_path(**init_args)`` of a ``{class_path, init_args}`` config."""
-    return class_from_path(config["class_path"], source, field)(**config.get("init_args", {}))
+def instantiate(config: dict, base: type, source: str = "<config>", field: str = "class_path"):
+    """``class_path(**init_args)`` of a ``{class_path, init_args}`` config, ``class_path`` a ``base`` subclass."""
+    return class_from_path(config["class_path"], source, field, base)(**config.get("init_args", {}))

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from torch import nn
+
 from glass_lightning.class_paths import class_from_path
 from glass_lightning.command_files import require
 from glass_lightning.experiments.spec import ExperimentSpec
@@ -74,7 +76,7 @@ class Plan:
         spec, wanted = self.spec, set(self.spec.experiments)
         config = spec.models[spec.studied_model]
         network = get_path(config, "model.model.class_path")
-        studied_class = class_from_path(network, spec.source, f"models.{spec.studied_model}")
+        studied_class = class_from_path(network, spec.source, f"models.{spec.studied_model}", nn.Module)
         for experiment, method in (("transfer", "invariant_features"), ("interpretability", "first_layer_invariants")):
             if experiment in wanted:
                 require(spec.source, "experiments", hasattr(studied_class, method), f"{experiment} needs a studied model with {method} (SE3Net); {network} has none")

@@ -38,7 +38,7 @@ def network_from_checkpoint(checkpoint: str | Path, trained: bool = True) -> nn.
     config = saved.get("hyper_parameters", {}).get("model") if isinstance(saved, dict) else None
     if not isinstance(config, dict) or "class_path" not in config:
         raise GlassDataError(source, "hyper_parameters.model", "expected the network's class_path and init_args (a checkpoint of lightning fit)")
-    network = instantiate(config, source, "hyper_parameters.model.class_path")
+    network = instantiate(config, nn.Module, source, "hyper_parameters.model.class_path")
     if trained:
         weights = {key[len(NETWORK_PREFIX) :]: value for key, value in saved.get("state_dict", {}).items() if key.startswith(NETWORK_PREFIX)}
         try:

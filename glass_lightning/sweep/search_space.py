@@ -82,7 +82,7 @@ def parse_parameter(source: str, name: str, spec: Any) -> Parameter:
 
 
 def _class_arguments(class_path: str, source: str) -> set[str]:
-    return set(inspect.signature(class_from_path(class_path, source)).parameters) - {"self"}
+    return set(inspect.signature(class_from_path(class_path, source, base=object)).parameters) - {"self"}
 
 
 def config_path(name: str) -> str:

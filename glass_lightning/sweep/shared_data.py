@@ -23,7 +23,7 @@ def worker_data(data: dict) -> pl.LightningDataModule:
     """The data module of the ``class_path`` / ``init_args`` config ``data``, built once per process."""
     key = json.dumps(data, sort_keys=True, default=str)
     if key not in _DATA_OF_WORKER:
-        _DATA_OF_WORKER[key] = instantiate(data, "<sweep>", "data.class_path")
+        _DATA_OF_WORKER[key] = instantiate(data, pl.LightningDataModule, "<sweep>", "data.class_path")
     return _DATA_OF_WORKER[key]
 
 

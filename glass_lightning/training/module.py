@@ -20,6 +20,7 @@ from lightning.pytorch.cli import LRSchedulerCallable, OptimizerCallable
 from torch import Tensor, nn
 from torchmetrics import MaxMetric, MeanMetric
 
+from glass_lightning.class_paths import class_from_path
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, standardize_per_group, type_name
 
@@ -51,6 +52,28 @@ def network_parts_gradients(network: nn.Module) -> dict[str, list[Tensor]]:
         part = ".".join(pieces[:2]) if isinstance(getattr(network, pieces[0]), nn.ModuleList) else pieces[0]
         parts.setdefault(part, []).append(parameter.grad.detach())
     return parts
+
+
+# what a checkpoint may name for each GlassModule argument built from a class_path (class_paths.py)
+CHECKPOINT_CLASS_BASES = {
+    "model": nn.Module,
+    "optimizer": torch.optim.Optimizer,
+    "scheduler": torch.optim.lr_scheduler.LRScheduler,
+}
+LIGHTNING_INSTANTIATOR = "lightning.pytorch.cli.instantiate_module"
+
+
+def check_checkpoint_class_paths(checkpoint: dict[str, Any], source: str) -> None:
+    """Refuse, before Lightning builds anything, a checkpoint naming code other than what
+    GlassModule expects: a network, an optimizer, a scheduler, and Lightning's own instantiator."""
+    instantiator = checkpoint.get("_instantiator")
+    if instantiator not in (None, LIGHTNING_INSTANTIATOR):
+        raise GlassDataError(source, "_instantiator", f"refusing {instantiator!r}: only {LIGHTNING_INSTANTIATOR} builds a GlassModule")
+    hyperparameters = checkpoint.get("hyper_parameters") or {}
+    for name, base in CHECKPOINT_CLASS_BASES.items():
+        config = hyperparameters.get(name)
+        if isinstance(config, dict) and "class_path" in config:
+            class_from_path(config["class_path"], source, f"hyper_parameters.{name}.class_path", base)
 
 
 def qualified_name(obj: object) -> str:
@@ -240,4 +263,5 @@ class GlassModule(LightningModule):
             raise GlassDataError(
                 checkpoint_path, CHECKPOINT_KEY, "not a GlassModule checkpoint (it was written by another LightningModule)"
             )
+        check_checkpoint_class_paths(checkpoint, str(checkpoint_path))
         return super().load_from_checkpoint(checkpoint_path, *args, **kwargs)
