@@ -14,7 +14,7 @@ else
 TORCH_INDEX := --index-url https://download.pytorch.org/whl/$(TORCH)
 endif
 
-.PHONY: install test train data sweep bench reproduce ui lock clean
+.PHONY: install test train train-botan data sweep bench reproduce ui lock clean
 
 install: $(STAMP)
 
@@ -29,6 +29,11 @@ test: $(STAMP)
 
 train: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/lightning fit --config configs/default.yaml
+
+# SE3Net on a folder of real BOTAN-layout files: make train-botan BOTAN=../shared/data/botan-T0.44
+train-botan: $(STAMP)
+	@test -n "$(BOTAN)" || { echo "make train-botan: give the folder of BOTAN files, e.g. make train-botan BOTAN=path/to/botan-T0.44"; exit 2; }
+	$(BIN)/lightning fit --config configs/botan.yaml --data.init_args.paths $(BOTAN)
 
 data: $(STAMP)
 	$(BIN)/glass-lightning simulate --config configs/simulate/ka3d-mini.yaml --report

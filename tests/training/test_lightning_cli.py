@@ -174,3 +174,14 @@ def test_curves_draw_the_fit_from_the_mlflow_store(trained, tmp_path):
     assert main(["curves", *arguments]) == 0
     assert output.read_bytes()[:4] == b"\x89PNG"
     assert main(["curves", *arguments, "--metrics", "no/such_metric"]) == 1
+
+
+@pytest.mark.parametrize("names", [["botan.yaml"], ["botan.yaml", "trainer/botan-gpu.yaml"]])
+def test_botan_configs_parse_with_the_data_folder_given(names, capsys):
+    configs = [argument for name in names for argument in ("--config", str(REPOSITORY / "configs" / name))]
+    with pytest.raises(SystemExit) as exit_info:
+        lightning_main(["fit", *configs, "--data.init_args.paths", "some/botan/folder", "--print_config"])
+    assert exit_info.value.code == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert printed["data"]["init_args"]["format"] == "botan" and printed["model"]["standardize_per_configuration"] is True
+    assert printed["checkpoint"]["monitor"] == "val/pearson_per_configuration_A_mean"
