@@ -147,6 +147,8 @@ class Snapshot:
             value = getattr(self, name)
             if value is not None:
                 setattr(self, name, _as_float_array(value, source, name, (self.times.size, n)))
+                if np.any(getattr(self, name) < 0):
+                    raise GlassDataError(source, name, f"expected non-negative values (a mean distance or a fraction), got a minimum of {getattr(self, name).min():.4g}")
 
     @property
     def num_particles(self) -> int:

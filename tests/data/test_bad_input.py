@@ -58,11 +58,44 @@ def test_bapst_bad_fields(tmp_path, overrides, field, expected):
     _raises(write_bapst(tmp_path, **overrides), field, expected, "bapst", allow_pickle=True)
 
 
-@pytest.mark.parametrize("format, name", [("native", "broken.npz"), ("glassbench", "N64T0.44_0.npz"), ("bapst", "broken.pickle")])
-def test_unreadable_files(tmp_path, format, name):
+@pytest.mark.parametrize(
+    "format, name, expected",
+    [("native", "broken.npz", "not an npz archive .*corrupt"), ("glassbench", "N64T0.44_0.npz", "not an npz archive"), ("bapst", "broken.pickle", "unreadable")],
+)
+def test_unreadable_files(tmp_path, format, name, expected):
     path = tmp_path / name
     path.write_bytes(b"\x00not a dataset file")
-    _raises(path, "<file>", "unreadable", format, allow_pickle=True)
+    with pytest.raises(GlassDataError) as error:
+        read_snapshots(path, format, allow_pickle=True)
+    assert re.search(re.escape(f"{path}: field '<file>'") + ".*" + expected, str(error.value))
+    assert "allow_pickle" not in str(error.value)  # numpy's advice for pickles does not apply to a corrupt npz
+
+
+def test_single_array_under_an_npz_name(tmp_path):
+    path = tmp_path / "array.npz"
+    with open(path, "wb") as stream:
+        np.save(stream, np.zeros((4, 3)))
+    _raises(path, "<file>", r"a single array of shape \(4, 3\) \(a .npy file under an .npz name\)", "native")
+
+
+@pytest.mark.parametrize("dtype, expected", [(complex, "complex numbers"), (str, "text")])
+def test_positions_of_the_wrong_kind_are_refused_not_cast(tmp_path, dtype, expected):
+    (path,) = write_botan(tmp_path, time_indices=(7,))
+    with np.load(path) as archive:
+        arrays = dict(archive)
+    arrays["initial_positions"] = arrays["initial_positions"].astype(dtype)
+    np.savez(path, **arrays)
+    _raises(path, "initial_positions", f"expected real numbers, got {expected}", "botan")
+
+
+def test_particle_number_in_the_name_must_match_the_file(tmp_path):
+    path = write_glassbench(tmp_path, index=0)
+    path.rename(tmp_path / "N4096T0.44_0.npz")
+    _raises(tmp_path / "N4096T0.44_0.npz", "<file name>", "the name says N4096 but the file holds 64 particles", "glassbench")
+
+
+def test_negative_propensities_are_refused(tmp_path):
+    _raises(write_glassbench(tmp_path, md_prop=-np.ones((10, N))), "propensity", "expected non-negative values", "glassbench")
 
 
 def test_empty_directory(tmp_path):
@@ -79,6 +112,7 @@ def test_mixed_particle_numbers(tmp_path):
     positions, types = configuration(1, num_particles=N + 1)
     write_glassbench(tmp_path, index=1, types=types, initial_positions=positions, initial_positions_inherent=positions,
                      initial_positions_cage=positions, md_prop=np.ones((10, N + 1)), bb_prop=np.ones((10, N + 1)))
+    (tmp_path / f"N{N}T0.44_1.npz").rename(tmp_path / f"N{N + 1}T0.44_1.npz")
     with pytest.raises(GlassDataError, match="mixed N"):
         read_snapshots(tmp_path, "glassbench")
 

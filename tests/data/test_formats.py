@@ -98,3 +98,17 @@ def test_a_path_without_a_temperature_is_refused(tmp_path):
     renamed = path.rename(tmp_path / "configuration_0.npz")
     with pytest.raises(GlassDataError, match="configuration_0.npz: field 'temperature'"):
         read_snapshots(renamed, "glassbench")
+
+
+def test_bapst_time_indices_out_of_order_are_sorted_with_their_targets(tmp_path):
+    order = np.array([3, 0, 9, 1, 2, 8, 4, 7, 5, 6])  # positions in the file's lists
+    shuffled = {
+        "time_indices": np.array(BAPST_TIME_INDICES)[order],
+        "trajectory_target_positions": [
+            [configuration(0)[0] + 3 * BOX + [0.0, (replica + 1) * 0.01 * (k + 1), 0.0] for replica in range(2)] for k in order
+        ],
+    }
+    (snapshot,) = read_snapshots(write_bapst(tmp_path, **shuffled), "bapst", allow_pickle=True)
+    np.testing.assert_allclose(snapshot.times, BAPST_TIME[BAPST_TIME_INDICES])
+    for k, row in enumerate(snapshot.propensity):
+        np.testing.assert_allclose(row, 0.015 * (k + 1))

@@ -41,14 +41,17 @@ def _unpickle(path: Path) -> dict:
     return content
 
 
-def _target_times(content: dict, path: Path) -> np.ndarray:
+def _target_times(content: dict, path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The target times in increasing order, and the order (into ``time_indices``) that sorts them:
+    published files do not always list their time indices in increasing order."""
     time = float_array(required_field(content, path, "time"), path, "time", (None,))
     indices = np.asarray(required_field(content, path, "time_indices"))
     if indices.ndim != 1 or not np.issubdtype(indices.dtype, np.integer):
         raise GlassDataError(path, "time_indices", f"expected a 1-d list of integers, got {indices.dtype} of shape {indices.shape}")
     if np.any(indices < 0) or np.any(indices >= time.size):
         raise GlassDataError(path, "time_indices", f"expected indices into 'time' (length {time.size}), got {indices.tolist()}")
-    return time[indices]
+    order = np.argsort(indices, kind="stable")
+    return time[indices[order]], order
 
 
 def _box(content: dict, path: Path) -> np.ndarray:
@@ -68,10 +71,11 @@ def read_snapshot(path: Path, allow_pickle: bool = False) -> Snapshot:
     metadata = required_field(content, path, "metadata")
     if not isinstance(metadata, dict) or "temperature" not in metadata:
         raise GlassDataError(path, "metadata", "expected a dict with a 'temperature' entry")
-    times = _target_times(content, path)
+    times, order = _target_times(content, path)
     trajectories = required_field(content, path, "trajectory_target_positions")
     if len(trajectories) != times.size:
         raise GlassDataError(path, "trajectory_target_positions", f"expected one entry per time index ({times.size}), got {len(trajectories)}")
+    trajectories = [trajectories[index] for index in order]
     types = ka_types(required_field(content, path, "types"), path, n)
     replica_arrays = [float_array(replicas, path, "trajectory_target_positions", (None, n, 3)) for replicas in trajectories]
     propensity, squared, reliability = zip(*(

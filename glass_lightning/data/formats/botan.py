@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.formats.fields import float_array, ka_types, open_npz, replica_displacements, required_field, temperature_from_path
+from glass_lightning.data.formats.fields import check_count_in_name, float_array, ka_types, open_npz, replica_displacements, required_field, temperature_from_path
 from glass_lightning.data.formats.glassbench import cubic_box, time_grid
 from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
 from glass_lightning.data.snapshot import Snapshot
@@ -50,6 +50,7 @@ def _read_one_time(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
     reliability per type of the first, and the number of replicas of one file."""
     with open_npz(path) as archive:
         initial = float_array(required_field(archive, path, "initial_positions"), path, "initial_positions", (None, 3))
+        check_count_in_name(path, len(initial))
         types = ka_types(required_field(archive, path, "types"), path, len(initial))
         replicas = float_array(required_field(archive, path, "positions"), path, "positions", (None, len(initial), 3))
     propensity, squared, reliability = replica_displacements(initial, replicas, types, path, "positions")

@@ -15,14 +15,23 @@ from glass_lightning.errors import GlassDataError
 
 KA_TYPE_LABELS = (0, 1)  # 0 = A (80 %), 1 = B (20 %)
 TEMPERATURE_IN_PATH = re.compile(r"T(\d+(?:\.\d+)?)")
+COUNT_IN_NAME = re.compile(r"(?:^|[_\W])N(\d+)")
 
 
 def open_npz(path: Path) -> np.lib.npyio.NpzFile:
     """Open an ``.npz`` archive without unpickling; an unreadable file is our error."""
     try:
-        return np.load(path, allow_pickle=False)
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+        loaded = np.load(path, allow_pickle=False)
+    except ValueError as error:
+        if "pickled" not in str(error):
+            raise GlassDataError(path, "<file>", f"unreadable as an npz archive ({error})") from error
+        # numpy's last guess for a file that is neither a zip archive nor a .npy array
+        raise GlassDataError(path, "<file>", "not an npz archive (neither a zip of arrays nor a .npy array): corrupt, or another format") from None
+    except (OSError, zipfile.BadZipFile, EOFError) as error:
         raise GlassDataError(path, "<file>", f"unreadable as an npz archive ({error})") from error
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise GlassDataError(path, "<file>", f"holds a single array of shape {loaded.shape} (a .npy file under an .npz name), not an archive of named arrays")
+    return loaded
 
 
 def required_field(container: Any, path: Path, name: str) -> Any:
@@ -37,7 +46,12 @@ def required_field(container: Any, path: Path, name: str) -> Any:
 
 
 def float_array(value: Any, path: Path, name: str, shape: tuple[int | None, ...]) -> np.ndarray:
-    """A float64 array of the given shape (``None`` matches any length along that axis)."""
+    """A float64 array of the given shape (``None`` matches any length along that axis); text and
+    complex numbers are refused, never cast."""
+    kind = np.asarray(value).dtype.kind
+    if kind not in "biuf":
+        names = {"c": "complex numbers", "U": "text", "S": "bytes", "O": "Python objects"}
+        raise GlassDataError(path, name, f"expected real numbers, got {names.get(kind, np.asarray(value).dtype)}")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -61,6 +75,13 @@ def ka_types(value: Any, path: Path, num_particles: int) -> np.ndarray:
     if unknown:
         raise GlassDataError(path, "types", f"expected Kob-Andersen labels {KA_TYPE_LABELS} (0 = A, 1 = B), got unknown labels {unknown}")
     return types.astype(np.int64)
+
+
+def check_count_in_name(path: Path, num_particles: int) -> None:
+    """A file name that states the particle number (``..._N4096...``) must agree with the file."""
+    match = COUNT_IN_NAME.search(path.stem)
+    if match and int(match[1]) != num_particles:
+        raise GlassDataError(path, "<file name>", f"the name says N{match[1]} but the file holds {num_particles} particles")
 
 
 def temperature_from_path(path: Path) -> float:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.formats.fields import float_array, ka_types, open_npz, required_field, temperature_from_path
+from glass_lightning.data.formats.fields import check_count_in_name, float_array, ka_types, open_npz, required_field, temperature_from_path
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 
@@ -47,6 +47,7 @@ def read_snapshot(path: Path) -> Snapshot:
     with open_npz(path) as archive:
         positions = float_array(required_field(archive, path, "initial_positions"), path, "initial_positions", (None, 3))
         n = len(positions)
+        check_count_in_name(path, n)
         cage = None
         if "initial_positions_cage" in archive.files:
             cage = float_array(archive["initial_positions_cage"], path, "initial_positions_cage", (n, 3))
