@@ -117,12 +117,18 @@ class GlassLightningCLI(LightningCLI):
             self.trainer.test(self.model, datamodule=self.datamodule, ckpt_path="best")
 
 
-def run(argv: list[str] | None = None) -> None:
-    """Run ``SUBCOMMAND [options]`` (``argv``, or the command line when None)."""
+def lightning_cli(argv: list[str] | None = None, run: bool = True) -> GlassLightningCLI:
+    """The CLI on ``argv`` (or the command line when None): with ``run``, ``SUBCOMMAND [options]``
+    is carried out; without, the config (no subcommand) is parsed and its classes built."""
     with warnings.catch_warnings():
         # argv is the command line minus the program's own subcommand dispatch, not a second input
         warnings.filterwarnings("ignore", message="LightningCLI's args parameter is intended")
-        GlassLightningCLI(args=argv)
+        return GlassLightningCLI(args=argv, run=run)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Run ``SUBCOMMAND [options]`` (``argv``, or the command line when None)."""
+    lightning_cli(argv)
 
 
 def fit(argv: list[str]) -> None:

@@ -1,6 +1,6 @@
 """``glass-lightning curves``: learning curves of fits from the MLflow store, as one figure.
 
-    glass-lightning curves --experiment botan --runs RUN_ID... --output curves.png
+    glass-lightning curves --runs RUN_ID... --output curves.png
         [--metrics train/pearson_per_configuration_A_mean val/pearson_per_configuration_A_mean]
 
 Every metric is drawn against the epoch it was logged in; runs are named by their MLflow run name

@@ -126,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--penalty", type=float, default=1e-3, help="ridge penalty per particle on standardized features (default 1e-3)")
     parser.add_argument("--json", action="store_true", help="print a JSON object for scripts")
     arguments, fit_arguments = parser.parse_known_args(argv)
-    from glass_lightning.training.cli import GlassLightningCLI
+    from glass_lightning.training.cli import lightning_cli
 
-    cli = GlassLightningCLI(args=[*fit_arguments, "--trainer.logger", "false"], run=False)
+    cli = lightning_cli([*fit_arguments, "--trainer.logger", "false"], run=False)
     if arguments.ckpt:
         cli.model.load_state_dict(torch.load(arguments.ckpt, map_location="cpu", weights_only=True)["state_dict"])
     datamodule = cli.datamodule
