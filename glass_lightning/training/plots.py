@@ -63,7 +63,7 @@ def plot_prediction_scatter(panels: list[dict], path: Path) -> Path:
 
 def plot_learning_curves(curves: dict[str, dict[str, list[tuple[int, float]]]], path: Path, ylabel: str) -> Path:
     """Run name -> metric name -> (epoch, value) points: one colour per run, one line style per metric."""
-    figure, axis = plt.subplots(figsize=(6.4, 4.0))
+    figure, axis = plt.subplots(figsize=(10.0, 4.4))
     styles = ["-", "--", ":", "-."]
     for colour, (run, metrics) in enumerate(curves.items()):
         for style, (metric, points) in zip(styles, metrics.items()):
@@ -72,7 +72,7 @@ def plot_learning_curves(curves: dict[str, dict[str, list[tuple[int, float]]]], 
     axis.set_xlabel("epoch")
     axis.set_ylabel(ylabel)
     axis.grid(alpha=0.3)
-    axis.legend(fontsize=7)
+    axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
