@@ -3,9 +3,10 @@ safely, with an error that names where the path came from instead of a bare Impo
 
 A checkpoint is a file people download and share, and its hyperparameters name the code to build.
 So a class path is loaded only when
-* its module is one of ``TRUSTED_MODULES`` (or below one), or was already imported by the
-  program (the user's own network, imported by their script or config), never a fresh import
-  of whatever a file names (an import can run code); and
+* its module is one of ``TRUSTED_MODULES`` (or below one), or one the user trusts by name in
+  the environment variable ``GLASS_LIGHTNING_TRUSTED_MODULES`` (comma-separated, e.g. ``mylab``
+  for ``mylab.networks.Net``), or was already imported by the program, never a fresh import of
+  whatever a file names (an import can run code); and
 * what it names is a class, a subclass of the ``base`` the caller expects (``nn.Module`` for a
   network), never a function such as ``os.system``; outside the trusted modules a base is required.
 Everything else is refused before anything is called.
@@ -14,6 +15,7 @@ Everything else is refused before anything is called.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from glass_lightning.errors import GlassDataError
@@ -21,8 +23,12 @@ from glass_lightning.errors import GlassDataError
 TRUSTED_MODULES = ("glass_lightning", "torch.optim", "torch.nn", "lightning.pytorch.callbacks")
 
 
+TRUSTED_MODULES_VARIABLE = "GLASS_LIGHTNING_TRUSTED_MODULES"
+
+
 def is_trusted_module(module_name: str) -> bool:
-    return any(module_name == trusted or module_name.startswith(f"{trusted}.") for trusted in TRUSTED_MODULES)
+    user_trusted = [name.strip() for name in os.environ.get(TRUSTED_MODULES_VARIABLE, "").split(",") if name.strip()]
+    return any(module_name == trusted or module_name.startswith(f"{trusted}.") for trusted in (*TRUSTED_MODULES, *user_trusted))
 
 
 def class_from_path(class_path: str, source: str = "<config>", field: str = "class_path", base: type | None = None) -> type:
@@ -31,8 +37,9 @@ def class_from_path(class_path: str, source: str = "<config>", field: str = "cla
     trusted = is_trusted_module(module_name)
     if not trusted and module_name not in sys.modules:
         raise GlassDataError(
-            source, field, f"refusing to import {class_path!r}: classes are loaded from {TRUSTED_MODULES} or from modules the "
-            "program already imported (import yours first), never from a module a file names"
+            source, field, f"refusing to import {class_path!r}: classes are loaded from {TRUSTED_MODULES}, from modules the "
+            f"program already imported, or from modules you name in {TRUSTED_MODULES_VARIABLE} (e.g. "
+            f"{TRUSTED_MODULES_VARIABLE}={module_name.split('.')[0]}), never from a module a file names"
         )
     try:
         loaded = getattr(importlib.import_module(module_name), class_name)

@@ -51,3 +51,12 @@ def test_trusted_and_already_imported_classes_still_load():
     assert class_from_path("collections.OrderedDict", base=dict).__name__ == "OrderedDict"  # imported, and the base fits
     with pytest.raises(GlassDataError, match="only an expected base class"):
         class_from_path("collections.OrderedDict")
+
+
+def test_a_users_own_module_loads_once_named_in_the_environment(tmp_path, monkeypatch):
+    (tmp_path / "userlab_networks.py").write_text("import torch\n\nclass Net(torch.nn.Linear):\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(GlassDataError, match="GLASS_LIGHTNING_TRUSTED_MODULES=userlab_networks"):
+        class_from_path("userlab_networks.Net", base=torch.nn.Module)
+    monkeypatch.setenv("GLASS_LIGHTNING_TRUSTED_MODULES", "otherlab, userlab_networks")
+    assert class_from_path("userlab_networks.Net", base=torch.nn.Module).__name__ == "Net"
