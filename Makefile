@@ -31,9 +31,12 @@ train: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/lightning fit --config configs/default.yaml
 
 # SE3Net on a folder of real BOTAN-layout files: make train-botan BOTAN=../shared/data/botan-T0.44
+# (their inherent structures are computed once, into outputs/inherent/NAME, then the fit reads those)
+BOTAN_INHERENT = outputs/inherent/$(notdir $(abspath $(BOTAN)))
 train-botan: $(STAMP)
 	@test -n "$(BOTAN)" || { echo "make train-botan: give the folder of BOTAN files, e.g. make train-botan BOTAN=path/to/botan-T0.44"; exit 2; }
-	$(BIN)/lightning fit --config configs/botan.yaml --data.init_args.paths $(BOTAN)
+	$(BIN)/glass-lightning quench $(BOTAN) --format botan --output $(BOTAN_INHERENT)
+	$(BIN)/lightning fit --config configs/botan.yaml --data.init_args.paths $(BOTAN_INHERENT)
 
 data: $(STAMP)
 	$(BIN)/glass-lightning simulate --config configs/simulate/ka3d-mini.yaml --report

@@ -20,8 +20,9 @@ SUBCOMMANDS: dict[str, str] = {
     "bench-ddp": "glass_lightning.training.ddp_throughput:main",
     "reproduce": "glass_lightning.experiments.command:main",
     "probe": "glass_lightning.training.probe:main",
+    "quench": "glass_lightning.simulate.quench:main",
     "curves": "glass_lightning.training.curves:main",
-    "fit": "glass_lightning.training.cli:fit", "validate": "glass_lightning.training.cli:validate", "test": "glass_lightning.training.cli:test", "predict": "glass_lightning.training.cli:predict",  # noqa: E501
+    "fit": "glass_lightning.training.cli:fit", "validate": "glass_lightning.training.cli:validate", "test": "glass_lightning.training.cli:test", "predict": "glass_lightning.training.predict:main",  # noqa: E501
 }
 
 

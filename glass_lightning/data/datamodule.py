@@ -19,6 +19,7 @@ from torch_geometric.loader import DataLoader
 from glass_lightning.data.dataset import GlassDataset, node_attr_statistics, raw_node_attr, target_of, target_statistics
 from glass_lightning.data.formats import file_format, find_files, read_snapshots, snapshot_files
 from glass_lightning.data.graph import check_box_fits_cutoff
+from glass_lightning.data.graph_recipe import GraphRecipe
 from glass_lightning.data.samplers import EpochShuffleSampler, UnpaddedShardSampler, global_seed
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.data.split import STAGES, split_by_files, split_by_fractions
@@ -125,13 +126,27 @@ class GlassDataModule(pl.LightningDataModule):
             )
         return self._node_attr_statistics
 
+    @property
+    def target_standardization(self) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+        """Target mean and std (T,) per temperature (the training split's; see ``_standardization``),
+        or the identity when ``standardize_targets`` is off."""
+        if self._target_statistics is None:
+            self._target_statistics = (
+                self._standardization() if self.standardize_targets
+                else {t: (np.zeros(self.num_timescales), np.ones(self.num_timescales)) for t in self.temperatures}
+            )
+        return self._target_statistics
+
+    @property
+    def graph_recipe(self) -> GraphRecipe:
+        """How this datamodule builds graphs: what a checkpoint needs to predict on new files."""
+        return GraphRecipe.of_datamodule(self)
+
     def setup(self, stage: str | None = None) -> None:
         mean, std = self.node_attr_standardization
-        if self.standardize_targets and self._target_statistics is None:
-            self._target_statistics = self._standardization()
         for split in SPLITS_OF_STAGE[stage]:
             if split not in self._datasets:
-                self._datasets[split] = GlassDataset(self.split_snapshots(split), self.timescales, self.positions, self.node_inputs, self.target, self.cutoff, mean, std, self._target_statistics)
+                self._datasets[split] = GlassDataset(self.split_snapshots(split), self.timescales, self.positions, self.node_inputs, self.target, self.cutoff, mean, std, self.target_standardization)
         if stage == "fit" and not self._datasets["train"]:
             raise GlassDataError("<split>", "train_files", "the training split is empty")
 

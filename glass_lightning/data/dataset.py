@@ -103,6 +103,8 @@ class GlassDataset(Dataset):
     split's (see :func:`node_attr_statistics`); without them this dataset's own are used.
     ``target_mean_std`` (see :func:`target_statistics`) standardizes the target per temperature
     and timescale; every temperature served must be in it. Without it the target is served raw.
+    With ``require_targets=False`` a snapshot without the target gives a graph without ``y``
+    (prediction on new configurations).
     """
 
     def __init__(
@@ -116,20 +118,22 @@ class GlassDataset(Dataset):
         node_attr_mean: np.ndarray | None = None,
         node_attr_std: np.ndarray | None = None,
         target_mean_std: dict[float, tuple[np.ndarray, np.ndarray]] | None = None,
+        require_targets: bool = True,
     ):
         if node_attr_mean is None or node_attr_std is None:
             node_attr_mean, node_attr_std = node_attr_statistics(snapshots, node_inputs)
         self.sources = [snapshot.source for snapshot in snapshots]
         progress = tqdm(snapshots, desc="building graphs", unit="config", disable=len(snapshots) < PROGRESS_BAR_FROM, leave=False)
         self.graphs = [
-            self._graph(index, snapshot, list(timescales), positions, node_inputs, target, cutoff, node_attr_mean, node_attr_std, target_mean_std)
+            self._graph(index, snapshot, list(timescales), positions, node_inputs, target, cutoff, node_attr_mean, node_attr_std, target_mean_std, require_targets)
             for index, snapshot in enumerate(progress)
         ]
 
     @staticmethod
-    def _graph(index, snapshot, timescales, positions, node_inputs, target, cutoff, mean, std, target_mean_std) -> GlassGraph:
+    def _graph(index, snapshot, timescales, positions, node_inputs, target, cutoff, mean, std, target_mean_std, require_targets) -> GlassGraph:
         pos = snapshot.positions_of(positions)
-        raw_target = target_of(snapshot, target)[timescales].T
+        has_target = require_targets or getattr(snapshot, target, None) is not None
+        raw_target = target_of(snapshot, target)[timescales].T if has_target else None
         if target_mean_std is None:
             y_mean, y_std = np.zeros(len(timescales)), np.ones(len(timescales))
         elif snapshot.temperature not in target_mean_std:
@@ -138,19 +142,21 @@ class GlassDataset(Dataset):
             y_mean, y_std = target_mean_std[snapshot.temperature]
         edge_index, edge_vec = periodic_edges(pos, snapshot.box, cutoff, snapshot.source)
         node_attr = (raw_node_attr(snapshot, node_inputs) - mean) / std
-        return GlassGraph(
+        graph = GlassGraph(
             pos=torch.as_tensor(pos, dtype=torch.float32),
             node_type=torch.as_tensor(snapshot.types, dtype=torch.int64),
             node_attr=torch.as_tensor(node_attr, dtype=torch.float32),
             edge_index=torch.as_tensor(edge_index, dtype=torch.int64),
             edge_vec=torch.as_tensor(edge_vec, dtype=torch.float32),
-            y=torch.as_tensor((raw_target - y_mean) / y_std, dtype=torch.float32),
             y_mean=torch.as_tensor(y_mean, dtype=torch.float32)[None, :],
             y_std=torch.as_tensor(y_std, dtype=torch.float32)[None, :],
             temperature=torch.tensor([snapshot.temperature], dtype=torch.float32),
             snapshot_index=torch.tensor([index], dtype=torch.int64),
             num_nodes=snapshot.num_particles,
         )
+        if raw_target is not None:
+            graph.y = torch.as_tensor((raw_target - y_mean) / y_std, dtype=torch.float32)
+        return graph
 
     def __len__(self) -> int:
         return len(self.graphs)

@@ -141,7 +141,3 @@ def validate(argv: list[str]) -> None:
 
 def test(argv: list[str]) -> None:
     run(["test", *argv])
-
-
-def predict(argv: list[str]) -> None:
-    run(["predict", *argv])

@@ -25,6 +25,7 @@ from glass_lightning.errors import GlassDataError
 from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, standardize_per_group, type_name
 
 CHECKPOINT_KEY = "glass_lightning"
+RECIPE_KEY = "graph_recipe"
 
 
 def default_optimizer(parameters) -> torch.optim.Optimizer:
@@ -128,6 +129,7 @@ class GlassModule(LightningModule):
         self.log_gradient_norms = log_gradient_norms
         self.optimizer_factory = optimizer
         self.scheduler_factory = scheduler
+        self.saved_graph_recipe: dict | None = None  # the data's graph recipe, when loaded from a checkpoint
         self.register_buffer("type_weights", torch.tensor(weights, dtype=torch.float32), persistent=False)
         # the losses are means over configurations, summed over processes by torchmetrics (exact under DDP)
         self.val_loss, self.test_loss = MeanMetric(), MeanMetric()
@@ -245,9 +247,14 @@ class GlassModule(LightningModule):
         return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "monitor": self.hparams.scheduler_monitor}}
 
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        """The network's class, and the data's graph recipe so that the checkpoint alone predicts on new files."""
         checkpoint[CHECKPOINT_KEY] = {"network": qualified_name(self.model)}
+        recipe = getattr(getattr(self._trainer, "datamodule", None), "graph_recipe", None)
+        if recipe is not None:
+            checkpoint[CHECKPOINT_KEY][RECIPE_KEY] = recipe.as_dict()
 
     def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        self.saved_graph_recipe = checkpoint.get(CHECKPOINT_KEY, {}).get(RECIPE_KEY)
         saved = checkpoint.get(CHECKPOINT_KEY, {}).get("network")
         if saved != qualified_name(self.model):
             raise GlassDataError(

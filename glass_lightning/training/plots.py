@@ -77,3 +77,30 @@ def plot_learning_curves(curves: dict[str, dict[str, list[tuple[int, float]]]], 
     figure.savefig(path, dpi=120)
     plt.close(figure)
     return path
+
+
+def plot_prediction_slab(positions: np.ndarray, box: np.ndarray, arrays: dict[str, np.ndarray], path: Path, width: float = 2.0) -> Path:
+    """Particles of a slab ``width`` thick through the middle of the box (along z), seen from above,
+    coloured by the prediction at the longest time, and by the truth next to it when ``arrays``
+    (a prediction file's arrays) hold the target. Colours are ranks within the slab, so that the
+    two panels compare as Pearson does, whatever their units."""
+    depth = np.mod(positions[:, 2], box[2])
+    chosen = np.abs(depth - box[2] / 2) < width / 2
+    panels = {"predicted": arrays["prediction"][:, -1]} | ({"true": arrays["target"][:, -1]} if "target" in arrays else {})
+    time = f" at t = {arrays['times'][-1]:g}" if "times" in arrays else ""
+    figure, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 4.4), squeeze=False)
+    xy = np.mod(positions[chosen, :2], box[:2])
+    for (label, values), axis in zip(panels.items(), axes[0]):
+        ranks = np.argsort(np.argsort(values[chosen])) / max(chosen.sum() - 1, 1)
+        for kind, marker, size in ((0, "o", 28), (1, "o", 14)):
+            of_kind = arrays["node_type"][chosen] == kind
+            points = axis.scatter(xy[of_kind, 0], xy[of_kind, 1], c=ranks[of_kind], s=size, marker=marker, cmap="inferno", vmin=0, vmax=1)
+        axis.set_aspect("equal")
+        axis.set_xlim(0, box[0])
+        axis.set_ylim(0, box[1])
+        axis.set_title(f"{label} propensity{time} (rank)", fontsize=9)
+    figure.colorbar(points, ax=axes[0].tolist(), shrink=0.8, label="rank within the slab (0 = least mobile)")
+    figure.suptitle(f"slab |z - L/2| < {width / 2:g} (large: A, small: B)", fontsize=9)
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path

@@ -14,21 +14,15 @@ Files are written atomically (temporary name, then rename).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 from lightning.pytorch.callbacks import BasePredictionWriter
+from torch import Tensor
 
 from glass_lightning.data.atomic_npz import write_npz_atomically
+from glass_lightning.data.formats import output_paths
 from glass_lightning.training.callbacks import selected_times
-
-
-def output_paths(sources: list[str], output_dir: Path) -> list[Path]:
-    """Output file of each source: its path relative to the sources' common directory, under ``output_dir``."""
-    resolved = [Path(source).resolve() for source in sources]
-    common = Path(os.path.commonpath([path.parent for path in resolved])) if resolved else Path()
-    return [output_dir / path.relative_to(common).with_suffix(".npz") for path in resolved]
 
 
 class PredictionWriter(BasePredictionWriter):
@@ -56,15 +50,27 @@ class PredictionWriter(BasePredictionWriter):
             snapshot_index = int(batch.snapshot_index.reshape(-1)[graph])
             temperature = float(batch.temperature.reshape(-1)[graph])
             path, source = self._destination(snapshot_index)
-            arrays = {
-                "prediction": (prediction[chosen].detach() * batch.y_std[graph] + batch.y_mean[graph]).cpu().float().numpy(),
-                "node_type": batch.node_type[chosen].cpu().numpy(),
-                "temperature": np.array(temperature),
-                "source": np.array(source),
-            }
-            if getattr(batch, "y", None) is not None:
-                arrays["target"] = (batch.y[chosen] * batch.y_std[graph] + batch.y_mean[graph]).cpu().float().numpy()
-            times = selected_times(trainer.datamodule, temperature)
-            if times is not None:
-                arrays["times"] = times
+            target = batch.y[chosen] if getattr(batch, "y", None) is not None else None
+            arrays = prediction_arrays(
+                prediction[chosen], batch.node_type[chosen], batch.y_mean[graph], batch.y_std[graph], temperature, source,
+                target, selected_times(trainer.datamodule, temperature),
+            )
             write_npz_atomically(path, arrays)
+
+
+def prediction_arrays(
+    prediction: Tensor, node_type: Tensor, y_mean: Tensor, y_std: Tensor, temperature: float, source: str,
+    target: Tensor | None = None, times: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """The arrays of one snapshot's prediction file (see module doc), standardization undone."""
+    arrays = {
+        "prediction": (prediction.detach() * y_std + y_mean).cpu().float().numpy(),
+        "node_type": node_type.cpu().numpy(),
+        "temperature": np.array(temperature),
+        "source": np.array(source),
+    }
+    if target is not None:
+        arrays["target"] = (target * y_std + y_mean).cpu().float().numpy()
+    if times is not None:
+        arrays["times"] = times
+    return arrays

@@ -92,15 +92,16 @@ def probe(network: torch.nn.Module, train: Sequence, val: Sequence, num_types: i
     return results
 
 
-def energy_baseline(snapshots: Sequence, graphs: Sequence, num_types: int) -> np.ndarray | None:
-    """(num_types, T) Pearson per configuration, averaged, of the potential energy with the target,
-    or None when a file has no energy."""
-    if any(snapshot.potential_energy is None for snapshot in snapshots):
+def energy_baseline(snapshots: Sequence, graphs: Sequence, num_types: int, field: str = "potential_energy") -> np.ndarray | None:
+    """(num_types, T) Pearson per configuration, averaged, of a per-particle energy (``field``: the
+    thermal ``potential_energy`` or the ``inherent_potential_energy``) with the target, or None when a
+    file has none."""
+    if any(getattr(snapshot, field) is None for snapshot in snapshots):
         return None
     total = np.zeros((num_types, graphs[0].y.shape[1]))
     count = np.zeros_like(total)
     for snapshot, graph in zip(snapshots, graphs):
-        energy = torch.as_tensor(snapshot.potential_energy, dtype=torch.float64)[:, None].expand_as(graph.y)
+        energy = torch.as_tensor(getattr(snapshot, field), dtype=torch.float64)[:, None].expand_as(graph.y)
         correlation, valid = per_configuration_pearson(energy, graph.y.double(), graph.node_type, torch.zeros_like(graph.node_type), 1, num_types)
         total += np.where(valid[0].numpy(), correlation[0].numpy(), 0.0)
         count += valid[0].numpy()
@@ -137,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     if not graphs["val"]:
         raise GlassDataError("<split>", "val_files", "the probe scores on the validation split, which is empty")
     results = probe(cli.model.model, graphs["train"], graphs["val"], datamodule.num_types, arguments.penalty)
-    energy = energy_baseline(datamodule.split_snapshots("val"), graphs["val"], datamodule.num_types)
-    if energy is not None:
-        results["potential energy alone"] = energy
+    for field, name in (("potential_energy", "potential energy alone"), ("inherent_potential_energy", "inherent energy alone")):
+        energy = energy_baseline(datamodule.split_snapshots("val"), graphs["val"], datamodule.num_types, field)
+        if energy is not None:
+            results[name] = energy
     print(json.dumps({name: scores.tolist() for name, scores in results.items()}, indent=2) if arguments.json else render(results))
     return 0

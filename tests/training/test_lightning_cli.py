@@ -1,5 +1,6 @@
 """The training CLI end to end on a tiny synthetic native dataset, with the MLflow store in tmp."""
 
+import dataclasses
 from pathlib import Path
 
 import mlflow
@@ -10,6 +11,8 @@ import yaml
 from tiny import OtherTinyNet, TinyNet, write_synthetic_dataset
 
 from glass_lightning.cli import lightning_main, main
+from glass_lightning.data.formats import read_snapshots
+from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.module import GlassModule
 
@@ -140,6 +143,46 @@ def test_predict_writes_one_file_per_test_snapshot(trained, dataset):
         assert archive["node_type"].shape == (64,) and archive["times"].shape == (3,)
 
 
+def _lightning_predictions(trained: Path) -> dict[str, dict]:
+    """The test-split predictions of ``lightning predict`` (the test-time path), by source file."""
+    lightning_main(["predict", "--config", str(trained / "config.yaml"), "--ckpt_path", str(checkpoint_of(trained))])
+    by_source = {}
+    for path in (trained / "predictions").rglob("*.npz"):
+        with np.load(path) as archive:
+            by_source[Path(str(archive["source"])).name] = dict(archive)
+    return by_source
+
+
+def test_checkpoint_alone_predicts_on_files_without_targets_as_at_test_time(trained, tmp_path):
+    expected = _lightning_predictions(trained)
+    inputs = tmp_path / "inputs"
+    for source in expected.values():
+        (snapshot,) = read_snapshots(str(source["source"]))
+        stripped = dataclasses.replace(snapshot, times=None, propensity=None, mean_squared_displacement=None, bond_breaking=None)
+        write_snapshot(inputs / Path(str(source["source"])).name, stripped)
+    assert main(["predict", "--ckpt", str(checkpoint_of(trained)), str(inputs), "--output", str(tmp_path / "out"), "--plot"]) == 0
+    written = sorted((tmp_path / "out").glob("*.npz"))
+    assert sorted(path.with_suffix(".npz").name for path in written) == sorted(expected)
+    for path in written:
+        with np.load(path) as archive:
+            reference = expected[path.name]
+            np.testing.assert_allclose(archive["prediction"], reference["prediction"], rtol=1e-6, atol=1e-6)
+            np.testing.assert_array_equal(archive["times"], reference["times"])
+            assert "target" not in archive and float(archive["temperature"]) == pytest.approx(float(reference["temperature"]))
+        assert path.with_suffix(".png").stat().st_size > 0
+
+
+def test_predict_refuses_a_checkpoint_without_a_graph_recipe_and_features_of_a_network_without_them(trained, tmp_path, dataset, capsys):
+    checkpoint = torch.load(checkpoint_of(trained), map_location="cpu", weights_only=True)
+    del checkpoint["glass_lightning"]["graph_recipe"]
+    torch.save(checkpoint, tmp_path / "old.ckpt")
+    assert main(["predict", "--ckpt", str(tmp_path / "old.ckpt"), str(dataset), "--output", str(tmp_path / "out")]) == 1
+    assert "holds no graph recipe" in capsys.readouterr().err
+    arguments = [str(dataset), "--output", str(tmp_path / "out"), "--features"]
+    assert main(["predict", "--ckpt", str(checkpoint_of(trained)), *arguments]) == 1
+    assert "TinyNet exposes no invariant_features" in capsys.readouterr().err
+
+
 def test_unknown_config_key_fails_before_training(tmp_path, dataset, capsys):
     config = yaml.safe_load(tiny_config(tmp_path, dataset).read_text())
     config["model"]["learning_rat"] = 0.1
@@ -180,8 +223,8 @@ def test_curves_draw_the_fit_from_the_mlflow_store(trained, tmp_path):
 def test_botan_configs_parse_with_the_data_folder_given(names, capsys):
     configs = [argument for name in names for argument in ("--config", str(REPOSITORY / "configs" / name))]
     with pytest.raises(SystemExit) as exit_info:
-        lightning_main(["fit", *configs, "--data.init_args.paths", "some/botan/folder", "--print_config"])
+        lightning_main(["fit", *configs, "--data.init_args.paths", "some/quenched/folder", "--print_config"])
     assert exit_info.value.code == 0
     printed = yaml.safe_load(capsys.readouterr().out)
-    assert printed["data"]["init_args"]["format"] == "botan" and printed["model"]["standardize_per_configuration"] is True
+    assert printed["data"]["init_args"]["positions"] == "inherent" and printed["model"]["standardize_per_configuration"] is True
     assert printed["checkpoint"]["monitor"] == "val/pearson_per_configuration_A_mean"

@@ -40,8 +40,12 @@ def test_probe_scores_every_feature_set_of_an_se3net(tmp_path, capsys):
     network = {"class_path": "glass_lightning.models.SE3Net", "init_args": {"l_max": 2, "channels": 4, "num_layers": 1}}
     assert main(["probe", "--config", str(probe_config(tmp_path, tmp_path / "data", network)), "--json"]) == 0
     scores = yaml.safe_load(capsys.readouterr().out)
-    assert set(scores) == {"first layer", "first layer + coarse-grained", "last layer", "last layer + coarse-grained", "potential energy alone"}
-    assert np.all(np.asarray(scores["potential energy alone"])[0] < -0.3)  # synthetic: energy falls as the target rises
+    assert set(scores) == {
+        "first layer", "first layer + coarse-grained", "last layer", "last layer + coarse-grained", "potential energy alone",
+        "inherent energy alone",
+    }
+    for energy in ("potential energy alone", "inherent energy alone"):  # synthetic: energy falls as the target rises
+        assert np.all(np.asarray(scores[energy])[0] < -0.3)
     first = np.asarray(scores["first layer"])
     assert first.shape == (2, 3) and np.all(np.isfinite(first))
     assert first[0].mean() > 0.3  # the synthetic target is a function of the neighbour counts the first layer sees

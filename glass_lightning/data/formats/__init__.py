@@ -8,6 +8,8 @@ Adding a format is one reader module and one entry in :data:`FORMATS`.
 from __future__ import annotations
 
 import glob
+import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,3 +129,12 @@ def snapshot_files(snapshot: Snapshot) -> list[str]:
     if Path(snapshot.source).is_file():
         return [snapshot.source]
     return list(snapshot.metadata.get("files", [snapshot.source]))
+
+
+def output_paths(sources: list[str], output_dir: Path) -> list[Path]:
+    """Output ``.npz`` of each snapshot source: its path relative to the sources' common folder,
+    under ``output_dir``; a source that is a file pattern (BOTAN's ``{name}_tc*.npz``) loses its wildcard part."""
+    resolved = [Path(source).resolve() for source in sources]
+    common = Path(os.path.commonpath([path.parent for path in resolved])) if resolved else Path()
+    names = [path.relative_to(common).with_name(re.sub(r"_?[^_]*\*", "", path.stem) + ".npz") for path in resolved]
+    return [output_dir / name for name in names]

@@ -1,0 +1,103 @@
+"""GraphRecipe: how a model's graphs were built, so that a checkpoint alone serves new snapshots.
+
+A fit stores the recipe of its datamodule in the checkpoint: the cutoff, the kind of positions,
+the node inputs with the training split's standardization, the target and its per-temperature
+standardization, the selected timescales and their times, the number of species. ``predict``
+rebuilds graphs of any snapshot with it, with or without targets, and maps predictions back to
+propensity units. A temperature the model never saw is served with the statistics of the nearest
+trained temperature (a warning says so): an affine map that leaves every correlation unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from glass_lightning.data.dataset import GlassDataset
+from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.errors import GlassDataError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GraphRecipe:
+    cutoff: float
+    positions: str
+    node_inputs: list[str]
+    node_attr_mean: list[float]
+    node_attr_std: list[float]
+    target: str
+    timescales: list[int]
+    num_types: int
+    temperatures: list[float]  # trained temperatures, each with the rows below
+    times: list[list[float]]  # selected times per temperature
+    target_mean: list[list[float]]  # target standardization per temperature and timescale
+    target_std: list[list[float]]
+
+    @classmethod
+    def of_datamodule(cls, datamodule) -> GraphRecipe:
+        """The recipe of a set-up GlassDataModule (after ``setup("fit")``)."""
+        mean, std = datamodule.node_attr_standardization
+        statistics = datamodule.target_standardization
+        temperatures = sorted(statistics)
+        return cls(
+            cutoff=float(datamodule.cutoff), positions=datamodule.positions, node_inputs=list(datamodule.node_inputs),
+            node_attr_mean=[float(value) for value in mean], node_attr_std=[float(value) for value in std],
+            target=datamodule.target, timescales=[int(index) for index in datamodule.timescales],
+            num_types=int(datamodule.num_types), temperatures=[float(t) for t in temperatures],
+            times=[[float(time) for time in datamodule.times[t]] for t in temperatures],
+            target_mean=[[float(v) for v in statistics[t][0]] for t in temperatures],
+            target_std=[[float(v) for v in statistics[t][1]] for t in temperatures],
+        )
+
+    def as_dict(self) -> dict:
+        """Plain lists and numbers (what ``torch.load(weights_only=True)`` reads back)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, saved: object, source: str) -> GraphRecipe:
+        fields = set(cls.__dataclass_fields__)
+        if not isinstance(saved, dict) or set(saved) != fields:
+            raise GlassDataError(
+                source, "glass_lightning.graph_recipe", "this checkpoint holds no graph recipe (it was written before "
+                "checkpoints carried one, or not by lightning fit); refit, or predict with lightning predict --config"
+            )
+        return cls(**saved)
+
+    def nearest_temperature(self, temperature: float, source: str) -> int:
+        """Index of the trained temperature closest to ``temperature`` (a warning if it is not one of them)."""
+        index = int(np.argmin(np.abs(np.asarray(self.temperatures) - temperature)))
+        if abs(self.temperatures[index] - temperature) > 1e-6:
+            log.warning(
+                "%s: T=%g was not trained on; predictions use the target scale of T=%g (correlations are unaffected)",
+                source, temperature, self.temperatures[index],
+            )
+        return index
+
+    def check(self, snapshot: Snapshot) -> None:
+        """Refuse a snapshot this model cannot read: more species than it was trained on."""
+        if int(snapshot.types.max()) >= self.num_types:
+            raise GlassDataError(
+                snapshot.source, "types", f"the model knows {self.num_types} species (0..{self.num_types - 1}), "
+                f"this file has type {int(snapshot.types.max())}"
+            )
+
+    def dataset(self, snapshots: Sequence[Snapshot]) -> GlassDataset:
+        """Graphs of ``snapshots`` as the model was trained on them (targets where the files have them)."""
+        statistics = {}
+        for snapshot in snapshots:
+            self.check(snapshot)
+            index = self.nearest_temperature(snapshot.temperature, snapshot.source)
+            statistics[snapshot.temperature] = (np.asarray(self.target_mean[index]), np.asarray(self.target_std[index]))
+        return GlassDataset(
+            snapshots, self.timescales, self.positions, self.node_inputs, self.target, self.cutoff,
+            np.asarray(self.node_attr_mean), np.asarray(self.node_attr_std), statistics, require_targets=False,
+        )
+
+    def times_at(self, temperature: float) -> np.ndarray:
+        """The selected times of the trained temperature nearest ``temperature``."""
+        return np.asarray(self.times[int(np.argmin(np.abs(np.asarray(self.temperatures) - temperature)))])
