@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
+from collections.abc import Mapping
 
 from glass_lightning.simulate.config import QUICK, load_config
 from glass_lightning.simulate.dataset import generate
@@ -22,9 +24,27 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument("--platform", help=f"OpenMM platform (overrides the config); here: {', '.join(available_platforms())}")
     result.add_argument("--workers", type=int, help="replica worker processes (0 = one per core)")
     result.add_argument("--quick", action="store_true", help="tiny preset that runs in seconds (tests, smoke checks)")
+    result.add_argument(
+        "--shard", default="0/1", help="K/N: compute configurations K, K+N, ... only (a job array's task K of N); "
+        "'slurm' reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT",
+    )
+    result.add_argument("--sample-only", action="store_true", help="equilibrate and checkpoint every configuration, then stop")
     result.add_argument("--report", action="store_true", help="write the validation report (markdown + PNG) afterwards")
     result.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     return result
+
+
+def parse_shard(text: str, environment: Mapping[str, str]) -> tuple[int, int]:
+    """``"K/N"`` -> (K, N) with 0 <= K < N; ``"slurm"`` takes them from a SLURM job array (task ids from 0)."""
+    if text == "slurm":
+        missing = [name for name in ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT") if name not in environment]
+        if missing:
+            raise SystemExit(f"glass-lightning simulate: --shard slurm needs {' and '.join(missing)} (run it as a job array)")
+        text = f"{int(environment['SLURM_ARRAY_TASK_ID']) - int(environment.get('SLURM_ARRAY_TASK_MIN', 0))}/{environment['SLURM_ARRAY_TASK_COUNT']}"
+    index, separator, count = text.partition("/")
+    if not (separator and index.isdigit() and count.isdigit() and int(index) < int(count)):
+        raise SystemExit(f"glass-lightning simulate: expected --shard K/N with 0 <= K < N, got {text!r}")
+    return int(index), int(count)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,11 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     platform_by_name(config.platform, config.source)
     start = time.monotonic()
     try:
-        paths = generate(config, progress=not arguments.no_progress)
+        paths = generate(config, not arguments.no_progress, parse_shard(arguments.shard, os.environ), arguments.sample_only)
     except KeyboardInterrupt:
         print(f"\ninterrupted; the configuration files written so far are complete: re-run to resume into {config.output}")
         return 130
     print(f"{len(paths)} configurations in {config.output} ({time.monotonic() - start:.1f} s)")
-    if arguments.report:
+    if arguments.report and not arguments.sample_only:
         print(f"report: {write_report(config)}")
     return 0

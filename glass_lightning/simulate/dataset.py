@@ -3,9 +3,14 @@ inherent structures and iso-configurational propensities, one native file per co
 
 Layout: ``{output}/T{T:.3f}/config_{k:04d}.npz``. Sampled thermal configurations are first
 checkpointed as ``.config_{k:04d}.thermal`` (same native format, hidden, not ``*.npz``) so a
-killed run resumes without re-equilibrating; the checkpoints are removed once the temperature
-is complete. Existing configuration files are never recomputed, and every replica's seed
-derives from (seed, T, configuration, replica), so a resumed run writes identical files.
+killed run resumes without re-equilibrating; each is removed once its configuration file is
+written. Existing configuration files are never recomputed, and every replica's seed derives
+from (seed, T, configuration, replica), so a resumed run writes identical files.
+
+On a cluster, a job array shares the work: ``sample_only`` once (equilibrate and checkpoint every
+configuration), then shard k of n computes the replicas of configurations k, k + n, ... into the
+same folder. A shard that finds no checkpoints equilibrates for itself (from the same seed; on
+another machine or thread count the trajectory, hence its configurations, may differ).
 """
 
 from __future__ import annotations
@@ -150,19 +155,28 @@ def _propensities(config: SimulationConfig, temperature: float, types: np.ndarra
     configuration_bar.close()
 
 
-def generate(config: SimulationConfig, progress: bool = True) -> list[Path]:
-    """Write every missing configuration file of the dataset; return all their paths."""
+def shard_indices(configurations: int, shard: tuple[int, int]) -> list[int]:
+    """The configuration indices of shard ``k`` of ``n`` (every n-th, from k): disjoint, and together all."""
+    k, n = shard
+    return list(range(k, configurations, n))
+
+
+def generate(config: SimulationConfig, progress: bool = True, shard: tuple[int, int] = (0, 1), sample_only: bool = False) -> list[Path]:
+    """Write every missing configuration file of the dataset (of ``shard`` = (k, n) only: the
+    configurations k, k + n, ...); return their paths. With ``sample_only``, stop once every
+    configuration is equilibrated and checkpointed (a job array's shards then skip sampling)."""
     types = kob_andersen.species(config.num_particles, config.fraction_a)
     paths = []
     for temperature in config.temperatures:
         directory = temperature_directory(config.output, temperature)
-        wanted = [configuration_path(directory, index) for index in range(config.configurations)]
-        pending = [index for index, path in enumerate(wanted) if not path.exists()]
-        if pending:
-            if not all(checkpoint_path(directory, index).exists() for index in pending):
-                _sample(config, temperature, types, pending, progress)
+        indices = shard_indices(config.configurations, shard)
+        wanted = {index: configuration_path(directory, index) for index in indices}
+        pending = [index for index, path in wanted.items() if not path.exists()]
+        if pending and not all(checkpoint_path(directory, index).exists() for index in pending):
+            _sample(config, temperature, types, pending, progress)
+        if pending and not sample_only:
             _propensities(config, temperature, types, pending, progress)
-            for index in range(config.configurations):
+            for index in pending:
                 checkpoint_path(directory, index).unlink(missing_ok=True)
-        paths += wanted
+        paths += [] if sample_only else list(wanted.values())
     return paths

@@ -86,3 +86,32 @@ def test_killed_run_resumes_with_identical_configurations(tmp_path, monkeypatch)
     dataset.generate(config, progress=False)
     same_snapshot(read_snapshot(directory / "config_0000.npz"), first)
     same_snapshot(read_snapshot(directory / "config_0001.npz"), second)
+
+
+def test_job_array_shards_write_the_same_files_as_one_run_from_the_same_samples(tmp_path):
+    sharded, whole = tmp_path / "sharded", tmp_path / "whole"
+    arguments = ["--quick", "--workers", "1", "--no-progress", "--output"]
+    assert command.main([*arguments, str(sharded), "--sample-only"]) == 0
+    assert not list(sharded.glob("T*/config_*.npz")) and list(sharded.glob("T*/.config_*.thermal"))
+    shutil.copytree(sharded, whole)
+    assert command.main([*arguments, str(whole)]) == 0
+    assert command.main([*arguments, str(sharded), "--shard", "1/2"]) == 0
+    written = sorted(path.relative_to(sharded) for path in sharded.glob("T*/config_*.npz"))
+    assert written and all(int(path.stem.split("_")[1]) % 2 == 1 for path in written)
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("SLURM_ARRAY_TASK_ID", "0")
+        environment.setenv("SLURM_ARRAY_TASK_COUNT", "2")
+        assert command.main([*arguments, str(sharded), "--shard", "slurm"]) == 0
+    assert not list(sharded.glob("T*/.*.thermal"))
+    expected = sorted(path.relative_to(whole) for path in whole.glob("T*/config_*.npz"))
+    assert len(expected) == QUICK["configurations"] * len(QUICK["temperatures"])
+    assert sorted(path.relative_to(sharded) for path in sharded.glob("T*/config_*.npz")) == expected
+    for relative in expected:
+        same_snapshot(read_snapshot(sharded / relative), read_snapshot(whole / relative))
+
+
+@pytest.mark.parametrize("shard", ["2/2", "1", "a/b", "slurm"])
+def test_a_bad_shard_is_refused_with_its_reason(shard, tmp_path, monkeypatch):
+    monkeypatch.delenv("SLURM_ARRAY_TASK_ID", raising=False)
+    with pytest.raises(SystemExit, match="shard"):
+        command.main(["--quick", "--output", str(tmp_path), "--shard", shard])
