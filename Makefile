@@ -14,7 +14,7 @@ else
 TORCH_INDEX := --index-url https://download.pytorch.org/whl/$(TORCH)
 endif
 
-.PHONY: install test train train-botan data sweep bench reproduce ui lock clean
+.PHONY: install install-offline wheelhouse wheelhouse-device test train train-botan data sweep bench reproduce ui lock clean
 
 install: $(STAMP)
 
@@ -22,6 +22,32 @@ $(STAMP): pyproject.toml $(LOCK)
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet $(TORCH_INDEX) --constraint $(LOCK) torch
 	$(PYTHON) -m pip install --quiet --constraint $(LOCK) --editable ".[dev]"
+	touch $(STAMP)
+
+# Compute nodes without network, with their own CUDA torch, e3nn, lightning and torch-geometric
+# (never reinstalled): `make wheelhouse NODE_PYTHON=3.12` here gathers every other locked wheel
+# for the node's Python; there, `make install-offline` installs from that folder alone.
+NODE_PYTHON  ?= $(shell $(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null || echo 3.11)
+NODE_STACK   := torch|triton|nvidia-.*|cuda-.*|e3nn|lightning|pytorch-lightning|torch-geometric|torch_geometric|torchmetrics
+WHEELHOUSE   ?= wheelhouse
+# What the device check needs beyond the node's stack (about 40 MB; scripts/device-check.sh)
+DEVICE_WHEELS := vesin OpenMM jsonargparse docstring_parser typeshed_client matplotlib contourpy cycler fonttools \
+                 kiwisolver pillow pyparsing tqdm PyYAML pytest pluggy iniconfig
+locked = $(shell grep -i -E '^($(subst $(space),|,$(1)))==' $(LOCK))
+space := $(subst ,, )
+DOWNLOAD = $(PYTHON) -m pip download --quiet --no-deps --only-binary=:all: --python-version $(NODE_PYTHON)
+
+wheelhouse: $(STAMP)
+	grep -v -i -E '^($(NODE_STACK))==' $(LOCK) > $(WHEELHOUSE).txt
+	$(DOWNLOAD) --dest $(WHEELHOUSE) --requirement $(WHEELHOUSE).txt
+	rm $(WHEELHOUSE).txt
+
+wheelhouse-device: $(STAMP)
+	$(DOWNLOAD) --dest wheelhouse-device $(call locked,$(DEVICE_WHEELS)) OpenMM-CUDA-12==$(subst OpenMM==,,$(call locked,OpenMM))
+
+install-offline:
+	test -x $(PYTHON) || python3 -m venv --system-site-packages $(VENV)
+	$(PYTHON) -m pip install --quiet --no-index --find-links $(WHEELHOUSE) --no-build-isolation --editable .
 	touch $(STAMP)
 
 test: $(STAMP)
@@ -63,4 +89,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .venv-device .pytest_cache
