@@ -22,6 +22,9 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument("--platform", help=f"OpenMM platform (overrides the config); here: {', '.join(available_platforms())}")
     result.add_argument("--workers", type=int, help="replica worker processes (0 = one per core)")
     result.add_argument("--quick", action="store_true", help="tiny preset that runs in seconds (tests, smoke checks)")
+    result.add_argument(
+        "--trajectories", action="store_true", help="also write each replica's frames at the propensity times (extxyz)"
+    )
     result.add_argument("--report", action="store_true", help="write the validation report (markdown + PNG) afterwards")
     result.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     return result
@@ -33,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("output", "platform", "workers"):
         if getattr(arguments, name) is not None:
             overrides[name] = getattr(arguments, name)
+    if arguments.trajectories:
+        overrides["trajectories"] = True
     config = load_config(arguments.config, overrides)
     platform_by_name(config.platform, config.source)
     start = time.monotonic()
