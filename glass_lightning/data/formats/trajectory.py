@@ -20,7 +20,7 @@ from glass_lightning.errors import GlassDataError
 
 @dataclass(frozen=True)
 class Trajectory:
-    """Frames of one run, checked on construction by :func:`stack_frames`.
+    """Frames of one run; readers build it with :func:`stack_frames`, which checks them.
 
     Attributes:
         positions: (F, N, 3) positions as stored (wrapped or not).
