@@ -14,6 +14,7 @@ import sys
 # subcommand -> "module:function"; each function takes the remaining argv list.
 SUBCOMMANDS: dict[str, str] = {
     "inspect": "glass_lightning.data.inspect:main",
+    "propensity": "glass_lightning.data.propensity:main",
     "simulate": "glass_lightning.simulate.command:main",
     "bench": "glass_lightning.bench.command:main",
     "sweep": "glass_lightning.sweep.command:main",

@@ -29,6 +29,9 @@ def parser() -> argparse.ArgumentParser:
         "'slurm' reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT",
     )
     result.add_argument("--sample-only", action="store_true", help="equilibrate and checkpoint every configuration, then stop")
+    result.add_argument(
+        "--trajectories", action="store_true", help="also write each replica's frames at the propensity times (extxyz)"
+    )
     result.add_argument("--report", action="store_true", help="write the validation report (markdown + PNG) afterwards")
     result.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     return result
@@ -53,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("output", "platform", "workers"):
         if getattr(arguments, name) is not None:
             overrides[name] = getattr(arguments, name)
+    if arguments.trajectories:
+        overrides["trajectories"] = True
     config = load_config(arguments.config, overrides)
     platform_by_name(config.platform, config.source)
     start = time.monotonic()

@@ -52,6 +52,7 @@ class SimulationConfig:
     num_times: int = 8
     times: list[float] | None = None  # explicit propensity times; overrides the tau_alpha grid
     minimizer_tolerance: float = 1e-6
+    trajectories: bool = False  # also write each replica's frames at the propensity times (extended XYZ)
     source: str = field(default="<defaults>", repr=False)
 
     @property
@@ -127,6 +128,7 @@ def validate(config: SimulationConfig) -> None:
     for name in ("threads", "workers"):
         value = getattr(config, name)
         _require(isinstance(value, int) and value >= 0, config, name, "expected an integer >= 0 (0 = every core)")
+    _require(isinstance(config.trajectories, bool), config, "trajectories", "expected true or false")
     _require(0 < config.fraction_a <= 1, config, "fraction_a", "expected a fraction in (0, 1]")
     temperatures = np.asarray(config.temperatures, dtype=float)
     _require(temperatures.ndim == 1 and temperatures.size > 0 and bool(np.all(temperatures > 0)), config, "temperatures",

@@ -1,7 +1,10 @@
 """Generate a dataset: per temperature, equilibrate and sample configurations, then compute
 inherent structures and iso-configurational propensities, one native file per configuration.
 
-Layout: ``{output}/T{T:.3f}/config_{k:04d}.npz``. Sampled thermal configurations are first
+Layout: ``{output}/T{T:.3f}/config_{k:04d}.npz``; with ``trajectories``, also the frames of each
+replica (t = 0 and the propensity times; positions wrapped, with image flags) as
+``{output}/T{T:.3f}/trajectories/config_{k:04d}/replica_{r:03d}.extxyz``, which
+``glass-lightning propensity`` reads. Sampled thermal configurations are first
 checkpointed as ``.config_{k:04d}.thermal`` (same native format, hidden, not ``*.npz``) so a
 killed run resumes without re-equilibrating; each is removed once its configuration file is
 written. Existing configuration files are never recomputed, and every replica's seed derives
@@ -23,12 +26,16 @@ import openmm
 from tqdm.auto import tqdm
 
 import glass_lightning
+from glass_lightning.data.formats.extxyz import write_extxyz_trajectory
 from glass_lightning.data.formats.native import read_snapshot, write_snapshot
+from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.simulate import kob_andersen, seeds
 from glass_lightning.simulate.config import SimulationConfig
 from glass_lightning.simulate.equilibration import Equilibration
-from glass_lightning.simulate.isoconfigurational import InherentResult, InherentTask, ReplicaTask, run_tasks
+from glass_lightning.simulate.isoconfigurational import (
+    InherentResult, InherentTask, ReplicaResult, ReplicaTask, run_tasks,
+)
 from glass_lightning.simulate.observables import log_grid, propensity_times, relaxation_time, step_counts
 
 DENSE_GRID_POINTS = 40
@@ -46,6 +53,10 @@ def configuration_path(directory: Path, index: int) -> Path:
 
 def checkpoint_path(directory: Path, index: int) -> Path:
     return directory / f".config_{index:04d}.thermal"
+
+
+def trajectory_path(directory: Path, index: int, replica: int) -> Path:
+    return directory / "trajectories" / f"config_{index:04d}" / f"replica_{replica:03d}.extxyz"
 
 
 def _run_parameters(config: SimulationConfig, temperature: float) -> dict:
@@ -117,6 +128,17 @@ def _finish(thermal: Snapshot, inherent: InherentResult, replicas: list, seeds_u
     )
 
 
+def _write_trajectory(directory: Path, thermal: Snapshot, result: ReplicaResult) -> None:
+    """The replica's frames at t = 0 (the configuration) and at the propensity times, as extended XYZ."""
+    trajectory = Trajectory(
+        positions=np.concatenate([thermal.positions[None], result.positions]), types=thermal.types, box=thermal.box,
+        times=np.concatenate([[0.0], thermal.times]), images=None, source="<memory>",
+    )
+    path = trajectory_path(directory, result.configuration, result.replica)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_extxyz_trajectory(trajectory, path, thermal.temperature)
+
+
 def _propensities(config: SimulationConfig, temperature: float, types: np.ndarray, pending: list[int], progress: bool) -> None:
     """Inherent structures and replicas of the checkpointed configurations; write each when done."""
     directory = temperature_directory(config.output, temperature)
@@ -131,7 +153,10 @@ def _propensities(config: SimulationConfig, temperature: float, types: np.ndarra
     }
     tasks: list = [InherentTask(index, thermal[index].positions, config.minimizer_tolerance) for index in pending]
     tasks += [
-        ReplicaTask(index, r, thermal[index].positions, temperature, replica_seeds[index][r], steps, recorded, config.wavenumber)
+        ReplicaTask(
+            index, r, thermal[index].positions, temperature, replica_seeds[index][r], steps, recorded,
+            config.wavenumber, config.trajectories,
+        )
         for index in pending
         for r in range(config.replicas)
     ]
@@ -143,6 +168,8 @@ def _propensities(config: SimulationConfig, temperature: float, types: np.ndarra
         done[result.configuration]["inherent" if isinstance(result, InherentResult) else result.replica] = result
         if not isinstance(result, InherentResult):
             replica_bar.update()
+            if config.trajectories:
+                _write_trajectory(directory, thermal[result.configuration], result)
         parts = done[result.configuration]
         if len(parts) == config.replicas + 1:
             index = result.configuration

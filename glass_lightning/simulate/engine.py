@@ -15,7 +15,6 @@ from openmm import unit
 
 from glass_lightning.errors import GlassDataError
 from glass_lightning.simulate import kob_andersen
-from glass_lightning.simulate.observables import displacements
 
 MOLAR_GAS_CONSTANT = unit.MOLAR_GAS_CONSTANT_R.value_in_unit(unit.kilojoule_per_mole / unit.kelvin)
 
@@ -84,18 +83,18 @@ def forces(context: openmm.Context) -> np.ndarray:
     return context.getState(getForces=True).getForces(asNumpy=True).value_in_unit(unit.kilojoule_per_mole / unit.nanometer)
 
 
-def newtonian_displacements(
+def newtonian_positions(
     context: openmm.Context, integrator: openmm.Integrator, start: np.ndarray, velocities: np.ndarray, steps: np.ndarray
 ) -> Iterator[np.ndarray]:
     """Integrate from ``start`` with ``velocities``; after each of the increasing step counts
-    ``steps``, yield the unwrapped displacements relative to the centre of mass (N, 3)."""
+    ``steps``, yield the unwrapped positions (N, 3)."""
     context.setPositions(start)
     context.setVelocities(velocities)
     done = 0
     for step in steps:
         integrator.step(int(step) - done)
         done = int(step)
-        yield displacements(start, positions(context))
+        yield positions(context)
 
 
 def minimize(context: openmm.Context, tolerance: float, max_iterations: int = 0) -> np.ndarray:

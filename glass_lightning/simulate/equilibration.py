@@ -24,7 +24,9 @@ from tqdm.auto import tqdm
 
 from glass_lightning.simulate import engine
 from glass_lightning.simulate.config import SimulationConfig
-from glass_lightning.simulate.observables import log_grid, relaxation_time, self_intermediate_scattering, step_counts
+from glass_lightning.simulate.observables import (
+    displacements, log_grid, relaxation_time, self_intermediate_scattering, step_counts,
+)
 
 GRID_POINTS = 32
 TRACE_POINTS_PER_PHASE = 20
@@ -78,8 +80,8 @@ class Equilibration:
         steps = step_counts(grid, self.config.time_step)
         velocities = engine.maxwell_boltzmann_velocities(len(self.types), self.temperature, self.rng)
         correlation = [
-            self_intermediate_scattering(moved[self.is_a], self.config.wavenumber)
-            for moved in engine.newtonian_displacements(self.newtonian, self.verlet, start, velocities, steps)
+            self_intermediate_scattering(displacements(start, current)[self.is_a], self.config.wavenumber)
+            for current in engine.newtonian_positions(self.newtonian, self.verlet, start, velocities, steps)
         ]
         self.clock += int(steps[-1]) * self.config.time_step
         self._record(self.newtonian, phase)

@@ -3,7 +3,7 @@
 Each worker holds one OpenMM context (one thread) for the replicas and a double-precision
 Reference context that polishes inherent structures. A replica starts from the configuration
 with fresh Maxwell–Boltzmann velocities at T (zero total momentum, seeded per replica) and
-records unwrapped displacements relative to the centre of mass.
+records unwrapped displacements relative to the centre of mass (and, if asked, its positions).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import openmm
 
 from glass_lightning.simulate import engine
-from glass_lightning.simulate.observables import self_intermediate_scattering
+from glass_lightning.simulate.observables import displacements, self_intermediate_scattering
 
 _worker: dict = {}
 
@@ -39,16 +39,25 @@ class ReplicaTask:
     steps: np.ndarray  # dense grid of step counts, increasing
     recorded: np.ndarray  # indices into ``steps`` of the propensity times
     wavenumber: float
+    keep_positions: bool = False  # return the unwrapped positions at the propensity times (the replica's trajectory)
 
     def run(self) -> "ReplicaResult":
         context, integrator, is_a = _worker["context"], _worker["integrator"], _worker["types"] == 0
         velocities = engine.maxwell_boltzmann_velocities(len(self.positions), self.temperature, np.random.default_rng(self.seed))
-        distance, correlation, msd = [], [], []
-        for moved in engine.newtonian_displacements(context, integrator, self.positions, velocities, self.steps):
+        distance, correlation, msd, kept = [], [], [], []
+        trajectory = engine.newtonian_positions(context, integrator, self.positions, velocities, self.steps)
+        for index, current in enumerate(trajectory):
+            moved = displacements(self.positions, current)
             distance.append(np.linalg.norm(moved, axis=-1))
             correlation.append(self_intermediate_scattering(moved[is_a], self.wavenumber))
             msd.append(float(np.mean(np.sum(moved[is_a] ** 2, axis=-1))))
-        return ReplicaResult(self.configuration, self.replica, np.array(distance)[self.recorded], np.array(correlation), np.array(msd))
+            if self.keep_positions and index in self.recorded:
+                kept.append(current)
+        positions = np.stack(kept) if self.keep_positions else None
+        return ReplicaResult(
+            self.configuration, self.replica, np.array(distance)[self.recorded], np.array(correlation), np.array(msd),
+            positions,
+        )
 
 
 @dataclass
@@ -58,6 +67,7 @@ class ReplicaResult:
     distance: np.ndarray  # (n_times, N) |dr| at the propensity times
     self_intermediate_scattering: np.ndarray  # (n_grid,) F_s of A particles
     mean_squared_displacement: np.ndarray  # (n_grid,) MSD of A particles
+    positions: np.ndarray | None  # (n_times, N, 3) unwrapped positions at the propensity times, if kept
 
 
 @dataclass

@@ -11,8 +11,12 @@ RELAXED = float(np.exp(-1.0))
 
 def displacements(start: np.ndarray, current: np.ndarray) -> np.ndarray:
     """Unwrapped displacements relative to the centre of mass (equal masses): (N, 3)."""
-    moved = current - start
-    return moved - moved.mean(axis=0)
+    return relative_to_centre_of_mass(current - start)
+
+
+def relative_to_centre_of_mass(moved: np.ndarray) -> np.ndarray:
+    """Displacements (..., N, 3) less their mean over the particles (equal masses)."""
+    return moved - moved.mean(axis=-2, keepdims=True)
 
 
 def self_intermediate_scattering(moved: np.ndarray, wavenumber: float) -> float:

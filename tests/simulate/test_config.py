@@ -19,6 +19,7 @@ from glass_lightning.simulate.engine import available_platforms, platform_by_nam
         ({"time_step": 0.0}, "time_step"),
         ({"fraction_a": 1.5}, "fraction_a"),
         ({"num_times": 2}, "num_times"),  # no room for first, tau_alpha and last
+        ({"trajectories": "yes"}, "trajectories"),
         ({"temperature": 0.8}, "temperature"),  # unknown key
     ],
 )

@@ -3,6 +3,8 @@ import shutil
 import numpy as np
 import pytest
 
+from glass_lightning.data import propensity
+from glass_lightning.data.formats import extxyz
 from glass_lightning.data.formats.native import read_snapshot
 from glass_lightning.data.graph import periodic_edges
 from glass_lightning.simulate import command, dataset
@@ -23,7 +25,7 @@ def same_snapshot(first, second):
 @pytest.fixture(scope="module")
 def quick_dataset(tmp_path_factory):
     output = tmp_path_factory.mktemp("quick")
-    command.main(["--quick", "--output", str(output), "--workers", "1", "--no-progress", "--report"])
+    command.main(["--quick", "--output", str(output), "--workers", "1", "--no-progress", "--report", "--trajectories"])
     return output
 
 
@@ -43,6 +45,22 @@ def test_quick_simulation_reads_back_and_builds_a_graph(quick_dataset):
     assert np.all(snapshot.inherent_potential_energy.mean() < snapshot.potential_energy.mean())
     edge_index, edge_vec = periodic_edges(snapshot.inherent_positions, snapshot.box, 2.0)
     assert edge_index.shape[1] == edge_vec.shape[0] > n
+
+
+def test_propensity_command_reproduces_the_propensities_from_the_replica_trajectories(quick_dataset, tmp_path):
+    directory = dataset.temperature_directory(quick_dataset, QUICK["temperatures"][0])
+    stored = read_snapshot(dataset.configuration_path(directory, 0))
+    replicas = [dataset.trajectory_path(directory, 0, replica) for replica in range(QUICK["replicas"])]
+    assert all(np.any(extxyz.read_trajectory(path).images) for path in replicas)  # particles crossed the box
+    output = tmp_path / "config_0000.npz"
+    arguments = [str(replicas[0]), *map(str, replicas), "--format", "extxyz", "--output", str(output)]
+    assert propensity.main([*arguments, "--remove-centre-of-mass", "--no-progress"]) == 0
+    computed = read_snapshot(output)
+    np.testing.assert_allclose(computed.times, stored.times)
+    np.testing.assert_allclose(computed.propensity, stored.propensity, atol=1e-5)
+    np.testing.assert_allclose(computed.mean_squared_displacement, stored.mean_squared_displacement, atol=1e-5)
+    np.testing.assert_allclose(computed.positions, stored.positions, atol=1e-6)
+    assert computed.temperature == stored.temperature and computed.metadata["replicas"] == stored.metadata["replicas"]
 
 
 def test_report_has_text_and_figure(quick_dataset):

@@ -2,7 +2,9 @@
 
 A format is the file patterns it owns, a reader from a group of files to one Snapshot, and how
 its files group into configurations (one file each, except BOTAN: one file per time index).
-Adding a format is one reader module and one entry in :data:`FORMATS`.
+Adding a format is one reader module and one entry in :data:`FORMATS`. The formats that hold
+trajectories (extended XYZ, LAMMPS dump, GSD) are also in :data:`TRAJECTORY_FORMATS`, which
+``glass-lightning propensity`` reads.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from glass_lightning.data.formats import bapst, botan, glassbench, native
+from glass_lightning.data.formats import bapst, botan, extxyz, glassbench, hoomd_gsd, lammps_dump, native
 from glass_lightning.data.formats.fields import temperature_from_path
+from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.data.graph import periodic_edges
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
@@ -45,6 +48,24 @@ FORMATS: dict[str, FileFormat] = {
     "glassbench": FileFormat(glassbench.FILE_PATTERNS, lambda files, allow_pickle: glassbench.read_snapshot(files[0]), temperature_in_path=True),
     "botan": FileFormat(botan.FILE_PATTERNS, lambda files, allow_pickle: botan.read_configuration(files), botan.group_files, temperature_in_path=True),
     "bapst": FileFormat(bapst.FILE_PATTERNS, lambda files, allow_pickle: bapst.read_snapshot(files[0], allow_pickle)),
+    "extxyz": FileFormat(extxyz.FILE_PATTERNS, lambda files, allow_pickle: extxyz.read_snapshot(files[0])),
+    "lammps-dump": FileFormat(
+        lammps_dump.FILE_PATTERNS, lambda files, allow_pickle: lammps_dump.read_snapshot(files[0])
+    ),
+    "gsd": FileFormat(hoomd_gsd.FILE_PATTERNS, lambda files, allow_pickle: hoomd_gsd.read_snapshot(files[0])),
+}
+
+
+@dataclass(frozen=True)
+class TrajectoryFormat:
+    read_configuration: Callable[[Path, float | None], Snapshot]  # (file, temperature if none in it) -> first frame
+    read_trajectory: Callable[[Path, float | None], Trajectory]  # (file, integration time step) -> every frame
+
+
+TRAJECTORY_FORMATS: dict[str, TrajectoryFormat] = {
+    "extxyz": TrajectoryFormat(extxyz.read_snapshot, extxyz.read_trajectory),
+    "lammps-dump": TrajectoryFormat(lammps_dump.read_snapshot, lammps_dump.read_trajectory),
+    "gsd": TrajectoryFormat(hoomd_gsd.read_snapshot, hoomd_gsd.read_trajectory),
 }
 
 

@@ -1,5 +1,5 @@
 """What the file readers share: opening archives, required keys, typed arrays, the temperature
-in a path, Kob-Andersen species labels and replica-averaged displacements."""
+in a path or the file, Kob-Andersen species labels, orthorhombic boxes and replica-averaged displacements."""
 
 from __future__ import annotations
 
@@ -96,13 +96,52 @@ def temperature_from_path(path: Path) -> float:
 def replica_displacements(
     initial: np.ndarray, replicas: np.ndarray, types: np.ndarray, path: Path, name: str
 ) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """Iso-configurational means over replicas of |r - r0| and |r - r0|^2, each (N,), and the
-    split-half reliability of the first per type (data/noise_ceiling.py).
+    """Iso-configurational means over replicas of |r - r0| and |r - r0|^2 (see :func:`displacement_moments`).
 
     ``replicas`` is (R, N, 3) of unwrapped positions at one time, ``initial`` is (N, 3).
     """
-    if replicas.shape[0] == 0:
+    return displacement_moments(replicas - initial[None], types, path, name)
+
+
+def displacement_moments(
+    moved: np.ndarray, types: np.ndarray, path: Path, name: str
+) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Iso-configurational means over replicas of |dr| and |dr|^2, each (N,), and the split-half
+    reliability of the first per type (data/noise_ceiling.py); ``moved`` is (R, N, 3) at one time."""
+    if moved.shape[0] == 0:
         raise GlassDataError(path, name, "expected at least one replica, got none")
-    squared = np.sum((replicas - initial[None]) ** 2, axis=-1)
+    squared = np.sum(moved**2, axis=-1)
     distances = np.sqrt(squared)
     return distances.mean(axis=0), squared.mean(axis=0), split_half_reliability(distances, types)
+
+
+def orthorhombic_box(cell: np.ndarray, path: Path, frame: int) -> np.ndarray:
+    """The three edge lengths of a (3, 3) cell matrix; a tilted (triclinic) cell is refused."""
+    cell = float_array(cell, path, "box", (3, 3))
+    tilts = cell[~np.eye(3, dtype=bool)]
+    if np.any(tilts != 0):
+        problem = f"frame {frame}: triclinic box (tilts {tilts[tilts != 0].tolist()}); only orthorhombic boxes are read"
+        raise GlassDataError(path, "box", problem)
+    lengths = np.diag(cell).copy()
+    if np.any(lengths <= 0):
+        raise GlassDataError(path, "box", f"frame {frame}: expected three positive lengths, got {lengths.tolist()}")
+    return lengths
+
+
+def configuration_temperature(path: Path, stored: float | None, given: float | None) -> float:
+    """The temperature stored in the file, else ``given`` (a reader option such as ``--temperature``),
+    else ``T{T}`` in the path; a stored temperature that disagrees with ``given`` is an error."""
+    if stored is not None:
+        if given is not None and abs(stored - given) > 1e-6:
+            raise GlassDataError(path, "temperature", f"the file stores T={stored:g} but T={given:g} was given")
+        return stored
+    if given is not None:
+        return given
+    try:
+        return temperature_from_path(path)
+    except GlassDataError:
+        problem = (
+            "not stored in the file: give it (--temperature) or put 'T{temperature}' in the file name or a parent "
+            "folder (e.g. T0.44/config_0.gsd)"
+        )
+        raise GlassDataError(path, "temperature", problem) from None

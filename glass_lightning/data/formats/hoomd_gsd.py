@@ -1,0 +1,86 @@
+"""HOOMD GSD files (``*.gsd``), read with the ``gsd`` package (``gsd.hoomd.open``).
+
+A frame gives ``particles.position`` (HOOMD centres the box on the origin: shifted to the corner), ``particles.typeid``
+(the label: ``particles.types = ['A', 'B']`` makes A = 0, B = 1), ``configuration.box``
+(``[Lx, Ly, Lz, xy, xz, yz]``: tilted boxes and 2D systems are refused) and
+``configuration.step``; times are step times the integration time step, so replica runs should
+start at step 0. ``particles.image`` is used where every frame after the first stores it: by the
+GSD convention a frame without it repeats the first frame's, which is what HOOMD writes when
+images are not a dynamic quantity, so such files are unwrapped by the minimum image. A GSD file
+stores no temperature: it is a given one, else ``T{T}`` in the path. A configuration is the
+first frame of its file; a trajectory is every frame.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import gsd.hoomd
+import numpy as np
+
+from glass_lightning.data.formats.fields import configuration_temperature, float_array, orthorhombic_box
+from glass_lightning.data.formats.trajectory import Trajectory, stack_frames, time_of_step
+from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.errors import GlassDataError
+
+FILE_PATTERNS = ("*.gsd",)
+IMAGE_CHUNK = "particles/image"
+
+
+def _open(path: Path) -> gsd.hoomd.HOOMDTrajectory:
+    try:
+        frames = gsd.hoomd.open(path, "r")
+    except (OSError, RuntimeError, ValueError) as error:
+        raise GlassDataError(path, "<file>", f"unreadable as a GSD file ({type(error).__name__}: {error})") from error
+    if len(frames) == 0:
+        frames.close()
+        raise GlassDataError(path, "<file>", "no frames: an empty GSD file")
+    return frames
+
+
+def _box(frame: gsd.hoomd.Frame, path: Path, index: int) -> np.ndarray:
+    if frame.configuration.dimensions != 3:
+        problem = f"frame {index}: expected a 3D system, got {frame.configuration.dimensions} dimensions"
+        raise GlassDataError(path, "box", problem)
+    lengths = float_array(frame.configuration.box[:3], path, "box", (3,))
+    xy, xz, yz = frame.configuration.box[3:]
+    cell = np.diag(lengths) + np.array([[0, xy * lengths[1], xz * lengths[2]], [0, 0, yz * lengths[2]], [0, 0, 0]])
+    return orthorhombic_box(cell, path, index)
+
+
+def _positions(frame: gsd.hoomd.Frame, path: Path) -> np.ndarray:
+    """Positions from the box corner, like every other reader's (HOOMD's box is centred on the origin)."""
+    centred = float_array(frame.particles.position, path, "positions", (frame.particles.N, 3))
+    return centred + np.asarray(frame.configuration.box[:3]) / 2
+
+
+def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> Snapshot:
+    """The first frame of ``path`` (no targets)."""
+    path = Path(path)
+    with _open(path) as frames:
+        frame = frames[0]
+    return Snapshot(
+        positions=_positions(frame, path),
+        types=frame.particles.typeid.astype(np.int64),
+        box=_box(frame, path, 0),
+        temperature=configuration_temperature(path, None, temperature),
+        metadata={"format": "gsd", "step": int(frame.configuration.step), "type_names": list(frame.particles.types)},
+        source=str(path),
+    )
+
+
+def read_trajectory(path: str | os.PathLike, time_step: float | None = None) -> Trajectory:
+    """Every frame of ``path``, at times ``step * time_step``."""
+    path = Path(path)
+    with _open(path) as frames:
+        stored_images = all(frames.file.chunk_exists(frame=k, name=IMAGE_CHUNK) for k in range(1, len(frames)))
+        contents = list(frames)
+    return stack_frames(
+        path,
+        positions=[_positions(frame, path) for frame in contents],
+        types=[frame.particles.typeid.astype(np.int64) for frame in contents],
+        boxes=[_box(frame, path, k) for k, frame in enumerate(contents)],
+        times=[time_of_step(int(frame.configuration.step), time_step, path) for frame in contents],
+        images=[frame.particles.image for frame in contents] if stored_images else None,
+    )

@@ -1,0 +1,136 @@
+"""``glass-lightning propensity``: iso-configurational propensities from replica trajectories.
+
+From one initial configuration and R replica runs started from it, in a trajectory format
+(extended XYZ, LAMMPS dump or GSD: :data:`~glass_lightning.data.formats.TRAJECTORY_FORMATS`),
+at the frame times after 0 that every replica shares: the propensity (replica mean of
+|r(t) - r(0)|), the mean squared displacement (replica mean of |r(t) - r(0)|^2), the number of
+replicas and, per type, the split-half reliability of the propensity (the noise ceiling,
+data/noise_ceiling.py), written as one native file ready to train on. Positions are unwrapped
+as data/formats/trajectory.py says; ``--remove-centre-of-mass`` measures displacements relative
+to the centre of mass, as the simulator does. A frame at t = 0 must be the initial configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from glass_lightning.data.formats import FORMATS, TRAJECTORY_FORMATS, check_no_overlaps, find_files
+from glass_lightning.data.formats.fields import displacement_moments
+from glass_lightning.data.formats.native import write_snapshot
+from glass_lightning.data.formats.trajectory import Trajectory
+from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
+from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.errors import GlassDataError
+from glass_lightning.simulate.observables import relative_to_centre_of_mass
+
+START_TOLERANCE = 1e-3  # a frame at t = 0 further than this from the initial configuration is another start
+
+
+def displacements_of_run(
+    initial: Snapshot, trajectory: Trajectory, remove_centre_of_mass: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The times after 0 of one replica run and its unwrapped displacements there (n_times, N, 3)."""
+    source, reference = trajectory.source, initial.source
+    if trajectory.num_particles != initial.num_particles:
+        count = trajectory.num_particles
+        problem = f"{count} particles, {initial.num_particles} in the initial configuration {reference}"
+        raise GlassDataError(source, "positions", problem)
+    if not np.array_equal(trajectory.types, initial.types):
+        problem = f"expected the species of the initial configuration {reference}, particle by particle"
+        raise GlassDataError(source, "types", problem)
+    if not np.allclose(trajectory.box, initial.box):
+        problem = f"expected the box {initial.box.tolist()} of the initial configuration, got {trajectory.box.tolist()}"
+        raise GlassDataError(source, "box", problem)
+    moved = trajectory.displacements_from(initial.positions)
+    at_start = trajectory.times == 0
+    if at_start.any():
+        gap = float(np.linalg.norm(moved[0], axis=-1).max())
+        if gap > START_TOLERANCE:
+            problem = f"the frame at t = 0 is not the initial configuration {reference} (a particle is {gap:.3g} away)"
+            raise GlassDataError(source, "positions", problem)
+    if remove_centre_of_mass:
+        moved = relative_to_centre_of_mass(moved)
+    return trajectory.times[~at_start], moved[~at_start]
+
+
+def propensity_snapshot(
+    initial: Snapshot, trajectories: Iterable[Trajectory], remove_centre_of_mass: bool = False
+) -> Snapshot:
+    """``initial`` with the propensity and mean squared displacement of the replica ``trajectories``."""
+    times, sources, moved = None, [], []
+    for trajectory in trajectories:
+        replica_times, replica_moved = displacements_of_run(initial, trajectory, remove_centre_of_mass)
+        if times is None:
+            times = replica_times
+        elif replica_times.shape != times.shape or not np.allclose(replica_times, times, rtol=1e-9, atol=0):
+            problem = f"frames at t = {replica_times.tolist()}, expected the times of {sources[0]}: {times.tolist()}"
+            raise GlassDataError(trajectory.source, "times", problem)
+        sources.append(trajectory.source)
+        moved.append(replica_moved)
+    if not moved:
+        raise GlassDataError(initial.source, "trajectories", "expected at least one replica trajectory, got none")
+    if times.size == 0:
+        raise GlassDataError(sources[0], "times", "no frame after t = 0")
+    replicas = np.stack(moved)  # (R, n_times, N, 3)
+    source = Path(initial.source)
+    propensity, squared, reliability = zip(*(
+        displacement_moments(replicas[:, k], initial.types, source, "positions") for k in range(times.size)
+    ))
+    return dataclasses.replace(
+        initial, times=times, propensity=np.stack(propensity), mean_squared_displacement=np.stack(squared),
+        bond_breaking=None,
+        metadata=initial.metadata | {
+            "initial": initial.source, "trajectories": sources, "centre_of_mass_removed": remove_centre_of_mass,
+            REPLICAS_KEY: len(sources), RELIABILITY_KEY: list(reliability),
+        },
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    result = argparse.ArgumentParser(
+        prog="glass-lightning propensity",
+        description="Propensity and mean squared displacement of one configuration from its iso-configurational "
+        "replica runs, written as a native file.",
+    )
+    result.add_argument("initial", help="the initial configuration (the first frame of this file)")
+    result.add_argument("trajectories", nargs="+", help="replica trajectories: files, directories (searched) or globs")
+    result.add_argument(
+        "--format", required=True, choices=sorted(TRAJECTORY_FORMATS),
+        help="format of the initial configuration and the trajectories",
+    )
+    result.add_argument("--output", required=True, help="the native .npz file to write")
+    result.add_argument("--temperature", type=float, help="where the files store none and the path has no T{T}")
+    result.add_argument("--time-step", type=float, help="frame time = step x time step (LAMMPS dump, GSD)")
+    result.add_argument(
+        "--remove-centre-of-mass", action="store_true", help="measure displacements from the centre of mass"
+    )
+    result.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    reader = TRAJECTORY_FORMATS[arguments.format]
+    try:
+        initial = reader.read_configuration(Path(arguments.initial), arguments.temperature)
+        check_no_overlaps(initial)
+        files = find_files(arguments.trajectories, FORMATS[arguments.format].patterns)
+        trajectories = (
+            reader.read_trajectory(path, arguments.time_step)
+            for path in tqdm(files, desc="replicas", unit="replica", disable=arguments.no_progress)
+        )
+        snapshot = propensity_snapshot(initial, trajectories, arguments.remove_centre_of_mass)
+    except GlassDataError as error:
+        print(f"glass-lightning propensity: {error}", file=sys.stderr)
+        return 1
+    path = write_snapshot(arguments.output, snapshot)
+    times = snapshot.times.tolist()
+    print(f"{path}: N = {snapshot.num_particles}, T = {snapshot.temperature:g}, {len(files)} replicas, times {times}")
+    return 0
