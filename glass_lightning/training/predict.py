@@ -8,6 +8,8 @@ command writes, mirroring the inputs' paths under ``--output``:
     {name}.npz   prediction (N, T) in propensity units at the model's times, node_type, times,
                  temperature, source; target (N, T) when the file has it; with ``--features``
                  the network's invariant features (N, F), the representation itself
+    {name}.extxyz the configuration with per-particle columns ``prediction`` (and ``true_propensity``,
+                 ``features``), for OVITO or ASE viewers
     {name}.png   with ``--plot``: a slab of the box coloured by the prediction (and the truth)
 (``lightning predict --config ... --ckpt_path ...`` still predicts a configured data split.)
 """
@@ -18,10 +20,12 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 from tqdm.auto import tqdm
 
 from glass_lightning.data.formats import FORMATS, output_paths, read_snapshots
+from glass_lightning.data.formats.extxyz import write_extxyz
 from glass_lightning.data.graph_recipe import GraphRecipe
 from glass_lightning.data.atomic_npz import write_npz_atomically
 from glass_lightning.errors import GlassDataError
@@ -57,6 +61,12 @@ def predict_arrays(module: GlassModule, recipe: GraphRecipe, snapshots: list, fe
         yield snapshot, arrays
 
 
+def viewer_columns(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The per-particle columns of the extended XYZ output: prediction, truth and features where present."""
+    names = {"prediction": "prediction", "target": "true_propensity", "features": "features"}
+    return {column: arrays[key] for key, column in names.items() if key in arrays}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="glass-lightning predict", description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="+", help="configuration files or folders")
@@ -74,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         predictions = predict_arrays(module, recipe, snapshots, arguments.features)
         for path, (snapshot, arrays) in tqdm(zip(paths, predictions), total=len(paths), desc="predicting", unit="config"):
             write_npz_atomically(path, arrays)
+            write_extxyz(snapshot, path.with_suffix(".extxyz"), [], viewer_columns(arrays))
             if arguments.plot:
                 plot_prediction_slab(snapshot.positions_of(recipe.positions), snapshot.box, arrays, path.with_suffix(".png"))
     except GlassDataError as error:

@@ -3,16 +3,20 @@
 import dataclasses
 from pathlib import Path
 
+import ase.io
 import mlflow
 import numpy as np
 import pytest
 import torch
 import yaml
+from data.trajectory_files import write_lammps_dump
 from tiny import OtherTinyNet, TinyNet, write_synthetic_dataset
 
 from glass_lightning.cli import lightning_main, main
 from glass_lightning.data.formats import read_snapshots
+from glass_lightning.data.formats.extxyz import write_extxyz
 from glass_lightning.data.formats.native import write_snapshot
+from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.module import GlassModule
 
@@ -154,22 +158,33 @@ def _lightning_predictions(trained: Path) -> dict[str, dict]:
 
 
 def test_checkpoint_alone_predicts_on_files_without_targets_as_at_test_time(trained, tmp_path):
+    """The same configurations as native files without targets, extended XYZ and LAMMPS dumps give
+    the test-time predictions of ``lightning predict``."""
     expected = _lightning_predictions(trained)
-    inputs = tmp_path / "inputs"
+    inputs = {"native": tmp_path / "native", "extxyz": tmp_path / "extxyz", "lammps-dump": tmp_path / "lammps"}
     for source in expected.values():
         (snapshot,) = read_snapshots(str(source["source"]))
+        name, folder = Path(str(source["source"])).stem, f"T{snapshot.temperature:g}"
         stripped = dataclasses.replace(snapshot, times=None, propensity=None, mean_squared_displacement=None, bond_breaking=None)
-        write_snapshot(inputs / Path(str(source["source"])).name, stripped)
-    assert main(["predict", "--ckpt", str(checkpoint_of(trained)), str(inputs), "--output", str(tmp_path / "out"), "--plot"]) == 0
-    written = sorted((tmp_path / "out").glob("*.npz"))
-    assert sorted(path.with_suffix(".npz").name for path in written) == sorted(expected)
-    for path in written:
-        with np.load(path) as archive:
-            reference = expected[path.name]
-            np.testing.assert_allclose(archive["prediction"], reference["prediction"], rtol=1e-6, atol=1e-6)
-            np.testing.assert_array_equal(archive["times"], reference["times"])
-            assert "target" not in archive and float(archive["temperature"]) == pytest.approx(float(reference["temperature"]))
-        assert path.with_suffix(".png").stat().st_size > 0
+        write_snapshot(inputs["native"] / folder / f"{name}.npz", stripped)
+        write_extxyz(stripped, inputs["extxyz"] / folder / f"{name}.extxyz")
+        one_frame = Trajectory(snapshot.positions[None], snapshot.types, snapshot.box, np.zeros(1), None, snapshot.source)
+        write_lammps_dump(inputs["lammps-dump"] / folder / f"{name}.dump", one_frame)
+    for file_format, folder in inputs.items():
+        output = tmp_path / f"out-{file_format}"
+        command = ["predict", "--ckpt", str(checkpoint_of(trained)), str(folder), "--format", file_format, "--output", str(output)]
+        assert main([*command, "--plot"]) == 0
+        written = sorted(output.rglob("*.npz"))
+        assert sorted(path.name for path in written) == sorted(expected)
+        for path in written:
+            with np.load(path) as archive:
+                reference = expected[path.name]
+                np.testing.assert_allclose(archive["prediction"], reference["prediction"], rtol=1e-5, atol=1e-6)
+                np.testing.assert_array_equal(archive["times"], reference["times"])
+                assert "target" not in archive and float(archive["temperature"]) == pytest.approx(float(reference["temperature"]))
+            assert path.with_suffix(".png").stat().st_size > 0
+            viewer = ase.io.read(path.with_suffix(".extxyz"), format="extxyz")
+            np.testing.assert_allclose(viewer.arrays["prediction"], reference["prediction"], rtol=1e-5, atol=1e-6)
 
 
 def test_predict_refuses_a_checkpoint_without_a_graph_recipe_and_features_of_a_network_without_them(trained, tmp_path, dataset, capsys):

@@ -21,7 +21,7 @@ A configuration is the first frame of its file; a trajectory is every frame.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import ase
@@ -57,10 +57,12 @@ def _atoms(positions: np.ndarray, types: np.ndarray, box: np.ndarray, info: dict
 
 
 def write_extxyz(
-    snapshot: Snapshot, path: str | os.PathLike, per_particle_columns: Sequence[str] | None = None
+    snapshot: Snapshot, path: str | os.PathLike, per_particle_columns: Sequence[str] | None = None,
+    extra_columns: Mapping[str, np.ndarray] | None = None,
 ) -> Path:
     """Write ``snapshot`` as one extended XYZ frame with its temperature, times and the named
-    per-particle fields (default: every one it has) as columns; return the path."""
+    per-particle fields (default: every one it has) as columns, plus ``extra_columns`` ((N,) or
+    (N, k) arrays, e.g. predictions); return the path."""
     known = TIME_COLUMNS + PARTICLE_COLUMNS
     present = [name for name in known if getattr(snapshot, name) is not None]
     columns = present if per_particle_columns is None else list(per_particle_columns)
@@ -77,6 +79,8 @@ def write_extxyz(
     atoms = _atoms(snapshot.positions, snapshot.types, snapshot.box, info)
     for name in columns:
         atoms.new_array(name, getattr(snapshot, name).T if name in TIME_COLUMNS else getattr(snapshot, name))
+    for name, values in (extra_columns or {}).items():
+        atoms.new_array(name, np.asarray(values))
     return _write(path, [atoms])
 
 
