@@ -101,6 +101,6 @@ def plot_prediction_slab(positions: np.ndarray, box: np.ndarray, arrays: dict[st
         axis.set_title(f"{label} propensity{time} (rank)", fontsize=9)
     figure.colorbar(points, ax=axes[0].tolist(), shrink=0.8, label="rank within the slab (0 = least mobile)")
     figure.suptitle(f"slab |z - L/2| < {width / 2:g} (large: A, small: B)", fontsize=9)
-    figure.savefig(path, dpi=120)
+    figure.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(figure)
     return path
