@@ -3,6 +3,7 @@ tested at each temperature, and at temperatures it never saw."""
 
 from __future__ import annotations
 
+from glass_lightning.data.snapshot import same_temperature
 from glass_lightning.experiments.report.comparison import spreads
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import finish_time_panels, time_panels
@@ -32,7 +33,7 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
     header += [f"one model, without T = {', '.join(f'{t:g}' for t in held)}"] if "held out" in records else []
     rows = []
     for temperature in context.temperatures:
-        mark = " (held out)" if any(abs(temperature - value) < 1e-6 for value in held) else ""
+        mark = " (held out)" if any(same_temperature(temperature, value) for value in held) else ""
         cells = [spreads(context, context.studied, temperature).text()] + [number(at_tau(record, temperature)) for record in records.values()]
         rows.append([f"T = {temperature:g}{mark}", *cells])
     verdicts = []
