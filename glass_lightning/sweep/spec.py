@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from glass_lightning.command_files import read_mapping, require
-from glass_lightning.sweep.search_space import CUTOFF, Parameter, check_config_path, check_parameter, parse_parameter
-from glass_lightning.sweep.training_config import load_configs
+from glass_lightning.sweep.search_space import CUTOFF, Parameter, check_searchable, config_path, parse_parameter
+from glass_lightning.training.run import check_fit, fit_arguments
+from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
 
 OBJECTIVE = re.compile(r"^val/pearson_(?:per_configuration_)?(?P<type>[A-Z])_(?:mean|t(?P<timescale>\d+))$")
 SAMPLERS = ("tpe", "random")
 PRUNERS = ("median", "hyperband", "threshold", "none")
-DEFAULT_TRACKING_URI = "sqlite:///mlruns/mlflow.db"
 KEYS = {
     "study_name", "base_config", "overrides", "search_space", "objective", "sampler", "pruner", "n_trials", "timeout",
     "storage", "output_dir", "tracking_uri", "experiment_name", "enqueue", "max_retry", "workers",
@@ -51,7 +51,7 @@ KEYS = {
 class SweepSpec:
     source: str
     study_name: str
-    base_config: dict
+    arguments: list[str]  # the fit arguments every trial starts from: base configs and overrides
     overrides: dict[str, Any]
     parameters: list[Parameter]
     objective: str
@@ -88,14 +88,14 @@ def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> Swee
     for key in ("study_name", "base_config", "search_space", "objective"):
         require(source, key, raw.get(key) not in (None, "", [], {}), "required")
     bases = raw["base_config"] if isinstance(raw["base_config"], list) else [raw["base_config"]]
-    config = load_configs([Path(base) for base in bases])
     overrides = dict(raw.get("overrides") or {}) | dict(settings or {})
-    for key in overrides:
-        check_config_path(source, f"overrides.{key}", key, config)
     require(source, "search_space", isinstance(raw["search_space"], dict), "expected a mapping of parameter names")
     parameters = [parse_parameter(source, name, spec) for name, spec in raw["search_space"].items()]
     for parameter in parameters:
-        check_parameter(source, parameter.name, config)
+        check_searchable(source, parameter.name)
+    arguments = fit_arguments(bases, overrides)
+    searched = {f"search_space.{parameter.name}": (config_path(parameter.name), parameter.example) for parameter in parameters}
+    check_fit(source, fit_arguments(bases), {f"overrides.{key}": (key, value) for key, value in overrides.items()} | searched)
     objective = raw["objective"]
     valid = isinstance(objective, str) and OBJECTIVE.match(objective) is not None
     require(source, "objective", valid, f"expected val/pearson_[per_configuration_]<type>_mean or ..._t<index>, got {objective!r}")
@@ -107,7 +107,7 @@ def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> Swee
     return SweepSpec(
         source=source,
         study_name=str(raw["study_name"]),
-        base_config=config,
+        arguments=arguments,
         overrides=overrides,
         parameters=parameters,
         objective=objective,
