@@ -33,14 +33,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import optuna
+
 from glass_lightning.command_files import read_mapping, require
 from glass_lightning.sweep.search_space import CUTOFF, Parameter, check_searchable, config_path, parse_parameter
 from glass_lightning.training.run import check_fit, fit_arguments
 from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
 
 OBJECTIVE = re.compile(r"^val/pearson_(?:per_configuration_)?(?P<type>[A-Z])_(?:mean|t(?P<timescale>\d+))$")
-SAMPLERS = ("tpe", "random")
-PRUNERS = ("median", "hyperband", "threshold", "none")
+SAMPLERS = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}
+PRUNERS = {
+    "median": optuna.pruners.MedianPruner, "hyperband": optuna.pruners.HyperbandPruner,
+    "threshold": optuna.pruners.ThresholdPruner, "none": optuna.pruners.NopPruner,
+}
 KEYS = {
     "study_name", "base_config", "overrides", "search_space", "objective", "sampler", "pruner", "n_trials", "timeout",
     "storage", "output_dir", "tracking_uri", "experiment_name", "enqueue", "max_retry", "workers",
@@ -74,10 +79,17 @@ class SweepSpec:
         return cutoffs[0] if cutoffs else None
 
 
-def _choice(source: str, key: str, value: Any, names: tuple[str, ...]) -> dict:
+def _choice(source: str, key: str, value: Any, classes: dict[str, type]) -> dict:
+    """``{name: ..., **arguments}`` of a sampler or pruner given by its name alone or with arguments."""
     settings = {"name": value} if isinstance(value, str) else dict(value or {})
-    require(source, f"{key}.name", settings.get("name") in names, f"expected one of {names}, got {settings.get('name')!r}")
+    name = settings.get("name")
+    require(source, f"{key}.name", name in classes, f"expected one of {tuple(classes)}, got {name!r}")
     return settings
+
+
+def build(settings: dict, classes: dict[str, type]) -> Any:
+    """The sampler or pruner that ``settings`` (checked by ``_choice``) name."""
+    return classes[settings["name"]](**{key: value for key, value in settings.items() if key != "name"})
 
 
 def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> SweepSpec:
@@ -93,9 +105,9 @@ def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> Swee
     parameters = [parse_parameter(source, name, spec) for name, spec in raw["search_space"].items()]
     for parameter in parameters:
         check_searchable(source, parameter.name)
-    arguments = fit_arguments(bases, overrides)
-    searched = {f"search_space.{parameter.name}": (config_path(parameter.name), parameter.example) for parameter in parameters}
-    check_fit(source, fit_arguments(bases), {f"overrides.{key}": (key, value) for key, value in overrides.items()} | searched)
+    entries = {f"overrides.{key}": (key, value) for key, value in overrides.items()}
+    entries |= {f"search_space.{each.name}": (config_path(each.name), each.example) for each in parameters}
+    check_fit(source, fit_arguments(bases), entries)
     objective = raw["objective"]
     valid = isinstance(objective, str) and OBJECTIVE.match(objective) is not None
     require(source, "objective", valid, f"expected val/pearson_[per_configuration_]<type>_mean or ..._t<index>, got {objective!r}")
@@ -107,7 +119,7 @@ def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> Swee
     return SweepSpec(
         source=source,
         study_name=str(raw["study_name"]),
-        arguments=arguments,
+        arguments=fit_arguments(bases, overrides),
         overrides=overrides,
         parameters=parameters,
         objective=objective,
