@@ -49,12 +49,13 @@ def run_fit(spec: ExperimentSpec, planned: Fit) -> dict:
         return read_record(path)
     directory = spec.output_dir / "fits" / planned.key
     shutil.rmtree(directory, ignore_errors=True)
-    run_log = RunLog(spec.experiment_name, spec.tracking_uri, run_name=planned.label, tags={"reproduce.fit": planned.key})
+    run_log = RunLog(spec.experiment_name, spec.tracking_uri, planned.label, tags={"reproduce.fit": planned.key})
     result = fit(planned.arguments, run_log, directory)
     model, data = result.cli.model, result.cli.datamodule
     if result.best_checkpoint is None:
         monitor = result.cli.trainer.checkpoint_callback.monitor
-        raise GlassDataError(planned.label, "checkpoint.monitor", f"no best checkpoint was saved: {monitor} was never a finite value")
+        problem = f"no best checkpoint was saved: {monitor} was never a finite value"
+        raise GlassDataError(planned.label, "checkpoint.monitor", problem)
     model.load_state_dict(torch.load(result.best_checkpoint, map_location="cpu", weights_only=True)["state_dict"])
     scores = evaluate(model, data, evaluation_snapshots(planned.config.data.init_args.as_dict()))
     parameters = count_parameters(model.model)

@@ -129,7 +129,8 @@ class Plan:
         inputs = list(self.spec.configs[model].get(NODE_INPUTS) or []) + ["temperature"]
         fits = {"all": self._fit(f"{model} all temperatures", model, self.temperatures, seed, {NODE_INPUTS: inputs})}
         if self.spec.held_out_temperatures:
-            kept = [value for value in self.temperatures if not any(same_temperature(value, held) for held in self.spec.held_out_temperatures)]
+            held_out = self.spec.held_out_temperatures
+            kept = [value for value in self.temperatures if not any(same_temperature(value, held) for held in held_out)]
             held = ", ".join(f"{value:g}" for value in self.spec.held_out_temperatures)
             fits["held out"] = self._fit(f"{model} all temperatures but {held}", model, kept, seed, {NODE_INPUTS: inputs})
         return fits

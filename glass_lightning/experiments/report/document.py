@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 
+from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.experiments.report import ablations, all_temperatures, comparison, generalization, interpretability, transfer
 from glass_lightning.experiments.report.context import ReportContext
-from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.experiments.report.markdown import table
 
 SECTIONS = {
