@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int | None:
 
 
 def lightning_main(argv: list[str] | None = None) -> None:
-    """``lightning fit|validate|test|predict ...``: LightningCLI's subcommands, ``fit`` the same as ``glass-lightning fit``."""
+    """``lightning fit|validate|test|predict ...``: LightningCLI's subcommands; ``fit`` is ``glass-lightning fit``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["fit"]:
         _run(SUBCOMMANDS["fit"], argv[1:])

@@ -30,11 +30,16 @@ def starting_configuration(num_particles: int, density: float, platform: str) ->
     return engine.minimize(context, tolerance=10.0, max_iterations=500), types, snapshot.box
 
 
-def replica_throughput(num_particles: int, replicas: int, steps: int, workers: int, platform: str, density: float = kob_andersen.DENSITY) -> dict:
+def replica_throughput(
+    num_particles: int, replicas: int, steps: int, workers: int, platform: str, density: float = kob_andersen.DENSITY
+) -> dict:
     positions, types, box = starting_configuration(num_particles, density, platform)
     grid = np.linspace(steps / 4, steps, 4).astype(np.int64)
     tasks = [
-        ReplicaTask(0, replica, positions, TEMPERATURE, seed=replica, steps=grid, recorded=np.array([len(grid) - 1]), wavenumber=kob_andersen.WAVENUMBER)
+        ReplicaTask(
+            0, replica, positions, TEMPERATURE, seed=replica, steps=grid, recorded=np.array([len(grid) - 1]),
+            wavenumber=kob_andersen.WAVENUMBER,
+        )
         for replica in range(replicas)
     ]
     start = time.perf_counter()

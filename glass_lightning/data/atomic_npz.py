@@ -38,5 +38,6 @@ def write_text_atomically(path: str | os.PathLike, text: str) -> Path:
 
 
 def save_figure_atomically(figure: Any, path: str | os.PathLike, **options: Any) -> Path:
-    """Save a matplotlib ``figure`` as ``path`` (the format of its suffix), atomically; ``options`` go to ``savefig``."""
-    return write_atomically(path, lambda stream: figure.savefig(stream, format=Path(path).suffix.lstrip("."), **options))
+    """Save a matplotlib ``figure`` as ``path`` (in the format of its suffix), atomically; ``options`` go to savefig."""
+    image_format = Path(path).suffix.lstrip(".")
+    return write_atomically(path, lambda stream: figure.savefig(stream, format=image_format, **options))

@@ -129,7 +129,8 @@ def _figure(summaries: list[TemperatureSummary], wavenumber: float, path: Path) 
         msd_axis.loglog(summary.grid, summary.msd, marker=".", label=label)
     energy_axis.set(xlabel="time (melt, cool, equilibrate, sample)", ylabel="U/N", title="Potential energy during preparation")
     correlation_axis.axhline(RELAXED, color="grey", linestyle=":", label="1/e")
-    correlation_axis.set(xlabel="t", ylabel=f"F_s(q={wavenumber:g}, t), A particles", title="Self-intermediate scattering (replicas)")
+    title = "Self-intermediate scattering (replicas)"
+    correlation_axis.set(xlabel="t", ylabel=f"F_s(q={wavenumber:g}, t), A particles", title=title)
     msd_axis.set(xlabel="t", ylabel="MSD of A particles", title="Mean squared displacement (replicas)")
     measured = [(s.temperature, s.tau_alpha) for s in summaries if s.tau_alpha is not None]
     if measured:

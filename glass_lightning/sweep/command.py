@@ -31,7 +31,8 @@ def check_objective_against_data(spec: SweepSpec) -> None:
     data = worker_data(graph_data(spec, {}))
     match = OBJECTIVE.match(spec.objective)
     species = [type_name(label) for label in range(data.num_types)]
-    if match["type"] not in species or (match["timescale"] is not None and int(match["timescale"]) >= data.num_timescales):
+    timescale = None if match["timescale"] is None else int(match["timescale"])
+    if match["type"] not in species or (timescale is not None and timescale >= data.num_timescales):
         raise GlassDataError(spec.source, "objective", f"{spec.objective!r}: the data has {data.num_types} species and {data.num_timescales} timescales")
 
 

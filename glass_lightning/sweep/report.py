@@ -8,9 +8,9 @@ import optuna
 from mlflow import MlflowClient
 from optuna.trial import TrialState
 
+from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.sweep.plots import study_plots
 from glass_lightning.sweep.spec import SweepSpec
-from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.sweep.trial_config import best_config
 from glass_lightning.training.tracking import GlassMLFlowLogger
 

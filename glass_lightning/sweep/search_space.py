@@ -96,4 +96,5 @@ def config_path(name: str) -> str:
 def check_searchable(source: str, name: str) -> None:
     """A size the CLI links from the data into the network cannot be searched."""
     if config_path(name) in LINKED_FROM_DATA:
-        raise GlassDataError(source, f"search_space.{name}", f"'{name.rsplit('.', 1)[-1]}' is set from the data, it cannot be searched")
+        problem = f"'{name.rsplit('.', 1)[-1]}' is set from the data, it cannot be searched"
+        raise GlassDataError(source, f"search_space.{name}", problem)

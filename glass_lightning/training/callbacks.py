@@ -134,7 +134,8 @@ class PearsonReport(Callback):
         per_configuration = {temperature: configuration_means[position].numpy() for position, temperature in enumerate(temperatures)}
         times, time_label = self._times(trainer, temperatures, data["target"].shape[1])
         ceilings = test_noise_ceilings(trainer.datamodule, temperatures)
-        metrics = temperature_metrics("test", {"pearson": pooled, "pearson_per_configuration": per_configuration, "noise_ceiling": ceilings})
+        tables = {"pearson": pooled, "pearson_per_configuration": per_configuration, "noise_ceiling": ceilings}
+        metrics = temperature_metrics("test", tables)
         for logger in trainer.loggers:
             logger.log_metrics(metrics, step=trainer.global_step)
         table = format_table(times, pooled, per_configuration, 0, ceilings)

@@ -64,7 +64,10 @@ class MLflowConfigCallback(SaveConfigCallback):
 class GlassLightningCLI(LightningCLI):
     """LightningCLI with GlassModule, data by class_path, linked sizes and MLflow by default."""
 
-    def __init__(self, args: list[str] | None = None, run: bool = True, callbacks: Sequence[Callback] = (), instantiate: bool = True):
+    def __init__(
+        self, args: list[str] | None = None, run: bool = True, callbacks: Sequence[Callback] = (),
+        instantiate: bool = True,
+    ):
         """``callbacks`` join the trainer's; without ``instantiate`` (and ``run``) the config is only parsed, and a
         bad one raises :class:`jsonargparse.ArgumentError` instead of exiting."""
         self.added_callbacks, self.instantiate = list(callbacks), instantiate

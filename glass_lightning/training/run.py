@@ -89,13 +89,16 @@ def _problem(config: Namespace, key: str, error: ArgumentError) -> str:
     owner, _, argument = key.rpartition(".init_args.")
     class_path = config.get(f"{owner}.class_path") if owner and "." not in argument else None
     if class_path is not None and argument not in vars(config[f"{owner}.init_args"]):
-        return f"{class_path.rpartition('.')[2]} has no argument '{argument}'; it takes {sorted(vars(config[f'{owner}.init_args']))}"
+        accepted = sorted(vars(config[f"{owner}.init_args"]))
+        return f"{class_path.rpartition('.')[2]} has no argument '{argument}'; it takes {accepted}"
     if key not in config:
         return f"the training config has no '{key}'"
     return " ".join(str(error).split())
 
 
-def check_fit(source: str, base: Sequence[str], entries: dict[str, tuple[str, Any]], base_field: str = "base_config") -> Namespace:
+def check_fit(
+    source: str, base: Sequence[str], entries: dict[str, tuple[str, Any]], base_field: str = "base_config"
+) -> Namespace:
     """The config of ``base`` with every entry (file field -> (dotted config key, value)) set, parsed by the CLI.
 
     A bad config raises GlassDataError(source, field, problem) naming the first entry that fails on its own."""
@@ -148,7 +151,7 @@ def fit(
     result = FitResult(
         cli=cli,
         run_id=next((logger.run_id for logger in trainer.loggers if isinstance(logger, MLFlowLogger)), None),
-        best_checkpoint=Path(checkpoint.best_model_path) if checkpoint is not None and checkpoint.best_model_path else None,
+        best_checkpoint=Path(checkpoint.best_model_path) if checkpoint and checkpoint.best_model_path else None,
         epochs=trainer.current_epoch,
         fit_seconds=cli.fit_seconds,
     )

@@ -57,7 +57,8 @@ def ensure_experiment(tracking_uri: str, experiment_name: str, artifact_location
     experiment = client.get_experiment_by_name(experiment_name)
     if experiment is None:
         location = artifact_location or default_artifact_location(tracking_uri, experiment_name)
-        return client.create_experiment(experiment_name, artifact_location=location, tags={EXPERIMENT_KIND_TAG: MODEL_TRAINING})
+        tags = {EXPERIMENT_KIND_TAG: MODEL_TRAINING}
+        return client.create_experiment(experiment_name, artifact_location=location, tags=tags)
     if experiment.tags.get(EXPERIMENT_KIND_TAG) != MODEL_TRAINING:
         client.set_experiment_tag(experiment.experiment_id, EXPERIMENT_KIND_TAG, MODEL_TRAINING)
     return experiment.experiment_id

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.formats.fields import check_count_in_name, ka_types, open_npz, required_field, temperature_from_path
+from glass_lightning.data.formats.fields import (
+    check_count_in_name, ka_types, open_npz, required_field, temperature_from_path,
+)
 from glass_lightning.data.snapshot import Snapshot, float_array, same_temperature
 from glass_lightning.errors import GlassDataError
 from glass_lightning.simulate import kob_andersen
