@@ -14,9 +14,6 @@ from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.experiments.evaluation import TemperatureScore
 from glass_lightning.training.callbacks import temperature_metrics
 
-MLFLOW_BATCH = 500  # metrics per request; MLflow accepts at most 1000
-
-
 def read_record(path: Path) -> dict:
     return json.loads(path.read_text())
 
@@ -39,10 +36,8 @@ def score_metrics(scores: dict[float, TemperatureScore]) -> dict[str, float]:
 
 
 def log_to_run(tracking_uri: str, run_id: str, metrics: dict[str, float], params: dict[str, str] | None = None) -> None:
-    client = MlflowClient(tracking_uri)
+    """Log ``metrics`` (at step 0) and ``params`` to an MLflow run (MLflow splits them into requests)."""
     now = int(time.time() * 1000)
     entries = [Metric(key, value, now, 0) for key, value in metrics.items()]
-    for start in range(0, len(entries), MLFLOW_BATCH):
-        client.log_batch(run_id, metrics=entries[start : start + MLFLOW_BATCH])
-    if params:
-        client.log_batch(run_id, params=[Param(key, value) for key, value in params.items()])
+    settings = [Param(key, value) for key, value in (params or {}).items()]
+    MlflowClient(tracking_uri).log_batch(run_id, metrics=entries, params=settings)
