@@ -23,7 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "probe": "glass_lightning.training.probe:main",
     "quench": "glass_lightning.simulate.quench:main",
     "curves": "glass_lightning.training.curves:main",
-    "fit": "glass_lightning.training.cli:fit", "validate": "glass_lightning.training.cli:validate", "test": "glass_lightning.training.cli:test", "predict": "glass_lightning.training.predict:main",  # noqa: E501
+    "fit": "glass_lightning.training.run:main", "validate": "glass_lightning.training.cli:validate", "test": "glass_lightning.training.cli:test", "predict": "glass_lightning.training.predict:main",  # noqa: E501
 }
 
 
@@ -46,7 +46,11 @@ def main(argv: list[str] | None = None) -> int | None:
 
 
 def lightning_main(argv: list[str] | None = None) -> None:
-    """``lightning fit|validate|test|predict ...``: the same as ``glass-lightning fit|...``."""
+    """``lightning fit|validate|test|predict ...``: LightningCLI's subcommands; ``fit`` is ``glass-lightning fit``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["fit"]:
+        _run(SUBCOMMANDS["fit"], argv[1:])
+        return
     from glass_lightning.training.cli import run
 
     run(argv)

@@ -11,6 +11,7 @@ import e3nn
 import torch
 
 from glass_lightning.bench.workload import IMPLEMENTATIONS, LABELS, Workload
+from glass_lightning.data.atomic_npz import write_text_atomically
 
 
 def cpu_model() -> str:
@@ -75,8 +76,4 @@ def write_report(path: str | Path, command: str, device: str, sections: dict[str
     ]
     for title, body in sections.items():
         lines += [f"## {title}", "", *body, ""]
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text("\n".join(lines))
-    temporary.replace(path)
-    return path
+    return write_text_atomically(path, "\n".join(lines))

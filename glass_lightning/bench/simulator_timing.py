@@ -17,30 +17,33 @@ from glass_lightning.data.synthetic import synthetic_snapshot
 from glass_lightning.simulate import engine, kob_andersen
 from glass_lightning.simulate.isoconfigurational import ReplicaTask, run_tasks
 
-TIME_STEP = 0.005
 TEMPERATURE = 0.5
-WAVENUMBER = 7.25
 
 
 def starting_configuration(num_particles: int, density: float, platform: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions (minimized), species and box of a small KA system."""
     snapshot = synthetic_snapshot(num_particles=num_particles, density=density, seed=1)
     types = kob_andersen.species(num_particles)
-    integrator = openmm.VerletIntegrator(TIME_STEP)
+    integrator = openmm.VerletIntegrator(kob_andersen.TIME_STEP)
     context = engine.make_context(engine.build_system(types, snapshot.box), integrator, platform, threads=1)
     context.setPositions(snapshot.positions)
     return engine.minimize(context, tolerance=10.0, max_iterations=500), types, snapshot.box
 
 
-def replica_throughput(num_particles: int, replicas: int, steps: int, workers: int, platform: str, density: float = 1.2) -> dict:
+def replica_throughput(
+    num_particles: int, replicas: int, steps: int, workers: int, platform: str, density: float = kob_andersen.DENSITY
+) -> dict:
     positions, types, box = starting_configuration(num_particles, density, platform)
     grid = np.linspace(steps / 4, steps, 4).astype(np.int64)
     tasks = [
-        ReplicaTask(0, replica, positions, TEMPERATURE, seed=replica, steps=grid, recorded=np.array([len(grid) - 1]), wavenumber=WAVENUMBER)
+        ReplicaTask(
+            0, replica, positions, TEMPERATURE, seed=replica, steps=grid, recorded=np.array([len(grid) - 1]),
+            wavenumber=kob_andersen.WAVENUMBER,
+        )
         for replica in range(replicas)
     ]
     start = time.perf_counter()
-    results = list(run_tasks(tasks, types, box, platform, TIME_STEP, workers))
+    results = list(run_tasks(tasks, types, box, platform, kob_andersen.TIME_STEP, workers))
     seconds = time.perf_counter() - start
     if not all(np.isfinite(result.distance).all() for result in results):
         raise RuntimeError("a benchmark replica produced non-finite displacements")

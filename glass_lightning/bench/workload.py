@@ -12,6 +12,7 @@ from glass_lightning.bench.references import REFERENCES, ReferenceNetwork
 from glass_lightning.data.dataset import GlassDataset
 from glass_lightning.data.synthetic import synthetic_snapshot
 from glass_lightning.models.se3 import SE3Net
+from glass_lightning.simulate import kob_andersen
 
 IMPLEMENTATIONS = ("ours", *REFERENCES)
 LABELS = {
@@ -24,7 +25,7 @@ LABELS = {
 @dataclass(frozen=True)
 class Workload:
     num_particles: int = 4096
-    density: float = 1.2
+    density: float = kob_andersen.DENSITY
     cutoff: float = 2.0
     l_max: int = 3
     channels: int = 16

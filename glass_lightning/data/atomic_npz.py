@@ -1,5 +1,6 @@
 """Write files atomically: a temporary name in the same directory, then a rename, so a killed
-writer never leaves a half-written file under the final name."""
+writer never leaves a half-written file under the final name. Every file the project writes
+goes through :func:`write_atomically`: arrays (npz), text (YAML, JSON, markdown) and figures (PNG)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -34,3 +35,9 @@ def write_npz_atomically(path: str | os.PathLike, arrays: dict[str, np.ndarray])
 
 def write_text_atomically(path: str | os.PathLike, text: str) -> Path:
     return write_atomically(path, lambda stream: stream.write(text.encode()))
+
+
+def save_figure_atomically(figure: Any, path: str | os.PathLike, **options: Any) -> Path:
+    """Save a matplotlib ``figure`` as ``path`` (in the format of its suffix), atomically; ``options`` go to savefig."""
+    image_format = Path(path).suffix.lstrip(".")
+    return write_atomically(path, lambda stream: figure.savefig(stream, format=image_format, **options))

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from glass_lightning.data.dataset import GlassDataset
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.snapshot import Snapshot, same_temperature
 from glass_lightning.errors import GlassDataError
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class GraphRecipe:
     def nearest_temperature(self, temperature: float, source: str) -> int:
         """Index of the trained temperature closest to ``temperature`` (a warning if it is not one of them)."""
         index = int(np.argmin(np.abs(np.asarray(self.temperatures) - temperature)))
-        if abs(self.temperatures[index] - temperature) > 1e-6:
+        if not same_temperature(self.temperatures[index], temperature):
             log.warning(
                 "%s: T=%g was not trained on; predictions use the target scale of T=%g (correlations are unaffected)",
                 source, temperature, self.temperatures[index],

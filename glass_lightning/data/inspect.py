@@ -18,20 +18,13 @@ import numpy as np
 from glass_lightning.data.formats import FORMATS, read_snapshots, snapshot_files
 from glass_lightning.data.graph import periodic_edges
 from glass_lightning.data.noise_ceiling import noise_ceiling
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.snapshot import Snapshot, type_name
 from glass_lightning.errors import GlassDataError
 
 OPTIONAL_FIELDS = (
     "inherent_positions", "cage_positions", "potential_energy", "inherent_potential_energy",
     "propensity", "mean_squared_displacement", "bond_breaking",
 )
-SPECIES = {0: "A", 1: "B"}
-
-
-def _species(label: int) -> str:
-    return SPECIES.get(label, str(label))
-
-
 def _mean_propensity(snapshots: Sequence[Snapshot]) -> dict[str, dict[str, float]]:
     """species -> time -> mean propensity, over the snapshots that have that time."""
     values: dict[str, dict[float, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -40,7 +33,7 @@ def _mean_propensity(snapshots: Sequence[Snapshot]) -> dict[str, dict[str, float
             continue
         for label in np.unique(snapshot.types):
             for time, row in zip(snapshot.times, snapshot.propensity):
-                values[_species(int(label))][float(time)].append(float(row[snapshot.types == label].mean()))
+                values[type_name(int(label))][float(time)].append(float(row[snapshot.types == label].mean()))
     return {species: {f"{time:g}": float(np.mean(means)) for time, means in sorted(by_time.items())} for species, by_time in sorted(values.items())}
 
 
@@ -54,7 +47,7 @@ def _noise_ceilings(snapshots: Sequence[Snapshot]) -> dict[str, dict[str, dict[s
         for time, row in zip(snapshot.times, ceiling):
             for label, value in enumerate(row):
                 if np.isfinite(value):
-                    values[_species(label)][float(time)].append(float(value))
+                    values[type_name(label)][float(time)].append(float(value))
     return {
         species: {f"{time:g}": {"mean": float(np.mean(v)), "min": float(np.min(v)), "max": float(np.max(v))} for time, v in sorted(by_time.items())}
         for species, by_time in sorted(values.items())
@@ -69,7 +62,7 @@ def _mean_neighbours(snapshots: Sequence[Snapshot], cutoff: float) -> dict[str, 
         per_particle = np.bincount(edge_index[1], minlength=snapshot.num_particles)
         counts["all"].append(per_particle)
         for label in np.unique(snapshot.types):
-            counts[_species(int(label))].append(per_particle[snapshot.types == label])
+            counts[type_name(int(label))].append(per_particle[snapshot.types == label])
     return {name: float(np.concatenate(arrays).mean()) for name, arrays in counts.items()}
 
 
@@ -80,7 +73,7 @@ def summarize(snapshots: Sequence[Snapshot], format: str, cutoff: float) -> dict
         by_temperature[snapshot.temperature].append(snapshot)
     composition = Counter()
     for snapshot in snapshots:
-        composition.update({_species(label): count for label, count in snapshot.composition().items()})
+        composition.update({type_name(label): count for label, count in snapshot.composition().items()})
     num_particles = snapshots[0].num_particles
     return {
         "format": format,

@@ -8,7 +8,9 @@ primary cell ``[0, L)``; readers may hand over positions wrapped in ``[0, L)``, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +18,7 @@ import numpy as np
 from glass_lightning.errors import GlassDataError
 
 POSITION_KINDS = ("thermal", "inherent", "cage")
+TEMPERATURE_TOLERANCE = 1e-6
 
 
 def wrap_positions(positions: np.ndarray, box: np.ndarray) -> np.ndarray:
@@ -36,16 +39,33 @@ def position_convention(positions: np.ndarray, box: np.ndarray) -> str:
     return "unwrapped"
 
 
-def _as_float_array(value: Any, source: str, name: str, shape: tuple[int, ...]) -> np.ndarray:
+def float_array(value: Any, source: str | Path, name: str, shape: tuple[int | None, ...]) -> np.ndarray:
+    """A float64 array of the given shape (``None`` matches any length along that axis); text and
+    complex numbers are refused, never cast."""
+    kind = np.asarray(value).dtype.kind
+    if kind not in "biuf":
+        names = {"c": "complex numbers", "U": "text", "S": "bytes", "O": "Python objects"}
+        raise GlassDataError(source, name, f"expected real numbers, got {names.get(kind, np.asarray(value).dtype)}")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise GlassDataError(source, name, f"expected a numeric array, got {type(value).__name__}") from error
-    if array.shape != shape:
-        raise GlassDataError(source, name, f"expected shape {shape}, got {array.shape}")
+    if array.ndim != len(shape) or any(want is not None and want != got for want, got in zip(shape, array.shape)):
+        expected = ", ".join("*" if want is None else str(want) for want in shape) + ("," if len(shape) == 1 else "")
+        raise GlassDataError(source, name, f"expected shape ({expected}), got {array.shape}")
     if not np.all(np.isfinite(array)):
         raise GlassDataError(source, name, "contains NaN or inf values")
     return array
+
+
+def type_name(label: int) -> str:
+    """Readable name of a species label: 0 -> 'A', 1 -> 'B', ..."""
+    return chr(ord("A") + label)
+
+
+def same_temperature(first: float, second: float) -> bool:
+    """Whether two temperatures are one (closer than ``TEMPERATURE_TOLERANCE``)."""
+    return abs(first - second) < TEMPERATURE_TOLERANCE
 
 
 @dataclass
@@ -94,10 +114,10 @@ class Snapshot:
         n = positions.shape[0]
         if n == 0:
             raise GlassDataError(source, "positions", "expected at least one particle, got none")
-        self.box = _as_float_array(np.broadcast_to(np.asarray(self.box, dtype=np.float64), (3,)), source, "box", (3,))
+        self.box = float_array(np.broadcast_to(np.asarray(self.box, dtype=np.float64), (3,)), source, "box", (3,))
         if np.any(self.box <= 0):
             raise GlassDataError(source, "box", f"expected three positive lengths, got {self.box.tolist()}")
-        raw_positions = _as_float_array(positions, source, "positions", (n, 3))
+        raw_positions = float_array(positions, source, "positions", (n, 3))
         if not self.position_convention:
             self.position_convention = position_convention(raw_positions, self.box)
         self.positions = wrap_positions(raw_positions, self.box)
@@ -121,11 +141,11 @@ class Snapshot:
         for name in ("inherent_positions", "cage_positions"):
             value = getattr(self, name)
             if value is not None:
-                setattr(self, name, wrap_positions(_as_float_array(value, source, name, (n, 3)), self.box))
+                setattr(self, name, wrap_positions(float_array(value, source, name, (n, 3)), self.box))
         for name in ("potential_energy", "inherent_potential_energy"):
             value = getattr(self, name)
             if value is not None:
-                setattr(self, name, _as_float_array(value, source, name, (n,)))
+                setattr(self, name, float_array(value, source, name, (n,)))
 
         self._check_targets()
 
@@ -138,7 +158,7 @@ class Snapshot:
                     raise GlassDataError(source, "times", f"'{name}' is given but 'times' is missing")
             return
         times = np.atleast_1d(np.asarray(self.times, dtype=np.float64))
-        self.times = _as_float_array(times, source, "times", (times.size,))
+        self.times = float_array(times, source, "times", (times.size,))
         if times.ndim != 1 or times.size == 0:
             raise GlassDataError(source, "times", f"expected a non-empty 1-d array, got shape {times.shape}")
         if np.any(self.times <= 0) or np.any(np.diff(self.times) <= 0):
@@ -146,7 +166,7 @@ class Snapshot:
         for name in targets:
             value = getattr(self, name)
             if value is not None:
-                setattr(self, name, _as_float_array(value, source, name, (self.times.size, n)))
+                setattr(self, name, float_array(value, source, name, (self.times.size, n)))
                 if np.any(getattr(self, name) < 0):
                     raise GlassDataError(source, name, f"expected non-negative values (a mean distance or a fraction), got a minimum of {getattr(self, name).min():.4g}")
 
@@ -171,3 +191,9 @@ class Snapshot:
         """Number of particles of each species label."""
         labels, counts = np.unique(self.types, return_counts=True)
         return {int(label): int(count) for label, count in zip(labels, counts)}
+
+
+def tau_alpha(snapshots: Sequence[Snapshot]) -> float | None:
+    """The median tau_alpha of the snapshots' metadata, or None when one of them does not say."""
+    values = [snapshot.metadata.get("tau_alpha") for snapshot in snapshots]
+    return None if not values or any(value is None for value in values) else float(np.median(values))

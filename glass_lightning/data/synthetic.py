@@ -15,6 +15,7 @@ import numpy as np
 from glass_lightning.data.graph import periodic_edges
 from glass_lightning.data.noise_ceiling import REPLICAS_KEY
 from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.simulate import kob_andersen
 
 REPLICAS = 8
 REPLICA_SPREAD = 0.5  # standard deviation of one replica's |dr| over the replica mean
@@ -22,7 +23,7 @@ REPLICA_SPREAD = 0.5  # standard deviation of one replica's |dr| over the replic
 
 def synthetic_snapshot(
     num_particles: int = 512,
-    density: float = 1.2,
+    density: float = kob_andersen.DENSITY,
     temperature: float = 0.5,
     num_times: int = 4,
     seed: int = 0,
@@ -30,7 +31,7 @@ def synthetic_snapshot(
 ) -> Snapshot:
     rng = np.random.default_rng(seed)
     cells = int(np.ceil(num_particles ** (1 / 3)))
-    length = (num_particles / density) ** (1 / 3)
+    length = kob_andersen.box_length(num_particles, density)
     spacing = length / cells
     grid = np.stack(np.meshgrid(*[np.arange(cells)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
     sites = grid[rng.choice(len(grid), size=num_particles, replace=False)]

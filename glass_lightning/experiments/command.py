@@ -14,7 +14,7 @@ import time
 from glass_lightning.command_files import run_file_command
 from glass_lightning.errors import GlassDataError
 from glass_lightning.experiments.energy import energy_baseline
-from glass_lightning.experiments.fits import best_checkpoint, evaluation_snapshots
+from glass_lightning.experiments.fits import evaluation_snapshots
 from glass_lightning.experiments.interpretability import invariants_against_bond_order
 from glass_lightning.experiments.plan import Plan
 from glass_lightning.experiments.records import log_to_run
@@ -54,15 +54,14 @@ def reproduce(config_path: str, workers: int | None = None) -> ExperimentSpec:
         if workers < 1:
             raise GlassDataError(config_path, "workers", f"expected at least 1 worker, got {workers}")
         spec.workers = workers
-    studied_data = spec.models[spec.studied_model]["data"]
-    tests = evaluation_snapshots(studied_data)
+    tests = evaluation_snapshots(spec.configs[spec.studied_model].data.init_args.as_dict())
     plan = Plan(spec, sorted(tests))
     ensure_experiment(spec.tracking_uri, spec.experiment_name)
     started = time.monotonic()
     records = run_fits(spec, plan.first_phase(), "fits")
     context = ReportContext(spec, plan, records)
     if "transfer" in spec.experiments:
-        context.transfer = plan.transfer({t: str(best_checkpoint(spec, plan.studied(t))) for t in plan.temperatures})
+        context.transfer = plan.transfer({t: records[plan.studied(t).key]["checkpoint"] for t in plan.temperatures})
         records |= run_fits(spec, list(context.transfer.values()), "transfer fits")
     if "comparison" in spec.experiments:
         target = records[plan.studied(plan.temperatures[0]).key]["data"]["target"]

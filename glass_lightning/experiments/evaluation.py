@@ -18,7 +18,7 @@ import torch
 from torch_geometric.data import Batch
 
 from glass_lightning.data.dataset import GlassDataset, raw_node_attr, target_of
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.snapshot import Snapshot, tau_alpha
 from glass_lightning.training.metrics import pearson_by_group
 
 
@@ -37,12 +37,6 @@ class TemperatureScore:
             "times": self.times, "tau_alpha": self.tau_alpha, "channels": self.channels,
             "pooled": self.pooled.tolist(), "per_configuration": self.per_configuration.tolist(),
         }
-
-
-def tau_alpha_at(snapshots: list[Snapshot]) -> float | None:
-    """The median tau_alpha of the files' metadata, or None when they do not say."""
-    values = [snapshot.metadata.get("tau_alpha") for snapshot in snapshots]
-    return None if any(value is None for value in values) or not values else float(np.median(values))
 
 
 def matching_channels(model_times: list[float], model_tau: float | None, times: list[float], tau: float | None) -> list[int]:
@@ -72,21 +66,28 @@ def predict(model: torch.nn.Module, graphs: GlassDataset) -> list[np.ndarray]:
     return outputs
 
 
+def temperature_score(
+    snapshots: list[Snapshot], predictions: list[np.ndarray], target: str, num_types: int, channels: list[int]
+) -> TemperatureScore:
+    """The score of per-configuration ``predictions`` (N, T) at the times of ``snapshots`` (one temperature)."""
+    targets = [target_of(snapshot, target).T for snapshot in snapshots]
+    pooled, per_configuration = score(predictions, targets, [snapshot.types for snapshot in snapshots], num_types)
+    times = [float(time) for time in snapshots[0].times]
+    return TemperatureScore(times, tau_alpha(snapshots), pooled, per_configuration, channels)
+
+
 def evaluate(model: torch.nn.Module, fit_data, test_snapshots: dict[float, list[Snapshot]]) -> dict[float, TemperatureScore]:
     """Score ``model`` (trained on ``fit_data``, a GlassDataModule) on ``test_snapshots`` per temperature."""
     mean, std = fit_data.node_attr_standardization
-    trained = sorted(fit_data.times)
     scores = {}
     for temperature, snapshots in sorted(test_snapshots.items()):
         graphs = GlassDataset(snapshots, list(range(len(snapshots[0].times))), fit_data.positions, fit_data.node_inputs, fit_data.target, fit_data.cutoff, mean, std)
-        reference = min(trained, key=lambda value: abs(value - temperature))
-        times, tau = [float(time) for time in snapshots[0].times], tau_alpha_at(snapshots)
+        reference = min(sorted(fit_data.times), key=lambda value: abs(value - temperature))
         reference_snapshots = [snapshot for snapshot in fit_data.snapshots if snapshot.temperature == reference]
-        channels = matching_channels(fit_data.times[reference], tau_alpha_at(reference_snapshots), times, tau)
+        model_times, model_tau = fit_data.times[reference], tau_alpha(reference_snapshots)
+        channels = matching_channels(model_times, model_tau, list(snapshots[0].times), tau_alpha(snapshots))
         predictions = [output[:, channels] for output in predict(model, graphs)]
-        targets = [target_of(snapshot, fit_data.target).T for snapshot in snapshots]
-        pooled, per_configuration = score(predictions, targets, [snapshot.types for snapshot in snapshots], fit_data.num_types)
-        scores[temperature] = TemperatureScore(times, tau, pooled, per_configuration, channels)
+        scores[temperature] = temperature_score(snapshots, predictions, fit_data.target, fit_data.num_types, channels)
     return scores
 
 
@@ -95,9 +96,7 @@ def score_node_input(name: str, target: str, test_snapshots: dict[float, list[Sn
     target at every time: the simplest structural predictor, with no learning."""
     scores = {}
     for temperature, snapshots in sorted(test_snapshots.items()):
-        times = [float(time) for time in snapshots[0].times]
-        targets = [target_of(snapshot, target).T for snapshot in snapshots]
-        predictions = [np.repeat(raw_node_attr(snapshot, [name]), len(times), axis=1) for snapshot in snapshots]
-        pooled, per_configuration = score(predictions, targets, [snapshot.types for snapshot in snapshots], num_types)
-        scores[temperature] = TemperatureScore(times, tau_alpha_at(snapshots), pooled, per_configuration, list(range(len(times))))
+        channels = list(range(len(snapshots[0].times)))
+        predictions = [np.repeat(raw_node_attr(snapshot, [name]), len(channels), axis=1) for snapshot in snapshots]
+        scores[temperature] = temperature_score(snapshots, predictions, target, num_types, channels)
     return scores

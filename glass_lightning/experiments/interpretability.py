@@ -17,11 +17,10 @@ import torch
 from torch_geometric.data import Batch
 
 from glass_lightning.data.dataset import GlassDataset
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.snapshot import Snapshot, type_name
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.bond_order import bond_order_parameters
 from glass_lightning.models.frozen import network_from_checkpoint
-from glass_lightning.training.metrics import type_name
 
 CENTRE_TYPE = 0  # type A centres, the literature's headline
 

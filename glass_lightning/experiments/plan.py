@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from jsonargparse import Namespace
 from torch import nn
 
 from glass_lightning.class_paths import class_from_path
 from glass_lightning.command_files import require
+from glass_lightning.data.snapshot import same_temperature
 from glass_lightning.experiments.spec import ExperimentSpec
-from glass_lightning.sweep.training_config import get_path, with_values
+from glass_lightning.training.run import overrides, parse_fit
 
 FROZEN_BACKBONE = "glass_lightning.models.FrozenBackbone"
 TEMPERATURES = "data.init_args.temperatures"
@@ -34,12 +36,16 @@ NODE_INPUTS = "data.init_args.node_inputs"
 @dataclass
 class Fit:
     label: str
-    config: dict = field(repr=False)
+    arguments: list[str] = field(repr=False)  # for ``lightning fit``
+
+    @cached_property
+    def config(self) -> Namespace:
+        return parse_fit(self.arguments)[1]
 
     @cached_property
     def key(self) -> str:
         """A short hash of the training config: equal configs are one fit."""
-        text = json.dumps(self.config, sort_keys=True, default=str)
+        text = json.dumps(self.config.as_dict(), sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -52,6 +58,7 @@ class Plan:
 
     def __init__(self, spec: ExperimentSpec, temperatures: list[float]):
         self.spec, self.temperatures = spec, sorted(temperatures)
+        self._fits: dict[tuple[str, ...], Fit] = {}  # arguments -> the fit, parsed once
         self.ablation_temperature = self.temperatures[0] if spec.ablation_temperature is None else spec.ablation_temperature
         self._check_temperatures()
         self._check_studied_model()
@@ -74,22 +81,23 @@ class Plan:
     def _check_studied_model(self) -> None:
         """Transfer and interpretability read SE3Net's features: fail now, not after the first fits."""
         spec, wanted = self.spec, set(self.spec.experiments)
-        config = spec.models[spec.studied_model]
-        network = get_path(config, "model.model.class_path")
+        config = spec.configs[spec.studied_model]
+        network = config.model.model.class_path
         studied_class = class_from_path(network, spec.source, f"models.{spec.studied_model}", nn.Module)
         for experiment, method in (("transfer", "invariant_features"), ("interpretability", "first_layer_invariants")):
             if experiment in wanted:
                 require(spec.source, "experiments", hasattr(studied_class, method), f"{experiment} needs a studied model with {method} (SE3Net); {network} has none")
-        inputs = get_path(config, NODE_INPUTS) or []
+        inputs = config.get(NODE_INPUTS) or []
         if "interpretability" in wanted:
             require(spec.source, "experiments", not inputs, f"interpretability reads the first layer on one-hot inputs; the studied model also takes {inputs}")
 
     def _has(self, temperature: float) -> bool:
-        return any(abs(temperature - value) < 1e-6 for value in self.temperatures)
+        return any(same_temperature(temperature, value) for value in self.temperatures)
 
     def _fit(self, label: str, model: str, temperatures: list[float], seed: int, changes: dict[str, Any] | None = None) -> Fit:
         values = {"seed_everything": seed, TEMPERATURES: list(temperatures), **(changes or {})}
-        return Fit(label, with_values(self.spec.models[model], values))
+        arguments = [*self.spec.models[model], *overrides(values)]
+        return self._fits.setdefault(tuple(arguments), Fit(label, arguments))
 
     @cached_property
     def comparison(self) -> dict[tuple[str, float, int], Fit]:
@@ -118,19 +126,20 @@ class Plan:
     def all_temperatures(self) -> dict[str, Fit]:
         """"all" and, with held-out temperatures, "held out": the studied model with the temperature input."""
         model, seed = self.spec.studied_model, self.spec.seeds[0]
-        inputs = list(get_path(self.spec.models[model], NODE_INPUTS) or []) + ["temperature"]
+        inputs = list(self.spec.configs[model].get(NODE_INPUTS) or []) + ["temperature"]
         fits = {"all": self._fit(f"{model} all temperatures", model, self.temperatures, seed, {NODE_INPUTS: inputs})}
         if self.spec.held_out_temperatures:
-            kept = [value for value in self.temperatures if not any(abs(value - held) < 1e-6 for held in self.spec.held_out_temperatures)]
+            held_out = self.spec.held_out_temperatures
+            kept = [value for value in self.temperatures if not any(same_temperature(value, held) for held in held_out)]
             held = ", ".join(f"{value:g}" for value in self.spec.held_out_temperatures)
             fits["held out"] = self._fit(f"{model} all temperatures but {held}", model, kept, seed, {NODE_INPUTS: inputs})
         return fits
 
     def transfer(self, checkpoint_at: dict[float, str]) -> dict[tuple[float | None, float], Fit]:
         """(source temperature, target temperature) -> decoder fit at the target on the frozen
-        backbone trained at the source; source None: the random-weights control."""
+        backbone trained at the source; source None: the random-weights control. The decoder keeps
+        the studied model's settings that FrozenBackbone takes (``decoder_hidden``, ``per_type_heads``)."""
         model, seed = self.spec.studied_model, self.spec.seeds[0]
-        decoder = get_path(self.spec.models[model], "model.model.init_args") or {}
         fits = {}
         for target in self.temperatures:
             for source in [*self.temperatures, None]:
@@ -138,7 +147,6 @@ class Plan:
                     continue
                 backbone = checkpoint_at[target if source is None else source]
                 init_args = {"checkpoint": backbone, "random_weights": source is None}
-                init_args |= {name: decoder[name] for name in ("decoder_hidden", "per_type_heads") if name in decoder}
                 origin = "random backbone" if source is None else f"backbone from {temperature_label(source)}"
                 label = f"{model} decoder at {temperature_label(target)}, {origin}"
                 fits[(source, target)] = self._fit(label, model, [target], seed, {"model.model": {"class_path": FROZEN_BACKBONE, "init_args": init_args}})

@@ -10,11 +10,9 @@ from pathlib import Path
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param
 
+from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.experiments.evaluation import TemperatureScore
-from glass_lightning.training.metrics import type_name
-
-MLFLOW_BATCH = 500  # metrics per request; MLflow accepts at most 1000
-
+from glass_lightning.training.callbacks import temperature_metrics
 
 def read_record(path: Path) -> dict:
     return json.loads(path.read_text())
@@ -22,10 +20,7 @@ def read_record(path: Path) -> dict:
 
 def write_record(path: Path, record: dict) -> None:
     """Write atomically: a killed run never leaves half a record."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(record, indent=1))
-    temporary.replace(path)
+    write_text_atomically(path, json.dumps(record, indent=1))
 
 
 def scores_record(scores: dict[float, TemperatureScore]) -> dict[str, dict]:
@@ -35,21 +30,14 @@ def scores_record(scores: dict[float, TemperatureScore]) -> dict[str, dict]:
 
 def score_metrics(scores: dict[float, TemperatureScore]) -> dict[str, float]:
     """MLflow metric name -> value: ``eval/T{T}/pearson[_per_configuration]_{type}_t{k}``."""
-    metrics = {}
-    for temperature, result in scores.items():
-        for convention, values in (("pearson", result.pooled), ("pearson_per_configuration", result.per_configuration)):
-            for label, row in enumerate(values):
-                for index, value in enumerate(row):
-                    if value == value:  # not NaN
-                        metrics[f"eval/T{temperature:g}/{convention}_{type_name(label)}_t{index}"] = float(value)
-    return metrics
+    pooled = {temperature: result.pooled for temperature, result in scores.items()}
+    per_configuration = {temperature: result.per_configuration for temperature, result in scores.items()}
+    return temperature_metrics("eval", {"pearson": pooled, "pearson_per_configuration": per_configuration})
 
 
 def log_to_run(tracking_uri: str, run_id: str, metrics: dict[str, float], params: dict[str, str] | None = None) -> None:
-    client = MlflowClient(tracking_uri)
+    """Log ``metrics`` (at step 0) and ``params`` to an MLflow run (MLflow splits them into requests)."""
     now = int(time.time() * 1000)
     entries = [Metric(key, value, now, 0) for key, value in metrics.items()]
-    for start in range(0, len(entries), MLFLOW_BATCH):
-        client.log_batch(run_id, metrics=entries[start : start + MLFLOW_BATCH])
-    if params:
-        client.log_batch(run_id, params=[Param(key, value) for key, value in params.items()])
+    settings = [Param(key, value) for key, value in (params or {}).items()]
+    MlflowClient(tracking_uri).log_batch(run_id, metrics=entries, params=settings)

@@ -3,7 +3,7 @@
     name: ka3d-mini                          # names the MLflow experiment "<name>-reproduce"
     base_config: configs/default.yaml        # the training config every fit starts from (or a list)
     overrides: {trainer.max_epochs: 20}      # dotted config paths set in every fit
-    models:                                  # name -> configs merged over base_config; the FIRST
+    models:                                  # name -> configs added to base_config; the FIRST
       SE3Net: []                             #   model is the one the transfer, ablation,
       InvariantGNN: [configs/baselines/invariant.yaml]   # interpretability and all-temperature
       ExpertRidge: [configs/baselines/expert.yaml]       # experiments study
@@ -20,7 +20,9 @@
     results: RESULTS.md                      # the report, and its figures in figures_dir
     figures_dir: docs/results
 
-Relative paths are relative to the working directory. Every mistake is reported before any fit.
+Every fit is what ``lightning fit`` takes: the config files (base, then the model's) and dotted
+overrides, checked by its parser. Relative paths are relative to the working directory. Every
+mistake is reported before any fit.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jsonargparse import Namespace
+
 from glass_lightning.command_files import read_mapping, require
-from glass_lightning.sweep.search_space import check_config_path
-from glass_lightning.sweep.training_config import load_configs, merge, with_values
+from glass_lightning.training.run import check_fit, fit_arguments
 from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
 
 EXPERIMENTS = ("comparison", "generalization", "transfer", "interpretability", "ablations", "all_temperatures")
@@ -45,7 +48,8 @@ KEYS = {
 class ExperimentSpec:
     source: str
     name: str
-    models: dict[str, dict]  # name -> full training config (base + model configs + overrides)
+    models: dict[str, list[str]]  # name -> fit arguments (base and model configs, overrides)
+    configs: dict[str, Namespace]  # name -> its training config, parsed
     seeds: list[int]
     experiments: list[str]
     ablation_temperature: float | None
@@ -72,18 +76,18 @@ def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def _model_configs(source: str, raw: dict) -> dict[str, dict]:
-    base = load_configs([Path(path) for path in _as_list(raw["base_config"])])
+def _models(source: str, raw: dict) -> tuple[dict[str, list[str]], dict[str, Namespace]]:
+    """Model name -> its fit arguments, and its config (the overrides checked in each)."""
     overrides = dict(raw.get("overrides") or {})
-    for path in overrides:
-        check_config_path(source, f"overrides.{path}", path, base)
     models = raw.get("models") or {}
     require(source, "models", isinstance(models, dict) and bool(models), "expected a mapping: model name -> list of config files")
-    configs = {}
+    arguments, configs = {}, {}
     for name, files in models.items():
-        config = merge(base, load_configs([Path(path) for path in _as_list(files or [])]))
-        configs[str(name)] = with_values(config, overrides)
-    return configs
+        files = [*_as_list(raw["base_config"]), *_as_list(files or [])]
+        entries = {f"overrides.{key}": (key, value) for key, value in overrides.items()}
+        configs[str(name)] = check_fit(source, fit_arguments(files), entries, f"models.{name}")
+        arguments[str(name)] = fit_arguments(files, overrides)
+    return arguments, configs
 
 
 def load_experiment(path: str | Path) -> ExperimentSpec:
@@ -92,7 +96,7 @@ def load_experiment(path: str | Path) -> ExperimentSpec:
     raw = read_mapping(path, KEYS, "experiment")
     for key in ("name", "base_config", "models"):
         require(source, key, raw.get(key) not in (None, "", [], {}), "required")
-    models = _model_configs(source, raw)
+    models, configs = _models(source, raw)
     experiments = _as_list(raw.get("experiments") or list(EXPERIMENTS))
     for name in experiments:
         require(source, "experiments", name in EXPERIMENTS, f"unknown experiment {name!r}; expected some of {EXPERIMENTS}")
@@ -100,11 +104,10 @@ def load_experiment(path: str | Path) -> ExperimentSpec:
     require(source, "seeds", bool(seeds) and all(isinstance(seed, int) for seed in seeds), f"expected a list of integers, got {seeds!r}")
     ablations = raw.get("ablations") or {}
     require(source, "ablations", isinstance(ablations, dict), "expected a mapping: ablation name -> {dotted config path: value}")
-    studied = models[next(iter(models))]
     for ablation, changes in ablations.items():
         require(source, f"ablations.{ablation}", isinstance(changes, dict) and bool(changes), "expected a mapping of dotted config paths")
-        for config_path in changes:
-            check_config_path(source, f"ablations.{ablation}.{config_path}", config_path, studied)
+        entries = {f"ablations.{ablation}.{key}": (key, value) for key, value in changes.items()}
+        check_fit(source, models[next(iter(models))], entries)
     workers = raw.get("workers", 1)
     require(source, "workers", isinstance(workers, int) and workers >= 1, f"expected a positive integer, got {workers!r}")
     cutoff = raw.get("bond_order_cutoff", 1.45)
@@ -114,6 +117,7 @@ def load_experiment(path: str | Path) -> ExperimentSpec:
         source=source,
         name=name,
         models=models,
+        configs=configs,
         seeds=seeds,
         experiments=experiments,
         ablation_temperature=None if raw.get("ablation_temperature") is None else float(raw["ablation_temperature"]),

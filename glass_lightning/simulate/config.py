@@ -29,11 +29,11 @@ class SimulationConfig:
     output: str = "data/simulated"
     report: str | None = None  # markdown path of the --report output; PNG written next to it
     num_particles: int = 500
-    density: float = 1.2
+    density: float = kob_andersen.DENSITY
     fraction_a: float = 0.8
     temperatures: list[float] = field(default_factory=lambda: [0.64, 0.80])
     seed: int = 2024
-    time_step: float = 0.005
+    time_step: float = kob_andersen.TIME_STEP
     platform: str = "CPU"
     threads: int = 0  # threads of the equilibration context; 0 = every core
     workers: int = 0  # replica worker processes; 0 = one per core
@@ -46,7 +46,7 @@ class SimulationConfig:
     equilibration_tau_alpha: float = 100.0
     configurations: int = 24
     replicas: int = 16
-    wavenumber: float = 7.25
+    wavenumber: float = kob_andersen.WAVENUMBER
     first_time: float = 0.1
     last_time_tau_alpha: float = 2.5
     num_times: int = 8

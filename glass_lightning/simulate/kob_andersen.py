@@ -2,7 +2,9 @@
 
 V_ab(r) = 4 eps_ab [(sig_ab/r)^12 - (sig_ab/r)^6] - V_shift, truncated and shifted at
 r_c = 2.5 sig_ab for every pair of species (so the shift, in units of eps_ab, is the same for
-all pairs). Species 0 = A (80 %), 1 = B (20 %), all masses 1.
+all pairs). Species 0 = A (80 %), 1 = B (20 %), all masses 1. The constants of the standard
+simulation of the mixture live here too: its number density, time step and the wavenumber of
+the self-intermediate scattering function that defines tau_alpha.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ MASS = 1.0
 # V / (4 eps) at the cutoff, identical for every pair because r_c scales with sig_ab
 REDUCED_SHIFT = CUTOFF_IN_SIGMA**-12 - CUTOFF_IN_SIGMA**-6
 LARGEST_CUTOFF = float(CUTOFF_IN_SIGMA * SIGMA.max())
+DENSITY = 1.2  # particles per sigma_AA^3
+TIME_STEP = 0.005  # of the velocity-Verlet integration, reduced time units
+WAVENUMBER = 7.25  # of F_s(q, t): the first peak of the A-A structure factor
 
 
 def species(num_particles: int, fraction_a: float = 0.8) -> np.ndarray:

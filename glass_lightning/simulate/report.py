@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from glass_lightning.data.atomic_npz import save_figure_atomically, write_text_atomically  # noqa: E402
 from glass_lightning.data.formats.native import read_snapshot  # noqa: E402
 from glass_lightning.errors import GlassDataError  # noqa: E402
 from glass_lightning.simulate.config import SimulationConfig  # noqa: E402
@@ -117,7 +118,7 @@ def _text(config: SimulationConfig, summaries: list[TemperatureSummary], figure:
     return "\n".join(lines)
 
 
-def _figure(summaries: list[TemperatureSummary], path: Path) -> None:
+def _figure(summaries: list[TemperatureSummary], wavenumber: float, path: Path) -> None:
     figure, axes = plt.subplots(2, 2, figsize=(11, 8.5))
     energy_axis, correlation_axis, msd_axis, tau_axis = axes.ravel()
     for summary in summaries:
@@ -128,7 +129,8 @@ def _figure(summaries: list[TemperatureSummary], path: Path) -> None:
         msd_axis.loglog(summary.grid, summary.msd, marker=".", label=label)
     energy_axis.set(xlabel="time (melt, cool, equilibrate, sample)", ylabel="U/N", title="Potential energy during preparation")
     correlation_axis.axhline(RELAXED, color="grey", linestyle=":", label="1/e")
-    correlation_axis.set(xlabel="t", ylabel="F_s(q=7.25, t), A particles", title="Self-intermediate scattering (replicas)")
+    title = "Self-intermediate scattering (replicas)"
+    correlation_axis.set(xlabel="t", ylabel=f"F_s(q={wavenumber:g}, t), A particles", title=title)
     msd_axis.set(xlabel="t", ylabel="MSD of A particles", title="Mean squared displacement (replicas)")
     measured = [(s.temperature, s.tau_alpha) for s in summaries if s.tau_alpha is not None]
     if measured:
@@ -139,16 +141,14 @@ def _figure(summaries: list[TemperatureSummary], path: Path) -> None:
     for axis in axes.ravel():
         axis.legend(fontsize=8)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    save_figure_atomically(figure, path, dpi=110)
     plt.close(figure)
 
 
 def write_report(config: SimulationConfig) -> Path:
     """Write ``config.report`` (default ``{output}/report.md``) and its PNG; return the markdown path."""
     path = Path(config.report) if config.report else Path(config.output) / "report.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
     summaries = [summarize(config, temperature) for temperature in config.temperatures]
     figure = path.with_suffix(".png")
-    _figure(summaries, figure)
-    path.write_text(_text(config, summaries, figure))
-    return path
+    _figure(summaries, config.wavenumber, figure)
+    return write_text_atomically(path, _text(config, summaries, figure))

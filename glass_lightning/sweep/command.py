@@ -16,6 +16,7 @@ import time
 import torch
 
 from glass_lightning.command_files import run_file_command
+from glass_lightning.data.snapshot import type_name
 from glass_lightning.errors import GlassDataError
 from glass_lightning.sweep.report import finish_study, parent_run, state_counts
 from glass_lightning.sweep.shared_data import worker_data
@@ -29,8 +30,9 @@ def check_objective_against_data(spec: SweepSpec) -> None:
     that the objective names a species and a timescale the data has."""
     data = worker_data(graph_data(spec, {}))
     match = OBJECTIVE.match(spec.objective)
-    species = ord(match["type"]) - ord("A")
-    if species >= data.num_types or (match["timescale"] is not None and int(match["timescale"]) >= data.num_timescales):
+    species = [type_name(label) for label in range(data.num_types)]
+    timescale = None if match["timescale"] is None else int(match["timescale"])
+    if match["type"] not in species or (timescale is not None and timescale >= data.num_timescales):
         raise GlassDataError(spec.source, "objective", f"{spec.objective!r}: the data has {data.num_types} species and {data.num_timescales} timescales")
 
 

@@ -1,4 +1,4 @@
-"""One trial: a fit of the trial's config, pruned on the per-epoch validation objective, in its
+"""One trial: a fit of the trial's arguments, pruned on the per-epoch validation objective, in its
 own MLflow run nested under the study's parent run."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import os
 import socket
-import warnings
 
 import optuna
 from lightning.pytorch import LightningModule, Trainer
@@ -14,8 +13,8 @@ from mlflow import MlflowClient
 from optuna_integration import PyTorchLightningPruningCallback
 
 from glass_lightning.sweep.spec import SweepSpec
-from glass_lightning.sweep.trial_config import trial_config
-from glass_lightning.training.cli import GlassLightningCLI
+from glass_lightning.sweep.trial_config import trial_arguments
+from glass_lightning.training.run import RunLog, fit
 
 WORKER_ATTR = "worker"  # host:pid of the process running the trial
 
@@ -67,13 +66,10 @@ def run_trial(spec: SweepSpec, parent_run_id: str, trial: optuna.Trial) -> float
         params = suggest(spec, trial)
         for name, value in params.items():
             client.log_param(run_id, name, value)
-        config = trial_config(spec, params, run_id, spec.output_dir / "trials" / str(trial.number))
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="LightningCLI's args parameter is intended")
-            cli = GlassLightningCLI(args=config, run=False)
         pruning = ObjectivePruning(trial, spec.objective)
-        cli.trainer.callbacks.append(pruning)
-        cli.trainer.fit(cli.model, datamodule=cli.datamodule)
+        run_log = RunLog(spec.experiment_name, spec.tracking_uri, run_id=run_id)
+        directory = spec.output_dir / "trials" / str(trial.number)
+        fit(trial_arguments(spec, params), run_log, directory, keep_best=False, callbacks=[pruning])
         if not math.isfinite(pruning.best):
             raise ValueError(f"{spec.objective} was never finite")
     except optuna.TrialPruned:

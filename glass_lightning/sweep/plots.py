@@ -12,6 +12,8 @@ import numpy as np  # noqa: E402
 import optuna  # noqa: E402
 from optuna.visualization import matplotlib as optuna_plots  # noqa: E402
 
+from glass_lightning.data.atomic_npz import save_figure_atomically  # noqa: E402
+
 CONTOUR_PARAMETERS = 2  # the contour of the most important parameters
 
 
@@ -19,7 +21,7 @@ def _save(axes, path: Path) -> Path:
     figure = np.asarray(axes).flat[0].figure
     figure.set_size_inches(8, 6)
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    save_figure_atomically(figure, path, dpi=100)
     plt.close(figure)
     return path
 

@@ -8,10 +8,10 @@ import optuna
 from mlflow import MlflowClient
 from optuna.trial import TrialState
 
+from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.sweep.plots import study_plots
 from glass_lightning.sweep.spec import SweepSpec
 from glass_lightning.sweep.trial_config import best_config
-from glass_lightning.sweep.training_config import write_config
 from glass_lightning.training.tracking import GlassMLFlowLogger
 
 PARENT_RUN_ATTR = "mlflow_parent_run_id"
@@ -64,7 +64,7 @@ def finish_study(spec: SweepSpec, study: optuna.Study, run_id: str) -> Path | No
         f"(the sweep's overrides included: {overrides}); lengthen trainer.max_epochs for a full training.\n"
         f"Train it: lightning fit --config {spec.output_dir / 'best.yaml'}"
     )
-    path = write_config(spec.output_dir / "best.yaml", best_config(spec, best.params), header)
+    path = write_text_atomically(spec.output_dir / "best.yaml", best_config(spec, best.params, header))
     client.log_artifact(run_id, str(path))
     client.set_terminated(run_id, "FINISHED")
     return path

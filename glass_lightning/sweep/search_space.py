@@ -2,27 +2,27 @@
 
 A parameter name is either
 * a constructor argument of the network (``l_max``, ``channels``, ...), set at
-  ``model.model.init_args.<name>``; ``cutoff`` is special: see :mod:`glass_lightning.sweep.shared_data`;
+  ``model.model.init_args.<name>``;
+* ``cutoff``: the data's, ``data.init_args.cutoff`` (graphs are shared: see :mod:`glass_lightning.sweep.shared_data`);
 * ``lr``: the optimizer's learning rate, ``model.optimizer.init_args.lr``;
 * a dotted path into the training config (``data.init_args.batch_size``).
-Names are checked against the constructor signatures of the classes the base config names.
+The sweep file is checked by parsing the training config with every name set (``lightning fit``'s parser).
 """
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
 import optuna
 
-from glass_lightning.class_paths import class_from_path
 from glass_lightning.errors import GlassDataError
+from glass_lightning.training.cli import DATA_LINKS
 
 NETWORK_ARGS = "model.model.init_args"
-ALIASES = {"lr": "model.optimizer.init_args.lr"}
-LINKED_FROM_DATA = ("num_outputs", "num_types", "num_node_attr")  # set by the data, never searched
 CUTOFF = "cutoff"
+ALIASES = {"lr": "model.optimizer.init_args.lr", CUTOFF: "data.init_args.cutoff"}
+LINKED_FROM_DATA = {target for targets in DATA_LINKS.values() for target in targets}
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,11 @@ class Parameter:
     @property
     def largest(self) -> float:
         return float(self.high) if self.kind != "categorical" else float(max(self.choices))
+
+    @property
+    def example(self) -> Any:
+        """A value of the range, to check the parameter against the training config."""
+        return self.choices[0] if self.kind == "categorical" else int(self.low) if self.kind == "int" else self.low
 
 
 def _number(source: str, key: str, value: Any) -> float:
@@ -81,10 +86,6 @@ def parse_parameter(source: str, name: str, spec: Any) -> Parameter:
     return Parameter(name, spec["type"], low, high, log, step)
 
 
-def _class_arguments(class_path: str, source: str) -> set[str]:
-    return set(inspect.signature(class_from_path(class_path, source, base=object)).parameters) - {"self"}
-
-
 def config_path(name: str) -> str:
     """Where parameter ``name`` lands in the training config."""
     if "." in name:
@@ -92,25 +93,8 @@ def config_path(name: str) -> str:
     return ALIASES.get(name, f"{NETWORK_ARGS}.{name}")
 
 
-def check_config_path(source: str, key: str, path: str, config: dict) -> None:
-    """``path`` must name an argument of the class whose ``init_args`` hold it, or an existing entry."""
-    *parents, leaf = path.split(".")
-    node: Any = config
-    for index, part in enumerate(parents):
-        if not isinstance(node, dict) or part not in node:
-            raise GlassDataError(source, key, f"the base config has no '{'.'.join(parents[: index + 1])}' to hold '{path}'")
-        owner, node = node, node[part]
-    if parents and parents[-1] == "init_args" and isinstance(owner.get("class_path"), str):
-        arguments = _class_arguments(owner["class_path"], source)
-        if leaf not in arguments:
-            raise GlassDataError(source, key, f"{owner['class_path']} has no argument '{leaf}'; it takes {sorted(arguments)}")
-    elif not isinstance(node, dict) or leaf not in node:
-        raise GlassDataError(source, key, f"the base config has no '{path}'")
-
-
-def check_parameter(source: str, name: str, config: dict) -> None:
-    key = f"search_space.{name}"
-    leaf = name.rsplit(".", 1)[-1]
-    if leaf in LINKED_FROM_DATA:
-        raise GlassDataError(source, key, f"'{leaf}' is set from the data, it cannot be searched")
-    check_config_path(source, key, config_path(name), config)
+def check_searchable(source: str, name: str) -> None:
+    """A size the CLI links from the data into the network cannot be searched."""
+    if config_path(name) in LINKED_FROM_DATA:
+        problem = f"'{name.rsplit('.', 1)[-1]}' is set from the data, it cannot be searched"
+        raise GlassDataError(source, f"search_space.{name}", problem)

@@ -33,14 +33,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import optuna
+
 from glass_lightning.command_files import read_mapping, require
-from glass_lightning.sweep.search_space import CUTOFF, Parameter, check_config_path, check_parameter, parse_parameter
-from glass_lightning.sweep.training_config import load_configs
+from glass_lightning.sweep.search_space import CUTOFF, Parameter, check_searchable, config_path, parse_parameter
+from glass_lightning.training.run import check_fit, fit_arguments
+from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
 
 OBJECTIVE = re.compile(r"^val/pearson_(?:per_configuration_)?(?P<type>[A-Z])_(?:mean|t(?P<timescale>\d+))$")
-SAMPLERS = ("tpe", "random")
-PRUNERS = ("median", "hyperband", "threshold", "none")
-DEFAULT_TRACKING_URI = "sqlite:///mlruns/mlflow.db"
+SAMPLERS = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}
+PRUNERS = {
+    "median": optuna.pruners.MedianPruner, "hyperband": optuna.pruners.HyperbandPruner,
+    "threshold": optuna.pruners.ThresholdPruner, "none": optuna.pruners.NopPruner,
+}
 KEYS = {
     "study_name", "base_config", "overrides", "search_space", "objective", "sampler", "pruner", "n_trials", "timeout",
     "storage", "output_dir", "tracking_uri", "experiment_name", "enqueue", "max_retry", "workers",
@@ -51,7 +56,7 @@ KEYS = {
 class SweepSpec:
     source: str
     study_name: str
-    base_config: dict
+    arguments: list[str]  # the fit arguments every trial starts from: base configs and overrides
     overrides: dict[str, Any]
     parameters: list[Parameter]
     objective: str
@@ -74,10 +79,17 @@ class SweepSpec:
         return cutoffs[0] if cutoffs else None
 
 
-def _choice(source: str, key: str, value: Any, names: tuple[str, ...]) -> dict:
+def _choice(source: str, key: str, value: Any, classes: dict[str, type]) -> dict:
+    """``{name: ..., **arguments}`` of a sampler or pruner given by its name alone or with arguments."""
     settings = {"name": value} if isinstance(value, str) else dict(value or {})
-    require(source, f"{key}.name", settings.get("name") in names, f"expected one of {names}, got {settings.get('name')!r}")
+    name = settings.get("name")
+    require(source, f"{key}.name", name in classes, f"expected one of {tuple(classes)}, got {name!r}")
     return settings
+
+
+def build(settings: dict, classes: dict[str, type]) -> Any:
+    """The sampler or pruner that ``settings`` (checked by ``_choice``) name."""
+    return classes[settings["name"]](**{key: value for key, value in settings.items() if key != "name"})
 
 
 def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> SweepSpec:
@@ -88,14 +100,14 @@ def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> Swee
     for key in ("study_name", "base_config", "search_space", "objective"):
         require(source, key, raw.get(key) not in (None, "", [], {}), "required")
     bases = raw["base_config"] if isinstance(raw["base_config"], list) else [raw["base_config"]]
-    config = load_configs([Path(base) for base in bases])
     overrides = dict(raw.get("overrides") or {}) | dict(settings or {})
-    for key in overrides:
-        check_config_path(source, f"overrides.{key}", key, config)
     require(source, "search_space", isinstance(raw["search_space"], dict), "expected a mapping of parameter names")
     parameters = [parse_parameter(source, name, spec) for name, spec in raw["search_space"].items()]
     for parameter in parameters:
-        check_parameter(source, parameter.name, config)
+        check_searchable(source, parameter.name)
+    entries = {f"overrides.{key}": (key, value) for key, value in overrides.items()}
+    entries |= {f"search_space.{each.name}": (config_path(each.name), each.example) for each in parameters}
+    check_fit(source, fit_arguments(bases), entries)
     objective = raw["objective"]
     valid = isinstance(objective, str) and OBJECTIVE.match(objective) is not None
     require(source, "objective", valid, f"expected val/pearson_[per_configuration_]<type>_mean or ..._t<index>, got {objective!r}")
@@ -107,7 +119,7 @@ def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> Swee
     return SweepSpec(
         source=source,
         study_name=str(raw["study_name"]),
-        base_config=config,
+        arguments=fit_arguments(bases, overrides),
         overrides=overrides,
         parameters=parameters,
         objective=objective,

@@ -15,7 +15,7 @@ from optuna.trial import TrialState
 from tqdm.auto import tqdm
 
 from glass_lightning.sweep.objective import WORKER_ATTR, run_trial
-from glass_lightning.sweep.spec import SweepSpec
+from glass_lightning.sweep.spec import PRUNERS, SAMPLERS, SweepSpec, build
 
 HEARTBEAT_SECONDS = 30
 GRACE_SECONDS = 120
@@ -34,26 +34,11 @@ def storage_of(spec: SweepSpec) -> optuna.storages.BaseStorage:
     return JournalStorage(JournalFileBackend(spec.storage))
 
 
-def sampler_of(spec: SweepSpec) -> optuna.samplers.BaseSampler:
-    settings = {key: value for key, value in spec.sampler.items() if key != "name"}
-    return {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}[spec.sampler["name"]](**settings)
-
-
-def pruner_of(spec: SweepSpec) -> optuna.pruners.BasePruner:
-    settings = {key: value for key, value in spec.pruner.items() if key != "name"}
-    pruners = {
-        "median": optuna.pruners.MedianPruner,
-        "hyperband": optuna.pruners.HyperbandPruner,
-        "threshold": optuna.pruners.ThresholdPruner,
-        "none": optuna.pruners.NopPruner,
-    }
-    return pruners[spec.pruner["name"]](**settings)
-
-
 def open_study(spec: SweepSpec) -> optuna.Study:
     """Create the study, or load it when the storage already holds it (resuming)."""
     return optuna.create_study(
-        study_name=spec.study_name, storage=storage_of(spec), sampler=sampler_of(spec), pruner=pruner_of(spec),
+        study_name=spec.study_name, storage=storage_of(spec),
+        sampler=build(spec.sampler, SAMPLERS), pruner=build(spec.pruner, PRUNERS),
         direction="maximize", load_if_exists=True,
     )
 

@@ -6,7 +6,7 @@ for every type and timescale, logged as scalars ``test/T{T}/pearson_{type}_t{k}`
 test targets, ``test/T{T}/noise_ceiling_{type}_t{k}`` (the highest Pearson the data permit, where
 the files tell); a printed table for type A; a figure of
 Pearson against time per type; a predicted-against-true scatter at the timescale closest to
-tau_alpha (read from the native files' metadata; the middle timescale when unknown). Figures
+tau_alpha (the median of the test files' metadata; the middle timescale when unknown). Figures
 and the table go to every MLflow logger as artifacts, or to ``{default_root_dir}/test_report``
 when there is none. Under DDP the predictions of all processes are gathered first, so the
 report covers the whole test split whatever the number of processes.
@@ -23,27 +23,18 @@ from lightning.pytorch import Callback, LightningModule, Trainer
 from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.utilities import rank_zero_info
 
-from glass_lightning.data.formats.native import read_snapshot
+from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.data.noise_ceiling import noise_ceiling
-from glass_lightning.errors import GlassDataError
+from glass_lightning.data.snapshot import same_temperature, tau_alpha, type_name
 from glass_lightning.training.gather import objects_of_all_processes
-from glass_lightning.training.metrics import pearson_by_group, type_name
+from glass_lightning.training.metrics import pearson_by_group
 from glass_lightning.training.plots import plot_pearson_vs_time, plot_prediction_scatter
-
-
-def tau_alpha_of(source: str) -> float | None:
-    """tau_alpha from a native file's metadata, or None for other formats or when absent."""
-    try:
-        value = read_snapshot(source).metadata.get("tau_alpha")
-    except GlassDataError:
-        return None
-    return None if value is None else float(value)
 
 
 def selected_times(datamodule: object, temperature: float) -> np.ndarray | None:
     """The datamodule's selected times at ``temperature`` (its ``times`` dict), or None if unknown."""
     known = getattr(datamodule, "times", None) or {}
-    matches = [values for key, values in known.items() if abs(float(key) - temperature) < 1e-4]
+    matches = [values for key, values in known.items() if same_temperature(float(key), temperature)]
     return np.asarray(matches[0], dtype=np.float64) if matches else None
 
 
@@ -65,6 +56,18 @@ def test_noise_ceilings(datamodule: object, temperatures: list[float]) -> dict[f
         if ceiling is not None:
             ceilings.setdefault(round(float(snapshot.temperature), 6), []).append(ceiling[datamodule.timescales].T)
     return {temperature: np.nanmean(ceilings[temperature], axis=0) for temperature in temperatures if temperature in ceilings}
+
+
+def temperature_metrics(stage: str, tables: dict[str, dict[float, np.ndarray]]) -> dict[str, float]:
+    """``{stage}/T{T}/{name}_{type}_t{k}`` for every finite value of every (name -> temperature -> (types, T)) table."""
+    return {
+        f"{stage}/T{temperature:g}/{name}_{type_name(label)}_t{k}": float(value)
+        for name, by_temperature in tables.items()
+        for temperature, values in by_temperature.items()
+        for label, row in enumerate(values)
+        for k, value in enumerate(row)
+        if np.isfinite(value)
+    }
 
 
 def format_table(
@@ -102,7 +105,6 @@ class PearsonReport(Callback):
                 "node_type": batch.node_type.cpu(),
                 "graph": batch.batch.cpu(),
                 "temperature": batch.temperature.reshape(-1).cpu(),
-                "snapshot_index": batch.snapshot_index.reshape(-1).cpu(),
             }
         )
 
@@ -132,7 +134,10 @@ class PearsonReport(Callback):
         per_configuration = {temperature: configuration_means[position].numpy() for position, temperature in enumerate(temperatures)}
         times, time_label = self._times(trainer, temperatures, data["target"].shape[1])
         ceilings = test_noise_ceilings(trainer.datamodule, temperatures)
-        self._log_scalars(trainer, {"pearson": pooled, "pearson_per_configuration": per_configuration, "noise_ceiling": ceilings})
+        tables = {"pearson": pooled, "pearson_per_configuration": per_configuration, "noise_ceiling": ceilings}
+        metrics = temperature_metrics("test", tables)
+        for logger in trainer.loggers:
+            logger.log_metrics(metrics, step=trainer.global_step)
         table = format_table(times, pooled, per_configuration, 0, ceilings)
         rank_zero_info(table)
         self._write_artifacts(trainer, data, temperatures, graph_temperature, times, time_label, pooled, table)
@@ -146,28 +151,14 @@ class PearsonReport(Callback):
         return times, "time t (LJ units)"
 
     @staticmethod
-    def _log_scalars(trainer: Trainer, tables: dict[str, dict[float, np.ndarray]]) -> None:
-        """``test/T{T}/{name}_{type}_t{k}`` for every (name -> temperature -> (types, T)) table."""
-        metrics = {}
-        for convention, values_by_temperature in tables.items():
-            for temperature, values in values_by_temperature.items():
-                for label, row in enumerate(values):
-                    metrics.update(
-                        {f"test/T{temperature:g}/{convention}_{type_name(label)}_t{k}": float(v) for k, v in enumerate(row) if np.isfinite(v)}
-                    )
-        for logger in trainer.loggers:
-            logger.log_metrics(metrics, step=trainer.global_step)
-
-    @staticmethod
     def _scatter_panels(trainer, data, temperatures, graph_temperature, times, pooled) -> list[dict]:
-        sources = trainer.datamodule.sources("test") if hasattr(trainer.datamodule, "sources") else None
+        tested = trainer.datamodule.split_snapshots("test") if hasattr(trainer.datamodule, "split_snapshots") else []
         panels = []
         for position, temperature in enumerate(temperatures):
-            graphs = torch.nonzero(graph_temperature == position).flatten()
-            tau_alpha = tau_alpha_of(sources[int(data["snapshot_index"][graphs[0]])]) if sources else None
-            timescale = closest_timescale(times[temperature], tau_alpha)
+            tau = tau_alpha([snapshot for snapshot in tested if same_temperature(snapshot.temperature, temperature)])
+            timescale = closest_timescale(times[temperature], tau)
             chosen = (graph_temperature[data["graph"]] == position).numpy()
-            tau_text = "unknown" if tau_alpha is None else f"{tau_alpha:.3g}"
+            tau_text = "unknown" if tau is None else f"{tau:.3g}"
             panels.append(
                 {
                     "title": f"T = {temperature:g}, t = {times[temperature][timescale]:.3g} (tau_alpha {tau_text}), "
@@ -190,8 +181,7 @@ class PearsonReport(Callback):
                     self._scatter_panels(trainer, data, temperatures, graph_temperature, times, pooled), directory / "scatter_tau_alpha.png"
                 ),
             ]
-            (directory / "test_pearson.txt").write_text(table + "\n")
-            paths.append(directory / "test_pearson.txt")
+            paths.append(write_text_atomically(directory / "test_pearson.txt", table + "\n"))
             for logger in mlflow_loggers:
                 for path in paths:
                     logger.experiment.log_artifact(logger.run_id, str(path))

@@ -7,8 +7,9 @@
   ``cutoff``, ``num_timescales`` (-> ``num_outputs``), ``num_types``, ``num_node_attr``.
 * Always present: a ``checkpoint`` (ModelCheckpoint on ``val/pearson_A_mean``), a ``report``
   (test-time Pearson per temperature, figures) and a ``prediction_writer`` (predict's files).
-* Logging: MLflow (sqlite store under ``mlruns/``) unless the config says otherwise; the
-  resolved config is logged as ``config.yaml``.
+* Logging: MLflow (:class:`GlassMLFlowLogger`, sqlite store under ``mlruns/``) unless the config
+  says otherwise; a config names only what differs (``trainer.logger.init_args.run_name`` ...).
+  The resolved config is logged as ``config.yaml``.
 * ``test_after_fit: true`` tests the best checkpoint right after ``fit``, in the same run.
 * ``resume_checkpoint``: a ``last.ckpt`` every N epochs / steps for preemption-safe training;
   ``fit --ckpt_path last`` (or a path) continues a killed run into the same MLflow run.
@@ -16,10 +17,12 @@
 
 from __future__ import annotations
 
+import time
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
-from lightning.pytorch import LightningModule, Trainer
+from lightning.pytorch import Callback, LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
 from lightning.pytorch.loggers import MLFlowLogger
@@ -29,7 +32,7 @@ from glass_lightning.training.callbacks import PearsonReport
 from glass_lightning.training.module import GlassModule
 from glass_lightning.training.prediction_writer import PredictionWriter
 from glass_lightning.training.resume import ResumeCheckpoint, saved_mlflow_run_id
-from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
+from glass_lightning.training.tracking import GlassMLFlowLogger
 
 # data attribute -> GlassModule argument(s) it sets, at instantiation
 DATA_LINKS: dict[str, tuple[str, ...]] = {
@@ -39,13 +42,8 @@ DATA_LINKS: dict[str, tuple[str, ...]] = {
     "num_node_attr": ("model.model.init_args.num_node_attr",),
 }
 
-TRAINER_DEFAULTS = {
-    "default_root_dir": "outputs",
-    "logger": {
-        "class_path": "glass_lightning.training.tracking.GlassMLFlowLogger",
-        "init_args": {"tracking_uri": DEFAULT_TRACKING_URI},
-    },
-}
+LOGGER = f"{GlassMLFlowLogger.__module__}.{GlassMLFlowLogger.__qualname__}"
+TRAINER_DEFAULTS = {"default_root_dir": "outputs", "logger": {"class_path": LOGGER}}
 
 
 class MLflowConfigCallback(SaveConfigCallback):
@@ -53,7 +51,7 @@ class MLflowConfigCallback(SaveConfigCallback):
     file), and the data, seed and trainer budget as params (the model's are its hyperparameters)."""
 
     def save_config(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
-        text = self.parser.dump(self.config, skip_none=False)
+        text = self.parser.dump(self.config, skip_unset=False)
         config = self.config.as_dict()
         run_settings = {key: config.get(key) for key in ("data", "seed_everything")}
         run_settings["trainer"] = {key: config["trainer"].get(key) for key in ("max_epochs", "accelerator", "devices", "precision")}
@@ -66,8 +64,15 @@ class MLflowConfigCallback(SaveConfigCallback):
 class GlassLightningCLI(LightningCLI):
     """LightningCLI with GlassModule, data by class_path, linked sizes and MLflow by default."""
 
-    def __init__(self, args: list[str] | None = None, run: bool = True):
+    def __init__(
+        self, args: list[str] | None = None, run: bool = True, callbacks: Sequence[Callback] = (),
+        instantiate: bool = True,
+    ):
+        """``callbacks`` join the trainer's; without ``instantiate`` (and ``run``) the config is only parsed, and a
+        bad one raises :class:`jsonargparse.ArgumentError` instead of exiting."""
+        self.added_callbacks, self.instantiate = list(callbacks), instantiate
         super().__init__(
+            parser_kwargs=None if instantiate else {"exit_on_error": False},
             model_class=GlassModule,
             datamodule_class=None,
             save_config_callback=MLflowConfigCallback,
@@ -92,6 +97,19 @@ class GlassLightningCLI(LightningCLI):
         parser.add_lightning_class_args(PredictionWriter, "prediction_writer")
         parser.add_argument("--test_after_fit", type=bool, default=False, help="After fit, test the best checkpoint in the same run.")
 
+    def _set_seed(self) -> None:
+        if self.instantiate:  # a config only parsed seeds nothing
+            super()._set_seed()
+
+    def instantiate_classes(self) -> None:
+        if self.instantiate:
+            super().instantiate_classes()
+
+    def instantiate_trainer(self, **kwargs) -> Trainer:
+        trainer = super().instantiate_trainer(**kwargs)
+        trainer.callbacks.extend(self.added_callbacks)
+        return trainer
+
     def before_instantiate_classes(self) -> None:
         """When ``fit`` resumes from a checkpoint, log into the MLflow run it was written in."""
         config = self.config.get(self.subcommand)
@@ -106,7 +124,11 @@ class GlassLightningCLI(LightningCLI):
         if logger.init_args.run_id is None:
             logger.init_args.run_id = saved_mlflow_run_id(path)
 
+    def before_fit(self) -> None:
+        self.fit_started = time.monotonic()
+
     def after_fit(self) -> None:
+        self.fit_seconds = time.monotonic() - self.fit_started
         if not self.config[self.subcommand].get("test_after_fit"):
             return
         checkpoint = self.trainer.checkpoint_callback
@@ -117,22 +139,19 @@ class GlassLightningCLI(LightningCLI):
             self.trainer.test(self.model, datamodule=self.datamodule, ckpt_path="best")
 
 
-def lightning_cli(argv: list[str] | None = None, run: bool = True) -> GlassLightningCLI:
+def lightning_cli(argv: list[str] | None = None, run: bool = True, **options) -> GlassLightningCLI:
     """The CLI on ``argv`` (or the command line when None): with ``run``, ``SUBCOMMAND [options]``
-    is carried out; without, the config (no subcommand) is parsed and its classes built."""
+    is carried out; without, the config (no subcommand) is parsed and its classes built.
+    ``options``: those of :class:`GlassLightningCLI`."""
     with warnings.catch_warnings():
         # argv is the command line minus the program's own subcommand dispatch, not a second input
         warnings.filterwarnings("ignore", message="LightningCLI's args parameter is intended")
-        return GlassLightningCLI(args=argv, run=run)
+        return GlassLightningCLI(args=argv, run=run, **options)
 
 
 def run(argv: list[str] | None = None) -> None:
     """Run ``SUBCOMMAND [options]`` (``argv``, or the command line when None)."""
     lightning_cli(argv)
-
-
-def fit(argv: list[str]) -> None:
-    run(["fit", *argv])
 
 
 def validate(argv: list[str]) -> None:

@@ -21,11 +21,6 @@ from torchmetrics import Metric
 from torchmetrics.regression import PearsonCorrCoef
 
 
-def type_name(label: int) -> str:
-    """Readable name of a species label: 0 -> 'A', 1 -> 'B', ..."""
-    return chr(ord("A") + label)
-
-
 def particles_seen_by_all_processes(metric: PearsonCorrCoef) -> int:
     """The number of particles a Pearson metric was updated with, summed over processes, so that
     every process takes the same decision (computing a metric synchronizes all processes)."""

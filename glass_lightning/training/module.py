@@ -21,8 +21,9 @@ from torch import Tensor, nn
 from torchmetrics import MaxMetric, MeanMetric
 
 from glass_lightning.class_paths import class_from_path
+from glass_lightning.data.snapshot import type_name
 from glass_lightning.errors import GlassDataError
-from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, standardize_per_group, type_name
+from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, standardize_per_group
 
 CHECKPOINT_KEY = "glass_lightning"
 RECIPE_KEY = "graph_recipe"

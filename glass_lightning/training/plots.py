@@ -11,7 +11,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from glass_lightning.training.metrics import type_name  # noqa: E402
+from glass_lightning.data.atomic_npz import save_figure_atomically  # noqa: E402
+from glass_lightning.data.snapshot import type_name  # noqa: E402
+
+
+def _save(figure, path: Path, **options) -> Path:
+    save_figure_atomically(figure, path, dpi=120, **options)
+    plt.close(figure)
+    return path
 
 
 def plot_pearson_vs_time(
@@ -33,9 +40,7 @@ def plot_pearson_vs_time(
     axes[0][0].set_ylabel("Pearson correlation (test)")
     axes[0][0].legend()
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return _save(figure, path)
 
 
 def plot_prediction_scatter(panels: list[dict], path: Path) -> Path:
@@ -56,9 +61,7 @@ def plot_prediction_scatter(panels: list[dict], path: Path) -> Path:
         axis.set_title(panel["title"], fontsize=9)
         axis.legend(markerscale=4)
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return _save(figure, path)
 
 
 def plot_learning_curves(curves: dict[str, dict[str, list[tuple[int, float]]]], path: Path, ylabel: str) -> Path:
@@ -74,9 +77,7 @@ def plot_learning_curves(curves: dict[str, dict[str, list[tuple[int, float]]]], 
     axis.grid(alpha=0.3)
     axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return _save(figure, path)
 
 
 def plot_prediction_slab(positions: np.ndarray, box: np.ndarray, arrays: dict[str, np.ndarray], path: Path, width: float = 2.0) -> Path:
@@ -101,6 +102,4 @@ def plot_prediction_slab(positions: np.ndarray, box: np.ndarray, arrays: dict[st
         axis.set_title(f"{label} propensity{time} (rank)", fontsize=9)
     figure.colorbar(points, ax=axes[0].tolist(), shrink=0.8, label="rank within the slab (0 = least mobile)")
     figure.suptitle(f"slab |z - L/2| < {width / 2:g} (large: A, small: B)", fontsize=9)
-    figure.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(figure)
-    return path
+    return _save(figure, path, bbox_inches="tight")

@@ -24,10 +24,11 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from glass_lightning.data.snapshot import type_name
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.coarse_graining import coarse_grain, coarse_graining_weights
 from glass_lightning.models.inputs import model_edges
-from glass_lightning.training.metrics import per_configuration_pearson, standardize_per_group, type_name
+from glass_lightning.training.metrics import per_configuration_pearson, standardize_per_group
 
 FEATURE_SETS = {"first layer": "first_layer_invariants", "last layer": "invariant_features"}
 

@@ -2,24 +2,37 @@
 
 The default store is ``sqlite:///mlruns/mlflow.db`` (relative to the working directory) with
 each experiment's artifacts in ``mlruns/<experiment name>/``, which is what ``make ui`` serves.
-Recent MLflow versions refuse ``file:`` tracking URIs, hence sqlite.
+Recent MLflow versions refuse ``file:`` tracking URIs, hence sqlite. Every experiment is tagged
+as model training (``mlflow.experimentKind``), so the MLflow UI opens it in its training view.
 """
 
 from __future__ import annotations
 
+import os
 from argparse import Namespace
 from pathlib import Path
 from typing import Any, Literal
 
 from lightning.fabric.utilities.logger import _convert_params, _flatten_dict
 from lightning.pytorch.loggers import MLFlowLogger
+from lightning.pytorch.loggers.logger import rank_zero_experiment
 from lightning.pytorch.utilities import rank_zero_only, rank_zero_warn
 from mlflow import MlflowClient
 
 from glass_lightning.errors import GlassDataError
 
 SQLITE_PREFIX = "sqlite:///"
-DEFAULT_TRACKING_URI = "sqlite:///mlruns/mlflow.db"
+STORE = Path("mlruns") / "mlflow.db"
+EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
+MODEL_TRAINING = "custom_model_development"  # the kind whose experiments MLflow 3's UI shows in its training view
+
+
+def tracking_uri_in(directory: str | os.PathLike = ".") -> str:
+    """The tracking URI of the project's store layout under ``directory``."""
+    return f"{SQLITE_PREFIX}{Path(directory) / STORE}"
+
+
+DEFAULT_TRACKING_URI = tracking_uri_in()
 
 
 def sqlite_database(tracking_uri: str) -> Path:
@@ -36,13 +49,19 @@ def default_artifact_location(tracking_uri: str, experiment_name: str) -> str:
     return str((database.parent / experiment_name).resolve())
 
 
-def ensure_experiment(tracking_uri: str, experiment_name: str) -> str:
-    """Create the store and the experiment now (once, before parallel writers start); return its id."""
+def ensure_experiment(tracking_uri: str, experiment_name: str, artifact_location: str | None = None) -> str:
+    """Create the store and the experiment, tagged as model training, unless it exists (then tag it); return its id.
+
+    Call it once before parallel writers start; ``artifact_location`` defaults to the store's layout."""
     client = MlflowClient(tracking_uri)
     experiment = client.get_experiment_by_name(experiment_name)
-    if experiment is not None:
-        return experiment.experiment_id
-    return client.create_experiment(experiment_name, artifact_location=default_artifact_location(tracking_uri, experiment_name))
+    if experiment is None:
+        location = artifact_location or default_artifact_location(tracking_uri, experiment_name)
+        tags = {EXPERIMENT_KIND_TAG: MODEL_TRAINING}
+        return client.create_experiment(experiment_name, artifact_location=location, tags=tags)
+    if experiment.tags.get(EXPERIMENT_KIND_TAG) != MODEL_TRAINING:
+        client.set_experiment_tag(experiment.experiment_id, EXPERIMENT_KIND_TAG, MODEL_TRAINING)
+    return experiment.experiment_id
 
 
 class GlassMLFlowLogger(MLFlowLogger):
@@ -74,6 +93,14 @@ class GlassMLFlowLogger(MLFlowLogger):
             artifact_location=artifact_location,
             run_id=run_id,
         )
+
+    @property
+    @rank_zero_experiment
+    def experiment(self) -> MlflowClient:
+        """MLflow's client, the experiment created (or found) by :func:`ensure_experiment` first."""
+        if self._experiment_id is None and self._run_id is None:
+            self._experiment_id = ensure_experiment(self._tracking_uri, self._experiment_name, self._artifact_location)
+        return super().experiment
 
     @rank_zero_only
     def log_hyperparams(self, params: dict[str, Any] | Namespace) -> None:

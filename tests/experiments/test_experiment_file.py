@@ -97,7 +97,6 @@ def test_an_unknown_class_path_names_the_model(experiment, tmp_path):
     (tmp_path / "ghost.yaml").write_text("model:\n  model:\n    class_path: glass_lightning.models.GhostNet\n")
     settings["models"] = {"Ghost": [str(tmp_path / "ghost.yaml")]}
     settings["ablations"] = {}
-    spec = load_experiment(changed(experiment, tmp_path, **settings))
     with pytest.raises(GlassDataError) as error:
-        Plan(spec, list(TEMPERATURES))
+        Plan(load_experiment(changed(experiment, tmp_path, **settings)), list(TEMPERATURES))
     assert error.value.field == "models.Ghost" and "GhostNet" in error.value.problem

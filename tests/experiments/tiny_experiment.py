@@ -8,6 +8,7 @@ import yaml
 
 from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.data.synthetic import synthetic_snapshot
+from glass_lightning.training.tracking import tracking_uri_in
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TEMPERATURES = (0.5, 0.6, 0.7)
@@ -40,7 +41,7 @@ def write_experiment(directory: Path, **changes) -> Path:
         "ablations": {"l_max 0": {"model.model.init_args.l_max": 0}},
         "held_out_temperatures": [0.6],
         "workers": 2,
-        "tracking_uri": f"sqlite:///{directory / 'mlruns' / 'mlflow.db'}",
+        "tracking_uri": tracking_uri_in(directory),
         "output_dir": str(directory / "outputs"),
         "results": str(directory / "RESULTS.md"),
         "figures_dir": str(directory / "figures"),

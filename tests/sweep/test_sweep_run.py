@@ -9,11 +9,12 @@ import yaml
 from mlflow import MlflowClient
 from optuna.storages import RetryHeartbeatStaleTrialCallback
 from optuna.trial import TrialState
-from tiny_sweep import sweep_settings, tracking_uri, write_dataset, write_sweep, write_training_config
+from tiny_sweep import sweep_settings, write_dataset, write_sweep, write_training_config
 
 from glass_lightning.cli import main
 from glass_lightning.sweep.command import run_sweep
 from glass_lightning.sweep.study import open_study
+from glass_lightning.training.tracking import tracking_uri_in
 
 NO_SUCH_PID = 2**22 + 1  # above Linux's pid_max default: never a live process
 
@@ -55,7 +56,7 @@ def test_study_holds_results_failures_and_retries(sweep):
 
 def test_every_trial_is_a_nested_mlflow_run_with_its_state(sweep):
     directory, spec, study, _ = sweep
-    client = MlflowClient(tracking_uri(directory))
+    client = MlflowClient(tracking_uri_in(directory))
     experiment = client.get_experiment_by_name(spec.experiment_name)
     runs = client.search_runs([experiment.experiment_id])
     parents = [run for run in runs if "mlflow.parentRunId" not in run.data.tags]
@@ -91,7 +92,7 @@ def test_best_config_trains_with_fit(sweep):
     assert config["model"]["model"]["init_args"]["l_max"] == study.best_params["l_max"]
     assert config["model"]["optimizer"]["init_args"]["lr"] == pytest.approx(study.best_params["lr"])
     main(["fit", "--config", str(best)])
-    client = MlflowClient(tracking_uri(directory))
+    client = MlflowClient(tracking_uri_in(directory))
     experiment = client.get_experiment_by_name("tiny")
     (run,) = client.search_runs([experiment.experiment_id], filter_string="attributes.run_name = 'tiny-sweep-best'")
     assert run.info.status == "FINISHED"

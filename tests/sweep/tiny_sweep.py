@@ -8,6 +8,7 @@ import yaml
 
 from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.data.synthetic import synthetic_snapshot
+from glass_lightning.training.tracking import tracking_uri_in
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -23,12 +24,13 @@ def write_dataset(directory: Path) -> Path:
 def write_training_config(directory: Path, data: Path) -> list[Path]:
     """The shipped configs/default.yaml, then a tmp file that points it at the tiny data with a tiny
     SE3Net (box 3.8: cutoffs up to 1.6) and a tmp MLflow store: a sweep merges them in order."""
+    store = tracking_uri_in(directory)
     tiny = {
         "trainer": {
             "max_epochs": 2,
             "enable_progress_bar": False,
             "default_root_dir": str(directory / "outputs"),
-            "logger": {"init_args": {"experiment_name": "tiny", "run_name": "tiny", "tracking_uri": tracking_uri(directory)}},
+            "logger": {"init_args": {"experiment_name": "tiny", "run_name": "tiny", "tracking_uri": store}},
         },
         "model": {"model": {"init_args": {"l_max": 1, "channels": 4, "num_layers": 1, "n_basis": 4, "radial_hidden": 8, "decoder_hidden": 8}}},
         "data": {"init_args": {"paths": str(data), "cutoff": 1.5, "val_fraction": 0.25, "test_fraction": 0.25}},
@@ -36,10 +38,6 @@ def write_training_config(directory: Path, data: Path) -> list[Path]:
     path = directory / "tiny.yaml"
     path.write_text(yaml.safe_dump(tiny, sort_keys=False))
     return [REPOSITORY / "configs" / "default.yaml", path]
-
-
-def tracking_uri(directory: Path) -> str:
-    return f"sqlite:///{directory / 'mlruns' / 'mlflow.db'}"
 
 
 def sweep_settings(directory: Path, base_config: list[Path], **changes) -> dict:
@@ -58,7 +56,7 @@ def sweep_settings(directory: Path, base_config: list[Path], **changes) -> dict:
         "pruner": {"name": "none"},
         "n_trials": 3,
         "output_dir": str(directory / "sweep"),
-        "tracking_uri": tracking_uri(directory),
+        "tracking_uri": tracking_uri_in(directory),
     }
     settings.update(changes)
     return settings

@@ -11,6 +11,8 @@ from pathlib import Path
 import mlflow
 import yaml
 
+from glass_lightning.training.tracking import tracking_uri_in
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 TESTS = Path(__file__).resolve().parent
 
@@ -29,7 +31,7 @@ def write_config(directory: Path, data: Path, experiment: str, **overrides) -> P
             "default_root_dir": str(directory / "outputs"),
             "logger": {
                 "class_path": "glass_lightning.training.tracking.GlassMLFlowLogger",
-                "init_args": {"experiment_name": experiment, "tracking_uri": tracking_uri(directory)},
+                "init_args": {"experiment_name": experiment, "tracking_uri": tracking_uri_in(directory)},
             },
         },
         "model": {"model": {"class_path": "tiny.TinyNet", "init_args": {"hidden": 4}}},
@@ -50,10 +52,6 @@ def write_config(directory: Path, data: Path, experiment: str, **overrides) -> P
     return path
 
 
-def tracking_uri(directory: Path) -> str:
-    return f"sqlite:///{directory / 'mlruns' / 'mlflow.db'}"
-
-
 def run_lightning(*arguments: str) -> subprocess.CompletedProcess:
     """``lightning ARGUMENTS`` in a fresh process, one thread per process, tests on the path."""
     environment = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=os.pathsep.join([str(TESTS), str(REPOSITORY)]))
@@ -63,6 +61,6 @@ def run_lightning(*arguments: str) -> subprocess.CompletedProcess:
 
 def runs_of(directory: Path, experiment: str) -> list:
     """The MLflow runs of an experiment, oldest first."""
-    client = mlflow.MlflowClient(tracking_uri(directory))
+    client = mlflow.MlflowClient(tracking_uri_in(directory))
     (found,) = [e for e in client.search_experiments() if e.name == experiment]
     return client.search_runs([found.experiment_id], order_by=["attributes.start_time ASC"])

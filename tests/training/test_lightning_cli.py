@@ -19,6 +19,8 @@ from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.module import GlassModule
+from glass_lightning.training.run import RunLog, fit
+from glass_lightning.training.tracking import tracking_uri_in
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -35,7 +37,7 @@ def tiny_config(directory: Path, data: Path) -> Path:
             "default_root_dir": str(directory / "outputs"),
             "logger": {
                 "class_path": "glass_lightning.training.tracking.GlassMLFlowLogger",
-                "init_args": {"experiment_name": "tiny", "tracking_uri": f"sqlite:///{directory / 'mlruns' / 'mlflow.db'}"},
+                "init_args": {"experiment_name": "tiny", "tracking_uri": tracking_uri_in(directory)},
             },
         },
         "model": {"model": {"class_path": "tiny.TinyNet", "init_args": {"hidden": 4}}},
@@ -72,10 +74,25 @@ def checkpoint_of(directory: Path) -> Path:
 
 def fit_run(directory: Path):
     """The MLflow run of the fixture's fit (a later predict opens a run of its own)."""
-    client = mlflow.MlflowClient(f"sqlite:///{directory / 'mlruns' / 'mlflow.db'}")
+    client = mlflow.MlflowClient(tracking_uri_in(directory))
     (experiment,) = [e for e in client.search_experiments() if e.name == "tiny"]
     run = client.search_runs([experiment.experiment_id], order_by=["attributes.start_time ASC"])[0]
     return client, run
+
+
+def test_a_fit_for_a_sweep_or_an_experiment_logs_to_its_run_and_keeps_its_best_checkpoint(tmp_path, dataset):
+    run_log = RunLog("managed", tracking_uri_in(tmp_path), run_name="one fit", tags={"purpose": "test"})
+    arguments = ["--config", str(tiny_config(tmp_path, dataset)), "--trainer.max_epochs", "1"]
+    result = fit([*arguments, "--test_after_fit", "true"], run_log, directory=tmp_path / "fit")
+    assert result.best_checkpoint == tmp_path / "fit" / "checkpoints" / "best.ckpt" and result.best_checkpoint.is_file()
+    assert result.epochs == 1 and result.summary().startswith("fit: 1 epochs")
+    client = mlflow.MlflowClient(run_log.tracking_uri)
+    run = client.get_run(result.run_id)
+    assert run.info.run_name == "one fit" and run.data.tags["purpose"] == "test"
+    assert "val/pearson_A_mean" in run.data.metrics
+    assert "test/pearson_A_mean" not in run.data.metrics  # fit() turns the test after fit off
+    experiment = client.get_experiment(run.info.experiment_id)
+    assert (experiment.name, experiment.tags["mlflow.experimentKind"]) == ("managed", "custom_model_development")
 
 
 def test_fast_dev_run_through_glass_lightning_fit(tmp_path, dataset):
@@ -228,7 +245,7 @@ def test_shipped_configs_parse(names, capsys):
 def test_curves_draw_the_fit_from_the_mlflow_store(trained, tmp_path):
     client, run = fit_run(trained)
     output = tmp_path / "curves.png"
-    arguments = ["--runs", run.info.run_id, "--output", str(output), "--tracking-uri", f"sqlite:///{trained / 'mlruns' / 'mlflow.db'}"]
+    arguments = ["--runs", run.info.run_id, "--output", str(output), "--tracking-uri", tracking_uri_in(trained)]
     assert main(["curves", *arguments]) == 0
     assert output.read_bytes()[:4] == b"\x89PNG"
     assert main(["curves", *arguments, "--metrics", "no/such_metric"]) == 1

@@ -3,7 +3,10 @@ import pytest
 import torch
 from scipy.stats import pearsonr
 
-from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, pearson_by_group, per_configuration_pearson, type_name
+from glass_lightning.data.snapshot import type_name
+from glass_lightning.training.metrics import (
+    PerConfigurationPearson, PooledPearsonByType, pearson_by_group, per_configuration_pearson,
+)
 
 
 def correlated_inputs(num_particles: int, num_timescales: int, seed: int):

@@ -23,12 +23,11 @@ from glass_lightning.data.formats import bapst, botan, extxyz, glassbench, hoomd
 from glass_lightning.data.formats.fields import temperature_from_path
 from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.data.graph import periodic_edges
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.snapshot import Snapshot, same_temperature
 from glass_lightning.errors import GlassDataError
 
 MIN_PAIR_DISTANCE = 0.1  # closer than this (in sigma_AA) two particles sit on top of each other
 PROGRESS_BAR_FROM = 10  # files; fewer are read without a progress bar
-TEMPERATURE_TOLERANCE = 1e-6
 
 
 def _one_file_each(files: list[Path]) -> list[list[Path]]:
@@ -113,7 +112,7 @@ def check_no_overlaps(snapshot: Snapshot, min_distance: float = MIN_PAIR_DISTANC
 
 
 def _selected(temperature: float, temperatures: Sequence[float] | None) -> bool:
-    return temperatures is None or any(abs(temperature - wanted) < TEMPERATURE_TOLERANCE for wanted in temperatures)
+    return temperatures is None or any(same_temperature(temperature, wanted) for wanted in temperatures)
 
 
 def read_snapshots(

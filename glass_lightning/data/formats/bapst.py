@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.formats.fields import float_array, ka_types, replica_displacements, required_field
+from glass_lightning.data.formats.fields import ka_types, replica_displacements, required_field
 from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.snapshot import Snapshot, float_array
 from glass_lightning.errors import GlassDataError
 
 FILE_PATTERNS = ("*.pickle", "*.pkl")

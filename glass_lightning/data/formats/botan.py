@@ -18,10 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.formats.fields import check_count_in_name, float_array, ka_types, open_npz, replica_displacements, required_field, temperature_from_path
+from glass_lightning.data.formats.fields import (
+    check_count_in_name, ka_types, open_npz, replica_displacements, required_field, temperature_from_path,
+)
 from glass_lightning.data.formats.glassbench import cubic_box, time_grid
 from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.snapshot import Snapshot, float_array
 from glass_lightning.errors import GlassDataError
 from glass_lightning.simulate.kob_andersen import per_particle_energy
 

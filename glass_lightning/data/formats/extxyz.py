@@ -31,7 +31,8 @@ import numpy as np
 from glass_lightning.data.formats.ase_files import (
     IMAGE_COLUMN, box_of, labels_of, positions_of, read_frames, trajectory_of,
 )
-from glass_lightning.data.formats.fields import configuration_temperature, float_array
+from glass_lightning.data.formats.fields import configuration_temperature
+from glass_lightning.data.snapshot import float_array
 from glass_lightning.data.formats.trajectory import Trajectory, time_of_step
 from glass_lightning.data.noise_ceiling import REPLICAS_KEY
 from glass_lightning.data.snapshot import Snapshot, wrap_positions

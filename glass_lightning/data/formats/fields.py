@@ -1,5 +1,6 @@
-"""What the file readers share: opening archives, required keys, typed arrays, the temperature
-in a path or the file, Kob-Andersen species labels, orthorhombic boxes and replica-averaged displacements."""
+"""What the file readers share: opening archives, required keys, the temperature in a path or the
+file, Kob-Andersen species labels, orthorhombic boxes and replica-averaged displacements (typed
+arrays: ``snapshot.float_array``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from glass_lightning.data.noise_ceiling import split_half_reliability
+from glass_lightning.data.snapshot import float_array, same_temperature
 from glass_lightning.errors import GlassDataError
 
 KA_TYPE_LABELS = (0, 1)  # 0 = A (80 %), 1 = B (20 %)
@@ -43,25 +45,6 @@ def required_field(container: Any, path: Path, name: str) -> Any:
         return container[name]
     except ValueError as error:  # an object array in an npz needs pickle: refuse it
         raise GlassDataError(path, name, f"unreadable without unpickling ({error})") from error
-
-
-def float_array(value: Any, path: Path, name: str, shape: tuple[int | None, ...]) -> np.ndarray:
-    """A float64 array of the given shape (``None`` matches any length along that axis); text and
-    complex numbers are refused, never cast."""
-    kind = np.asarray(value).dtype.kind
-    if kind not in "biuf":
-        names = {"c": "complex numbers", "U": "text", "S": "bytes", "O": "Python objects"}
-        raise GlassDataError(path, name, f"expected real numbers, got {names.get(kind, np.asarray(value).dtype)}")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise GlassDataError(path, name, f"expected a numeric array, got {type(value).__name__}") from error
-    if array.ndim != len(shape) or any(want is not None and want != got for want, got in zip(shape, array.shape)):
-        expected = ", ".join("*" if want is None else str(want) for want in shape) + ("," if len(shape) == 1 else "")
-        raise GlassDataError(path, name, f"expected shape ({expected}), got {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise GlassDataError(path, name, "contains NaN or inf values")
-    return array
 
 
 def ka_types(value: Any, path: Path, num_particles: int) -> np.ndarray:
@@ -132,7 +115,7 @@ def configuration_temperature(path: Path, stored: float | None, given: float | N
     """The temperature stored in the file, else ``given`` (a reader option such as ``--temperature``),
     else ``T{T}`` in the path; a stored temperature that disagrees with ``given`` is an error."""
     if stored is not None:
-        if given is not None and abs(stored - given) > 1e-6:
+        if given is not None and not same_temperature(stored, given):
             raise GlassDataError(path, "temperature", f"the file stores T={stored:g} but T={given:g} was given")
         return stored
     if given is not None:

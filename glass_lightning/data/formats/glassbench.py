@@ -13,12 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.formats.fields import check_count_in_name, float_array, ka_types, open_npz, required_field, temperature_from_path
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.formats.fields import (
+    check_count_in_name, ka_types, open_npz, required_field, temperature_from_path,
+)
+from glass_lightning.data.snapshot import Snapshot, float_array, same_temperature
 from glass_lightning.errors import GlassDataError
+from glass_lightning.simulate import kob_andersen
 
 FILE_PATTERNS = ("*.npz",)
-NUMBER_DENSITY = 1.2
 # times (LJ units) of the 10 propensity columns at each temperature
 TIME_GRIDS: dict[float, tuple[float, ...]] = {
     0.44: (0.13, 1.3, 13, 130, 412, 1300, 4120, 13000, 41200, 130000),
@@ -30,13 +32,13 @@ TIME_GRIDS: dict[float, tuple[float, ...]] = {
 
 def cubic_box(num_particles: int) -> np.ndarray:
     """The GlassBench / BOTAN box: cubic at number density 1.2."""
-    return np.full(3, (num_particles / NUMBER_DENSITY) ** (1 / 3))
+    return np.full(3, kob_andersen.box_length(num_particles, kob_andersen.DENSITY))
 
 
 def time_grid(temperature: float, path: Path) -> np.ndarray:
     """The GlassBench time grid of ``temperature``; an error for a temperature without one."""
     for known, times in TIME_GRIDS.items():
-        if abs(known - temperature) < 1e-6:
+        if same_temperature(known, temperature):
             return np.array(times, dtype=np.float64)
     raise GlassDataError(path, "temperature", f"no GlassBench time grid for T={temperature:g}; expected one of {sorted(TIME_GRIDS)}")
 

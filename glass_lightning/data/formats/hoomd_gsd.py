@@ -19,7 +19,8 @@ from pathlib import Path
 import gsd.hoomd
 import numpy as np
 
-from glass_lightning.data.formats.fields import configuration_temperature, float_array, orthorhombic_box
+from glass_lightning.data.formats.fields import configuration_temperature, orthorhombic_box
+from glass_lightning.data.snapshot import float_array
 from glass_lightning.data.formats.trajectory import Trajectory, stack_frames, time_of_step
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError

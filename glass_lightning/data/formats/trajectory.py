@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.formats.fields import float_array
+from glass_lightning.data.snapshot import float_array
 from glass_lightning.errors import GlassDataError
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from glass_lightning.experiments.report.comparison import spreads
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import plt, save
-from glass_lightning.experiments.report.markdown import number, section_text, signed, table
+from glass_lightning.experiments.report.markdown import number, signed, table
 from glass_lightning.experiments.scores import at_tau, mean_over_times
 
 FIGURE = "ablations.png"
@@ -43,12 +43,11 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         )
     else:
         verdict = "With one seed there is no seed-to-seed spread to compare these differences with."
-    text = section_text(
+    return context.figure_section(
         "Ablations",
         f"{context.studied} at T = {temperature:g}, seed {context.seeds[0]}, one run each; each row changes one setting "
         "of the configured model (the `ablations` of the experiment file). Pearson of type A.",
         table(["variant", "parameters", "at tau_alpha", "change", "mean over times"], rows),
-        context.figure_link(FIGURE, "Ablations"),
-        verdict,
+        FIGURE, "Ablations",
+        [verdict],
     )
-    return text, [verdict]

@@ -3,10 +3,11 @@ tested at each temperature, and at temperatures it never saw."""
 
 from __future__ import annotations
 
+from glass_lightning.data.snapshot import same_temperature
 from glass_lightning.experiments.report.comparison import spreads
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import finish_time_panels, time_panels
-from glass_lightning.experiments.report.markdown import number, section_text, table
+from glass_lightning.experiments.report.markdown import number, table
 from glass_lightning.experiments.scores import Spread, at_tau, curve, exceeds
 
 FIGURE = "all_temperatures.png"
@@ -32,7 +33,7 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
     header += [f"one model, without T = {', '.join(f'{t:g}' for t in held)}"] if "held out" in records else []
     rows = []
     for temperature in context.temperatures:
-        mark = " (held out)" if any(abs(temperature - value) < 1e-6 for value in held) else ""
+        mark = " (held out)" if any(same_temperature(temperature, value) for value in held) else ""
         cells = [spreads(context, context.studied, temperature).text()] + [number(at_tau(record, temperature)) for record in records.values()]
         rows.append([f"T = {temperature:g}{mark}", *cells])
     verdicts = []
@@ -53,13 +54,12 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
             f"Never shown T = {temperature:g}, the model trained on the other temperatures reaches {unseen:.3f} there, "
             f"against {spreads(context, context.studied, temperature).mean:.3f} for a model trained at T = {temperature:g}."
         )
-    text = section_text(
+    return context.figure_section(
         "One model for all temperatures (beyond the paper)",
         f"{context.studied} with the temperature as an extra node input (standardized with the training split), "
         f"trained on every temperature at once, and on every temperature but {', '.join(f'{t:g}' for t in held) or 'none'}; "
         f"seed {context.seeds[0]}, one run each. Output k is the k-th time of each temperature's grid. Pearson of type A at tau_alpha.",
         table(header, rows),
-        context.figure_link(FIGURE, "One model for all temperatures"),
-        " ".join(verdicts),
+        FIGURE, "One model for all temperatures",
+        verdicts,
     )
-    return text, verdicts

@@ -6,7 +6,7 @@ import numpy as np
 
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import finish_time_panels, time_panels
-from glass_lightning.experiments.report.markdown import number, section_text, table
+from glass_lightning.experiments.report.markdown import number, table
 from glass_lightning.experiments.scores import PER_CONFIGURATION, Spread, at_tau, curve, exceeds, mean_over_times
 
 FIGURE = "comparison.png"
@@ -78,14 +78,13 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         rows.append([f"{energy['node_input']} (no learning)", "0", *cells, number(np.mean([mean_over_times(energy, t) for t in context.temperatures]))])
     seeds = ", ".join(str(seed) for seed in context.seeds)
     verdicts = _verdicts(context)
-    text = section_text(
+    return context.figure_section(
         "Model comparison",
         f"Each model trained at one temperature and tested there (the paper's protocol), type A, Pearson at the "
         f"time closest to tau_alpha. Seeds {seeds} ({len(context.seeds)} runs per cell): mean, and in parentheses "
         "the lowest and highest run. The last row is the Pearson correlation of each particle's energy with its "
         "propensity, with no learning.",
         table(header, rows),
-        context.figure_link(FIGURE, "Pearson against time per model"),
-        " ".join(verdicts),
+        FIGURE, "Pearson against time per model",
+        verdicts,
     )
-    return text, verdicts

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from glass_lightning.experiments.plan import Fit, Plan
+from glass_lightning.experiments.report.markdown import section_text
 from glass_lightning.experiments.spec import ExperimentSpec
 
 
@@ -36,6 +37,12 @@ class ReportContext:
         """Markdown image of figure ``name``, relative to the results file."""
         relative = os.path.relpath(self.spec.figures_dir / name, self.spec.results.parent)
         return f"![{caption}]({Path(relative).as_posix()})"
+
+    def figure_section(
+        self, title: str, introduction: str, table: str, figure: str, caption: str, verdicts: list[str]
+    ) -> tuple[str, list[str]]:
+        """A section (its introduction, table, figure and verdicts) and its verdicts, for the claims."""
+        return section_text(title, introduction, table, self.figure_link(figure, caption), " ".join(verdicts)), verdicts
 
     @property
     def temperatures(self) -> list[float]:

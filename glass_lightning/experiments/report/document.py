@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime
 
+from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.experiments.report import ablations, all_temperatures, comparison, generalization, interpretability, transfer
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.markdown import table
-from glass_lightning.sweep.training_config import get_path
 
 SECTIONS = {
     "comparison": comparison.section,
@@ -66,15 +66,10 @@ def write_results(context: ReportContext, config_path: str, data_summary: dict) 
         text, verdicts = SECTIONS[name](context)
         parts.append(text)
         claims.append(f"- **{CLAIMS[name]}** " + " ".join(verdicts))
-    studied = context.spec.models[context.studied]
-    caveat = SCALE_CAVEAT.format(
-        **data_summary, epochs=get_path(studied, "trainer.max_epochs", "?"), accelerator=get_path(studied, "trainer.accelerator", "auto")
-    )
+    trainer = context.spec.configs[context.studied].trainer
+    caveat = SCALE_CAVEAT.format(**data_summary, epochs=trainer.max_epochs, accelerator=trainer.accelerator)
     parts.insert(1, "## What the results say about the paper's claims\n\n" + "\n".join(claims) + "\n\n" + caveat)
     parts.append(_run_index(context))
     text = "\n\n".join(parts) + "\n"
-    context.spec.results.parent.mkdir(parents=True, exist_ok=True)
-    temporary = context.spec.results.with_suffix(".tmp")
-    temporary.write_text(text)
-    temporary.replace(context.spec.results)
+    write_text_atomically(context.spec.results, text)
     return text

@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from glass_lightning.data.atomic_npz import save_figure_atomically  # noqa: E402
+
 PEARSON_A = "Pearson, type A (test, pooled)"
 
 
@@ -34,5 +36,5 @@ def save(figure, path: Path, layout: bool = True) -> None:
     """Save at 120 dpi, cropped to what is drawn; ``layout``: tighten the panels first."""
     if layout:
         figure.tight_layout()
-    figure.savefig(path, dpi=120, bbox_inches="tight")
+    save_figure_atomically(figure, path, dpi=120, bbox_inches="tight")
     plt.close(figure)

@@ -6,7 +6,7 @@ import numpy as np
 
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import plt, save
-from glass_lightning.experiments.report.markdown import number, section_text, table
+from glass_lightning.experiments.report.markdown import number, table
 from glass_lightning.experiments.scores import at_tau
 
 FIGURE = "generalization.png"
@@ -63,13 +63,12 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         verdict += f" {context.studied} keeps the most, as the paper finds."
     else:
         verdict += f" {context.studied} does not keep the most here, unlike the paper's finding."
-    text = section_text(
+    return context.figure_section(
         "Generalization across temperatures",
         "The fits of the model comparison, each tested at every temperature of the dataset: Pearson of type A at the test "
         "temperature's tau_alpha, mean over the seeds. A model's output for its own time closest in t / tau_alpha "
         "is compared with the target; the diagonal (bold) is the model comparison.",
         table(header, rows),
-        context.figure_link(FIGURE, "Generalization matrices"),
-        verdict,
+        FIGURE, "Generalization matrices",
+        [verdict],
     )
-    return text, [verdict]

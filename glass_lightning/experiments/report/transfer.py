@@ -8,7 +8,7 @@ import numpy as np
 from glass_lightning.experiments.report.comparison import spreads
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import plt, save
-from glass_lightning.experiments.report.markdown import number, section_text, signed, table
+from glass_lightning.experiments.report.markdown import number, signed, table
 from glass_lightning.experiments.scores import at_tau
 
 FIGURE = "transfer.png"
@@ -54,13 +54,12 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         verdict += " The frozen representation beats random features but falls short of training at the target temperature."
     else:
         verdict += " Unlike the paper, the frozen representation is no better than random features here."
-    text = section_text(
+    return context.figure_section(
         "Transfer learning",
         f"{context.studied} trained at T_i (seed {context.seeds[0]}), its layers frozen; only a new decoder is trained at "
         "T_j (`glass_lightning.models.FrozenBackbone`, same epochs and optimizer). Control: the same architecture with "
         "random, untrained weights under a trained decoder. Pearson of type A at tau_alpha of T_j, one run each.",
         table(header, rows),
-        context.figure_link(FIGURE, "Transfer learning"),
-        verdict,
+        FIGURE, "Transfer learning",
+        [verdict],
     )
-    return text, [verdict]
