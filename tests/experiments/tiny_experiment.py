@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from synthetic_data import write_synthetic_dataset
 
-from glass_lightning.data.formats.native import write_snapshot
-from glass_lightning.data.synthetic import synthetic_snapshot
 from glass_lightning.training.tracking import tracking_uri_in
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -15,10 +14,7 @@ TEMPERATURES = (0.5, 0.6, 0.7)
 
 
 def write_dataset(directory: Path, per_temperature: int = 4) -> Path:
-    for temperature in TEMPERATURES:
-        for seed in range(per_temperature):
-            snapshot = synthetic_snapshot(64, temperature=temperature, num_times=3, seed=seed + int(temperature * 100))
-            write_snapshot(directory / f"T{temperature}" / f"config_{seed:03d}.npz", snapshot)
+    write_synthetic_dataset(directory, TEMPERATURES, per_temperature, seed=lambda temperature, index: index + int(temperature * 100))
     return directory
 
 

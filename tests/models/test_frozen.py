@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from conftest import build_graph
+from models.graph_building import build_graph
 
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models import ExpertRidge, FrozenBackbone, SE3Net, count_parameters

@@ -12,7 +12,7 @@ from glass_lightning.models.bond_order import bond_order_parameters
 from glass_lightning.models.coarse_graining import coarse_grain, coarse_graining_weights
 from glass_lightning.models.inputs import model_edges
 
-from conftest import build_graph
+from models.graph_building import build_graph
 
 SHELL, CUTOFF, STEPS = 1.2, 1.6, 240  # 240 steps: 0.87 here; the scalars-only read-out reaches 0.73
 

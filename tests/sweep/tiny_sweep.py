@@ -5,19 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from synthetic_data import write_synthetic_dataset
 
-from glass_lightning.data.formats.native import write_snapshot
-from glass_lightning.data.synthetic import synthetic_snapshot
 from glass_lightning.training.tracking import tracking_uri_in
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def write_dataset(directory: Path) -> Path:
-    for temperature in (0.5, 0.7):
-        for seed in range(4):
-            snapshot = synthetic_snapshot(64, temperature=temperature, num_times=3, seed=seed)
-            write_snapshot(directory / f"T{temperature}" / f"config_{seed:03d}.npz", snapshot)
+    write_synthetic_dataset(directory)
     return directory
 
 

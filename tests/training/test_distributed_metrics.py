@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from distributed_runs import REPOSITORY, run_lightning, runs_of, write_config
-from tiny import write_synthetic_dataset
+from synthetic_data import write_synthetic_dataset
 
 from glass_lightning.cli import lightning_main
 

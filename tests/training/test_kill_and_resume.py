@@ -4,7 +4,7 @@ with the weights and metrics of an uninterrupted run with the same seed, in the 
 import pytest
 import torch
 from distributed_runs import run_lightning, runs_of, write_config
-from tiny import write_synthetic_dataset
+from synthetic_data import write_synthetic_dataset
 
 from glass_lightning.cli import lightning_main
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 import yaml
 from data.trajectory_files import write_lammps_dump
-from tiny import OtherTinyNet, TinyNet, write_synthetic_dataset
+from tiny import OtherTinyNet, TinyNet
 
 from glass_lightning.cli import lightning_main, main
 from glass_lightning.data.formats import read_snapshots
@@ -53,10 +53,8 @@ def tiny_config(directory: Path, data: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("data")
-    write_synthetic_dataset(directory)
-    return directory
+def dataset(synthetic_dataset) -> Path:
+    return synthetic_dataset
 
 
 @pytest.fixture(scope="module")

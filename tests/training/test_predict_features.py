@@ -4,7 +4,7 @@ import logging
 
 import numpy as np
 import pytest
-from tiny import write_synthetic_dataset
+from synthetic_data import write_synthetic_dataset
 
 from glass_lightning.data.datamodule import GlassDataModule
 from glass_lightning.data.graph_recipe import GraphRecipe

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 import yaml
-from tiny import write_synthetic_dataset
+from synthetic_data import write_synthetic_dataset
 
 from glass_lightning.cli import main
 from glass_lightning.errors import GlassDataError

@@ -1,5 +1,4 @@
-"""A tiny network (the shared model contract, nothing more) and a tiny synthetic native dataset
-for the training tests, so that the training code is tested fast and on its own."""
+"""A tiny network (the shared model contract, nothing more) for the training tests, so that the training code is tested fast and on its own."""
 
 from __future__ import annotations
 
@@ -9,9 +8,7 @@ import torch
 from torch import nn
 from torch_geometric.utils import scatter
 
-from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.data.graph import edges_within
-from glass_lightning.data.synthetic import synthetic_snapshot
 
 
 class TinyNet(nn.Module):
@@ -32,12 +29,3 @@ class TinyNet(nn.Module):
 
 class OtherTinyNet(TinyNet):
     """Same parameters as TinyNet under another class name (for the wrong-class checkpoint test)."""
-
-
-def write_synthetic_dataset(directory: Path, temperatures=(0.5, 0.7), per_temperature: int = 4, num_particles: int = 64, num_times: int = 3) -> list[Path]:
-    paths = []
-    for temperature in temperatures:
-        for seed in range(per_temperature):
-            snapshot = synthetic_snapshot(num_particles, temperature=temperature, num_times=num_times, seed=seed)
-            paths.append(write_snapshot(directory / f"T{temperature}" / f"config_{seed:03d}.npz", snapshot))
-    return paths
