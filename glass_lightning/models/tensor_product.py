@@ -26,7 +26,9 @@ pass gives first derivatives only (training, not forces through the network).
 weight layout, the interface of a layer); other libraries compute the same product in
 models/tensor_product_backends.py. Forward passes read only plain ints, never e3nn's Irrep:
 ``torch.compile`` guards the length of every tuple a compiled function reads, and Irrep, a
-tuple, refuses ``len()`` (e3nn 0.6).
+tuple, refuses ``len()`` (e3nn 0.6). Under ``torch.compile`` both passes are traced as one block
+of all edges (a loop over blocks would pin the compiled code to one edge count), so their
+temporaries are then of size (E, channels, rows).
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ class HarmonicTensorProduct(HarmonicPaths):
         -> (E, channels, irreps_out.dim / channels) messages, [irrep][m] order (:func:`channels_to_irreps_layout`)."""
         spreads = (self.spread_features.to(features.dtype), self.spread_weights.to(weights.dtype))
         weights = weights.view(len(weights), self.channels, self.num_paths)
-        return _coupled_product(features, weights, spreads, self.rows_per_output, *coupled)
+        return _CoupledProduct.apply(features, weights, spreads, self.rows_per_output, *coupled)
 
 
 CPU_EDGE_CHUNK = 2048  # edges per block: on the CPU its temporaries (a few MB) stay in the allocator's heap and in cache
@@ -168,13 +170,10 @@ GPU_EDGE_CHUNK = 1 << 17  # on GPUs, large blocks keep the kernels busy (unteste
 
 
 def _edge_blocks(num_edges: int, device: torch.device) -> list[slice]:
+    if torch.compiler.is_compiling():
+        return [slice(None)]  # one block: a loop over blocks would pin the compiled code to one edge count
     size = CPU_EDGE_CHUNK if device.type == "cpu" else GPU_EDGE_CHUNK
     return [slice(start, start + size) for start in range(0, num_edges, size)]
-
-
-@torch.compiler.disable  # eager: under torch.compile, its loop over edge blocks would recompile for every edge count
-def _coupled_product(x, w, spreads, rows_per_output, *coupled):
-    return _CoupledProduct.apply(x, w, spreads, rows_per_output, *coupled)
 
 
 def _messages(x, w, spreads, rows_per_output, coupled):

@@ -105,9 +105,9 @@ class GlassModule(LightningModule):
         compile: run the network under ``torch.compile`` (training, validation, test, predict),
             with dynamic shapes, so that graphs of other sizes reuse the compiled code. In place
             (``nn.Module.compile``): checkpoints keep their keys and load with or without it.
-            The first batches pay the compilation (minutes on a small CPU); parts that cannot be
-            traced (data-dependent edge selection, SE3Net's native tensor product, which keeps its
-            own edge-block loop) run eagerly between compiled graphs.
+            The first batches pay the compilation (minutes on a small CPU); the data-dependent
+            edge selection runs eagerly between compiled graphs. SE3Net's native tensor product
+            is compiled as one block of edges, with more memory than its eager edge blocks.
 
     The network's ``tensor_product_backend`` (SE3Net: the backend that ``tensor_product`` chose
     on this machine) is logged with the hyperparameters as ``model/tensor_product_backend``.
