@@ -36,7 +36,10 @@ def parser() -> argparse.ArgumentParser:
         help="particles for the comparison with reference (a), which needs about 6 GiB per 1000 particles for a training step (default 1024)",
     )
     parser.add_argument("--skip-fully-connected", action="store_true", help="leave out reference (a), the slowest case")
-    parser.add_argument("--case-timeout", type=float, default=300.0, help="seconds allowed per network case (default 300)")
+    parser.add_argument(
+        "--case-timeout", type=float, default=1800.0,
+        help="seconds allowed per network case; a compiled case spends minutes compiling on a small CPU (default 1800)",
+    )
     parser.add_argument("--simulator-particles", type=int, default=500)
     parser.add_argument("--simulator-replicas", type=int, default=4)
     parser.add_argument("--simulator-steps", type=int, default=2000, help="steps per replica (default 2000)")

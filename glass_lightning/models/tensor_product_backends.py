@@ -9,8 +9,9 @@ with any other (no backend keeps anything of its own in a checkpoint):
 ``e3nn``: e3nn's ``o3.TensorProduct`` with one ``uvu`` instruction per path (NequIP style).
 ``cuequivariance``: NVIDIA's cuEquivariance, a segmented polynomial with our 3j coefficients,
     gathering the neighbours and scattering the messages inside the kernel. Its CUDA kernel
-    (``uniform_1d``) needs ``cuequivariance-ops-torch-cu12`` and a CUDA device at construction;
-    otherwise the library's pure-torch path runs (slow; it is what the CPU tests check).
+    (``uniform_1d``) is taken when ``cuequivariance-ops-torch-cu12`` imports and a CUDA device is
+    visible at construction (inputs must then be on CUDA); otherwise the library's pure-torch
+    path runs (slow; it is what the CPU tests check).
 ``openequivariance``: OpenEquivariance's fused convolution (``TensorProductConv``), CUDA only,
     float32 only.
 ``auto``: native on the CPU; on CUDA devices, cuequivariance when its CUDA kernels import, else
