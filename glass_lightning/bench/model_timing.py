@@ -2,7 +2,10 @@
 
 Method. A fresh process builds the graph and the network, runs one training step and one
 inference on a 256-particle graph (first-call allocations, lazy initialization), then records
-its resident memory (CPU) or allocated memory (CUDA) as the baseline. On the full graph it
+its resident memory (CPU) or allocated memory (CUDA) as the baseline. Compiled networks warm up
+on the full graph instead: code compiled for a small graph carries size guards (inductor's,
+and equalities between sizes that happened to match) that the full graph fails, so it would
+compile again inside the timed runs; their peak memory therefore includes the compilation's. On the full graph it
 times one inference (``torch.no_grad``), then ``repeats`` pairs of a training step (forward,
 MSE loss, backward, Adam step) and an inference, and keeps the fastest of each kind. Peak
 memory is the process's peak resident set size (``getrusage``; CUDA: ``max_memory_allocated``)
@@ -21,7 +24,7 @@ import time
 
 import torch
 
-from glass_lightning.bench.workload import Workload, benchmark_graph, benchmark_network
+from glass_lightning.bench.workload import BACKEND_CASES, Workload, benchmark_graph, benchmark_network
 
 WARMUP_PARTICLES = 256
 
@@ -75,10 +78,11 @@ def measure(workload: Workload, implementation: str, repeats: int, device: str =
         with torch.no_grad():
             network(graph)
 
-    warmup = benchmark_graph(workload.smaller(WARMUP_PARTICLES)).to(device)
+    graph = benchmark_graph(workload).to(device)
+    compiled = BACKEND_CASES.get(implementation, ("", False))[1]
+    warmup = graph if compiled else benchmark_graph(workload.smaller(WARMUP_PARTICLES)).to(device)
     train_step(warmup)
     inference(warmup)
-    graph = benchmark_graph(workload).to(device)
     del warmup
     meter = MemoryMeter(device)
     inference_times = [_seconds(lambda: inference(graph), device)]

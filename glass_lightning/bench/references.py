@@ -1,15 +1,13 @@
-"""Reference implementations of SE3Net's convolutions, kept for benchmarks and equivalence tests.
+"""Reference (a) of the benchmark, kept for benchmarks and equivalence tests: SE3Net's convolutions
+computed with e3nn's ``FullyConnectedTensorProduct`` and per-edge ``uvw`` weights (every output
+channel mixes every input channel).
 
-Both wrap a convolution of an existing :class:`SE3Net` and reuse its parameters (input
+It wraps the convolutions of an existing :class:`SE3Net` and reuses their parameters (input
 embedding / linear, radial MLP, output linear, self-connection), replacing only the tensor
-product and the scatter, so a reference network computes the same function as ours:
-
-``uvu`` (reference b): NequIP-style, one plain e3nn ``o3.TensorProduct`` with ``uvu``
-    instructions and per-edge weights from the radial MLP, run eagerly.
-``fully_connected`` (reference a): e3nn ``FullyConnectedTensorProduct`` with per-edge ``uvw``
-    weights (every output channel mixes every input channel). Our radial MLP's per-channel
-    weights are placed on the diagonal u = w, the other weights are zero, so the outputs agree;
-    the tensor product still pays for all E x channels^2 weights per path.
+product and the scatter. Our radial MLP's per-channel weights are placed on the diagonal u = w,
+the other weights are zero, so the outputs agree with ours; the tensor product still pays for
+all E x channels^2 weights per path. Reference (b), NequIP-style e3nn ``uvu``, is SE3Net's own
+``tensor_product="e3nn"`` backend (models/tensor_product_backends.py).
 """
 
 from __future__ import annotations
@@ -25,8 +23,6 @@ from glass_lightning.models.convolution import EdgeGeometry, EquivariantConvolut
 from glass_lightning.models.inputs import node_scalars, scatter_sum
 from glass_lightning.models.se3 import SE3Net
 
-REFERENCES = ("uvu", "fully_connected")
-
 
 def _paths_of(convolution: EquivariantConvolution | ScalarInputConvolution) -> tuple[o3.Irreps, o3.Irreps, list]:
     """Input irreps, output irreps (e3nn layout) and (input block, degree, output irrep, scale) paths, in our weight order."""
@@ -39,40 +35,27 @@ def _paths_of(convolution: EquivariantConvolution | ScalarInputConvolution) -> t
 
 
 class ReferenceConvolution(nn.Module):
-    """The convolution ``convolution`` computed with a plain e3nn tensor product (``kind`` in :data:`REFERENCES`)."""
+    """The convolution ``convolution`` computed with e3nn's fully connected tensor product."""
 
-    def __init__(self, convolution: EquivariantConvolution | ScalarInputConvolution, l_max: int, kind: str):
+    def __init__(self, convolution: EquivariantConvolution | ScalarInputConvolution, l_max: int):
         super().__init__()
-        if kind not in REFERENCES:
-            raise ValueError(f"unknown reference {kind!r}; expected one of {REFERENCES}")
-        self.convolution, self.kind = convolution, kind
+        self.convolution = convolution
         irreps_in, irreps_out, paths = _paths_of(convolution)
         self.channels, self.num_paths = irreps_in[0].mul, len(paths)
-        irreps_sh = o3.Irreps.spherical_harmonics(l_max)
-        output_index = {ir: i for i, (_, ir) in enumerate(irreps_out)}
         options = dict(shared_weights=False, internal_weights=False, irrep_normalization="none", path_normalization="none")
-        if kind == "uvu":
-            # e3nn multiplies a path by the square root of its ``path_weight``
-            instructions = [(i_in, l2, output_index[ir_out], "uvu", True, scale**2) for i_in, l2, ir_out, scale in paths]
-            self.tensor_product = o3.TensorProduct(irreps_in, irreps_sh, irreps_out, instructions, **options)
-            self.register_buffer("path_order", torch.arange(len(paths)), persistent=False)
-            self.register_buffer("path_scale", torch.ones(len(paths)), persistent=False)
-        else:
-            self.tensor_product = o3.FullyConnectedTensorProduct(irreps_in, irreps_sh, irreps_out, **options)
-            ours = {(i_in, l2, ir_out): (p, scale) for p, (i_in, l2, ir_out, scale) in enumerate(paths)}
-            matched = [ours[(ins.i_in1, ins.i_in2, irreps_out[ins.i_out].ir)] for ins in self.tensor_product.instructions]
-            if len(matched) != len(paths):
-                raise ValueError("the fully connected tensor product has other paths than the network")
-            self.register_buffer("path_order", torch.tensor([p for p, _ in matched]), persistent=False)
-            self.register_buffer("path_scale", torch.tensor([scale for _, scale in matched]), persistent=False)
+        irreps_sh = o3.Irreps.spherical_harmonics(l_max)
+        self.tensor_product = o3.FullyConnectedTensorProduct(irreps_in, irreps_sh, irreps_out, **options)
+        ours = {(i_in, l2, ir_out): (p, scale) for p, (i_in, l2, ir_out, scale) in enumerate(paths)}
+        matched = [ours[(ins.i_in1, ins.i_in2, irreps_out[ins.i_out].ir)] for ins in self.tensor_product.instructions]
+        if len(matched) != len(paths):
+            raise ValueError("the fully connected tensor product has other paths than the network")
+        self.register_buffer("path_order", torch.tensor([p for p, _ in matched]), persistent=False)
+        self.register_buffer("path_scale", torch.tensor([scale for _, scale in matched]), persistent=False)
 
     def tensor_product_weights(self, radial: torch.Tensor) -> torch.Tensor:
-        """Our (E, channels * paths) radial weights in the reference tensor product's weight layout."""
+        """Our (E, channels * paths) radial weights on the diagonal of the product's (E, path, u, w) weights."""
         per_path = radial.view(-1, self.channels, self.num_paths).transpose(1, 2)[:, self.path_order]  # (E, path, u)
-        if self.kind == "uvu":
-            return per_path.reshape(len(radial), -1)
-        diagonal = torch.diag_embed(per_path * self.path_scale.to(radial.dtype)[:, None])  # (E, path, u, w)
-        return diagonal.reshape(len(radial), -1)
+        return torch.diag_embed(per_path * self.path_scale.to(radial.dtype)[:, None]).reshape(len(radial), -1)
 
     def forward(self, features: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
         convolution = self.convolution
@@ -88,12 +71,12 @@ class ReferenceConvolution(nn.Module):
 class ReferenceNetwork(nn.Module):
     """A copy of ``network`` (same parameter values) whose convolutions are :class:`ReferenceConvolution`."""
 
-    def __init__(self, network: SE3Net, kind: str):
+    def __init__(self, network: SE3Net):
         super().__init__()
         self.network = copy.deepcopy(network)
         l_max = self.network.irreps_sh.lmax
         for layer in self.network.layers:
-            layer.convolution = ReferenceConvolution(layer.convolution, l_max, kind)
+            layer.convolution = ReferenceConvolution(layer.convolution, l_max)
         self.to(next(network.parameters()).dtype)  # the new e3nn modules are built in the default dtype
 
     def forward(self, data: Data) -> torch.Tensor:

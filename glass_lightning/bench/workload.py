@@ -8,16 +8,29 @@ import torch
 from torch import nn
 from torch_geometric.data import Data
 
-from glass_lightning.bench.references import REFERENCES, ReferenceNetwork
+from glass_lightning.bench.references import ReferenceNetwork
 from glass_lightning.data.dataset import GlassDataset
 from glass_lightning.data.synthetic import synthetic_snapshot
 from glass_lightning.models.se3 import SE3Net
 from glass_lightning.simulate import kob_andersen
 
-IMPLEMENTATIONS = ("ours", *REFERENCES)
+# SE3Net on each tensor-product backend (models/tensor_product_backends.py): (backend, under torch.compile)
+BACKEND_CASES = {
+    "ours": ("native", False),
+    "ours_compiled": ("native", True),
+    "e3nn": ("e3nn", False),
+    "e3nn_compiled": ("e3nn", True),
+    "cuequivariance": ("cuequivariance", False),
+    "openequivariance": ("openequivariance", False),
+}
+IMPLEMENTATIONS = (*BACKEND_CASES, "fully_connected")
 LABELS = {
     "ours": "SE3Net (ours)",
-    "uvu": "(b) e3nn TensorProduct uvu, eager (NequIP-style)",
+    "ours_compiled": "SE3Net (ours), torch.compile",
+    "e3nn": "(b) e3nn TensorProduct uvu, eager (NequIP-style)",
+    "e3nn_compiled": "(b) e3nn TensorProduct uvu, torch.compile",
+    "cuequivariance": "cuEquivariance segmented polynomial",
+    "openequivariance": "OpenEquivariance TensorProductConv",
     "fully_connected": "(a) e3nn FullyConnectedTensorProduct, per-edge weights",
 }
 
@@ -47,20 +60,26 @@ def benchmark_graph(workload: Workload) -> Data:
 
 
 def benchmark_network(workload: Workload, implementation: str) -> nn.Module:
-    """SE3Net with seeded weights, or a reference network with the very same weights."""
+    """SE3Net with seeded weights on the implementation's tensor-product backend (compiled with dynamic shapes where
+    asked, as ``GlassModule(compile=True)`` does), or reference (a) with the very same weights."""
     if implementation not in IMPLEMENTATIONS:
         raise ValueError(f"unknown implementation {implementation!r}; expected one of {IMPLEMENTATIONS}")
+    backend, compiled = BACKEND_CASES.get(implementation, ("native", False))
     torch.manual_seed(workload.seed)
     network = SE3Net(
-        workload.num_outputs, workload.cutoff, l_max=workload.l_max, channels=workload.channels, num_layers=workload.num_layers
+        workload.num_outputs, workload.cutoff, l_max=workload.l_max, channels=workload.channels,
+        num_layers=workload.num_layers, tensor_product=backend,
     )
-    return network if implementation == "ours" else ReferenceNetwork(network, implementation)
+    if compiled:
+        network.compile(dynamic=True)
+    return ReferenceNetwork(network) if implementation == "fully_connected" else network
 
 
-def largest_difference(workload: Workload) -> dict[str, float]:
-    """Per reference, max |reference - ours| / max |ours| of the float32 outputs on the workload's graph."""
-    graph = benchmark_graph(workload)
+def largest_difference(workload: Workload, implementations: tuple[str, ...], device: str = "cpu") -> dict[str, float]:
+    """Per implementation, max |theirs - ours| / max |ours| of the float32 outputs on the workload's graph."""
+    graph = benchmark_graph(workload).to(device)
     with torch.no_grad():
-        ours = benchmark_network(workload, "ours")(graph)
+        ours = benchmark_network(workload, "ours").to(device)(graph)
         scale = float(ours.abs().max())
-        return {kind: float((benchmark_network(workload, kind)(graph) - ours).abs().max()) / scale for kind in REFERENCES}
+        theirs = {name: benchmark_network(workload, name).to(device)(graph) for name in implementations}
+        return {name: float((output - ours).abs().max()) / scale for name, output in theirs.items()}

@@ -5,7 +5,8 @@
 where TP_uvu couples channel u of the neighbour's features with the edge harmonics, its weights
 given per edge (and per channel and path) by a bias-free MLP of the enveloped radial basis, so
 every message vanishes smoothly at the cutoff. Messages are summed on the centre
-``edge_index[1]``. The tensor product is :class:`HarmonicTensorProduct` (models/tensor_product.py).
+``edge_index[1]``. The tensor product (and the sum) is the network's backend, by default
+:class:`HarmonicTensorProduct` (models/tensor_product.py; others in models/tensor_product_backends.py).
 
 :class:`ScalarInputConvolution` is the first layer: on scalar inputs (one-hot types, extra
 scalar attributes) the tensor product collapses to R_ul(r) x_ju Y_lm(r_hat), a cheap product,
@@ -22,7 +23,7 @@ from e3nn.nn import FullyConnectedNet
 from torch import nn
 
 from glass_lightning.models.inputs import scatter_sum
-from glass_lightning.models.tensor_product import HarmonicTensorProduct, channels_to_irreps_layout, irreps_to_channels_layout
+from glass_lightning.models.tensor_product import HarmonicPaths, block_dims, channels_to_irreps_layout
 
 
 class EdgeGeometry(NamedTuple):
@@ -31,7 +32,7 @@ class EdgeGeometry(NamedTuple):
     source: torch.Tensor  # (E,) neighbour j
     target: torch.Tensor  # (E,) centre i
     harmonics: torch.Tensor  # (E, (l_max+1)^2) spherical harmonics of the unit edge vector
-    coupled: list[torch.Tensor]  # the harmonics contracted with the 3j symbols (HarmonicTensorProduct.couple_harmonics)
+    coupled: list[torch.Tensor]  # what the tensor-product backend made of the harmonics (couple_harmonics)
     basis: torch.Tensor  # (E, n_basis) enveloped radial basis
     num_nodes: int
 
@@ -42,9 +43,9 @@ def radial_network(n_basis: int, radial_hidden: int, num_weights: int) -> FullyC
 
 
 class EquivariantConvolution(nn.Module):
-    """The convolution of layers 2.., with the network's shared ``tensor_product``."""
+    """The convolution of layers 2.., with the network's shared ``tensor_product`` (any backend)."""
 
-    def __init__(self, tensor_product: HarmonicTensorProduct, irreps_out: str | o3.Irreps, n_basis: int, radial_hidden: int):
+    def __init__(self, tensor_product: HarmonicPaths, irreps_out: str | o3.Irreps, n_basis: int, radial_hidden: int):
         super().__init__()
         self.irreps_in, self.irreps_out = tensor_product.irreps_in, o3.Irreps(irreps_out)
         self.tensor_product = tensor_product
@@ -54,10 +55,7 @@ class EquivariantConvolution(nn.Module):
         self.self_connection = o3.Linear(self.irreps_in, self.irreps_out)
 
     def forward(self, features: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
-        per_channel = irreps_to_channels_layout(self.linear_in(features), self.irreps_in)  # on the nodes, not the edges
-        neighbours = per_channel.index_select(0, edges.source)  # gradient: index_add, faster than index_put
-        messages = self.tensor_product.channels_forward(neighbours, edges.coupled, self.radial(edges.basis))
-        summed = channels_to_irreps_layout(scatter_sum(messages, edges.target, edges.num_nodes), self.tensor_product.irreps_out)
+        summed = self.tensor_product(self.linear_in(features), edges, self.radial(edges.basis))
         return self.linear_out(summed) + self.self_connection(features)
 
 
@@ -82,6 +80,7 @@ class ScalarInputConvolution(nn.Module):
         # (l_max+1, (l_max+1)^2) 0/1: a matrix product spreads R_ul over the 2l+1 components (fast gradient, unlike indexing)
         self.register_buffer("spread_degrees", nn.functional.one_hot(degree_of_component).T.float(), persistent=False)
         self.irreps_mid = o3.Irreps([(channels, (l, (-1) ** l)) for l in range(l_max + 1)])
+        self.dims_mid = block_dims(self.irreps_mid)
         self.linear_out = o3.Linear(self.irreps_mid, self.irreps_out)
         self.self_connection = o3.Linear(o3.Irreps(f"{num_scalars}x0e"), self.irreps_out)
 
@@ -99,4 +98,4 @@ class ScalarInputConvolution(nn.Module):
     def forward(self, scalars: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
         messages = self.radial_harmonics(edges) * self.embedding(scalars).index_select(0, edges.source)[:, :, None]
         sums = scatter_sum(messages, edges.target, edges.num_nodes)
-        return self.linear_out(channels_to_irreps_layout(sums, self.irreps_mid)) + self.self_connection(scalars)
+        return self.linear_out(channels_to_irreps_layout(sums, self.dims_mid)) + self.self_connection(scalars)

@@ -22,16 +22,16 @@ class EquivariantRMSNorm(nn.Module):
     def __init__(self, irreps: str | o3.Irreps, eps: float = 1e-6):
         super().__init__()
         self.irreps = o3.Irreps(irreps)
+        self.blocks = [(mul, ir.dim) for mul, ir in self.irreps]  # plain ints for torch.compile (tensor_product.py)
         self.eps = eps
         self.scale = nn.Parameter(torch.ones(self.irreps.num_irreps))
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        blocks = []
-        channel = 0
-        for (mul, ir), span in zip(self.irreps, self.irreps.slices()):
-            block = features[:, span].reshape(-1, mul, ir.dim)
+        normalized = []
+        scales = torch.split(self.scale.to(features.dtype), [mul for mul, _ in self.blocks])
+        blocks = torch.split(features, [mul * dim for mul, dim in self.blocks], dim=1)
+        for (mul, dim), block, scale in zip(self.blocks, blocks, scales):
+            block = block.reshape(-1, mul, dim)
             rms = block.pow(2).mean(dim=(1, 2), keepdim=True).add(self.eps).sqrt()
-            scale = self.scale[channel : channel + mul].to(block.dtype)[None, :, None]
-            blocks.append((block / rms * scale).reshape(-1, mul * ir.dim))
-            channel += mul
-        return torch.cat(blocks, dim=1)
+            normalized.append((block / rms * scale[None, :, None]).reshape(-1, mul * dim))
+        return torch.cat(normalized, dim=1)

@@ -42,20 +42,20 @@ from glass_lightning.models.inputs import model_edges, node_scalars
 from glass_lightning.models.interaction import InteractionBlock
 from glass_lightning.models.radial import RadialBasis
 from glass_lightning.models.readout import TypeReadout
-from glass_lightning.models.tensor_product import HarmonicTensorProduct
+from glass_lightning.models.tensor_product import block_dims, irreps_to_channels_layout
+from glass_lightning.models.tensor_product_backends import build_tensor_product
 
 PARITIES = ("natural", "both")
 READOUTS = ("scalars", "invariants")
 NORM_EPS = 1e-8  # keeps the gradient of a channel's norm finite where the channel vanishes
 
 
-def block_invariants(features: torch.Tensor, irreps: o3.Irreps) -> torch.Tensor:
-    """(N, irreps.num_irreps): each scalar channel as it is, the norm of every l > 0 channel."""
-    invariants = []
-    for (mul, ir), span in zip(irreps, irreps.slices()):
-        block = features[:, span].reshape(-1, mul, ir.dim)
-        invariants.append(block[..., 0] if ir.l == 0 else block.pow(2).sum(dim=-1).add(NORM_EPS).sqrt())
-    return torch.cat(invariants, dim=1)
+def block_invariants(features: torch.Tensor, dims: tuple[int, ...]) -> torch.Tensor:
+    """(N, channels * len(dims)) for hidden features of blocks of 2l + 1 = ``dims``: each scalar channel as it is,
+    the norm of every l > 0 channel."""
+    blocks = torch.split(irreps_to_channels_layout(features, dims), dims, dim=2)
+    norms = [block[..., 0] if block.shape[2] == 1 else block.pow(2).sum(-1).add(NORM_EPS).sqrt() for block in blocks]
+    return torch.cat(norms, dim=1)
 
 
 def hidden_irreps(l_max: int, channels: int, parity: str) -> o3.Irreps:
@@ -86,6 +86,10 @@ class SE3Net(nn.Module):
         readout: "scalars" or "invariants" (see the module docstring); readout_width: the
             width of the invariants' MLP.
         coarse_graining: learned coarse-graining passes over the neighbours within ``cutoff``.
+        tensor_product: the backend of the tensor product, one of "auto", "native", "e3nn",
+            "cuequivariance", "openequivariance" (models/tensor_product_backends.py): the same
+            function of the same weights on every backend; ``tensor_product_backend`` says which
+            one runs on the network's device.
     """
 
     def __init__(
@@ -107,6 +111,7 @@ class SE3Net(nn.Module):
         readout: str = "scalars",
         readout_width: int = 64,
         coarse_graining: int = 0,
+        tensor_product: str = "auto",
     ):
         super().__init__()
         require_positive(num_outputs=num_outputs, cutoff=cutoff, num_types=num_types, channels=channels, num_layers=num_layers)
@@ -116,11 +121,13 @@ class SE3Net(nn.Module):
             raise GlassDataError("<model>", "readout", f"expected one of {READOUTS}, got {readout!r}")
         self.cutoff, self.num_types, self.num_node_attr, self.channels = float(cutoff), num_types, num_node_attr, channels
         self.irreps_hidden = hidden_irreps(l_max, channels, parity)
+        self.dims_hidden = block_dims(self.irreps_hidden)
         self.irreps_sh = o3.Irreps.spherical_harmonics(l_max)
         self.harmonics = o3.SphericalHarmonics(self.irreps_sh, normalize=True, normalization="component")
         self.radial_basis = RadialBasis(radial, n_basis, cutoff)
         num_scalars = num_types + num_node_attr
-        self.tensor_product = HarmonicTensorProduct(self.irreps_hidden, l_max, gated_nonlinearity(self.irreps_hidden).irreps_in)
+        gate_inputs = gated_nonlinearity(self.irreps_hidden).irreps_in
+        self.tensor_product = build_tensor_product(tensor_product, self.irreps_hidden, l_max, gate_inputs)
         first = InteractionBlock(
             lambda irreps_out: ScalarInputConvolution(num_scalars, num_types, channels, l_max, irreps_out, n_basis, radial_hidden),
             self.irreps_hidden, residual=False, normalization=normalization,
@@ -142,6 +149,11 @@ class SE3Net(nn.Module):
         self.coarse_graining = CoarseGraining(self.num_invariant_features, coarse_graining, cutoff)
         self.decoder = TypeReadout(self.num_invariant_features, decoder_hidden, num_outputs, num_types, per_type_heads)
 
+    @property
+    def tensor_product_backend(self) -> str:
+        """The tensor-product backend that runs on the device of the network's parameters."""
+        return self.tensor_product.for_device(next(self.parameters()).device).backend
+
     def edge_geometry(self, data: Data, first_layer_only: bool = False) -> EdgeGeometry:
         """Harmonics, their 3j coupling (for layers 2..) and radial basis of the edges within the cutoff."""
         edge_index, edge_vec, distance = model_edges(data, self.cutoff)
@@ -158,7 +170,7 @@ class SE3Net(nn.Module):
         for layer in self.layers:
             features = layer(features, edges)
             if self.readout == "invariants":
-                invariants.append(block_invariants(features, self.irreps_hidden))
+                invariants.append(block_invariants(features, self.dims_hidden))
         if self.readout == "invariants":
             features = self.invariant_encoder(self.invariant_standardization(torch.cat(invariants, dim=1)))
         else:

@@ -21,6 +21,14 @@ zero-filled gradient slices. A hand-written backward pass recomputes the spread 
 than keeping them, so a layer keeps nothing of size (E, channels, rows) between the passes, and
 both passes run over blocks of edges, whose temporaries stay small and in cache. The backward
 pass gives first derivatives only (training, not forces through the network).
+
+:class:`HarmonicPaths` holds what every backend of this product shares (paths, normalization,
+weight layout, the interface of a layer); other libraries compute the same product in
+models/tensor_product_backends.py. Forward passes read only plain ints, never e3nn's Irrep:
+``torch.compile`` guards the length of every tuple a compiled function reads, and Irrep, a
+tuple, refuses ``len()`` (e3nn 0.6). Under ``torch.compile`` both passes are traced as one block
+of all edges (a loop over blocks would pin the compiled code to one edge count), so their
+temporaries are then of size (E, channels, rows).
 """
 
 from __future__ import annotations
@@ -31,31 +39,46 @@ import torch
 from e3nn import o3
 from torch import nn
 
-
-def channels_to_irreps_layout(features: torch.Tensor, irreps: o3.Irreps) -> torch.Tensor:
-    """(..., channels, irreps.dim / channels) in [irrep][m] order -> (..., irreps.dim) in e3nn's [irrep][u][m] order."""
-    blocks, start = [], 0
-    for _, ir in irreps:
-        blocks.append(features[..., start : start + ir.dim].flatten(-2))
-        start += ir.dim
-    return torch.cat(blocks, dim=-1)
+from glass_lightning.models.inputs import scatter_sum
 
 
-def irreps_to_channels_layout(features: torch.Tensor, irreps: o3.Irreps) -> torch.Tensor:
-    """(N, irreps.dim) in e3nn's [irrep][u][m] order (equal multiplicities) -> (E, channels, dim per channel) in [irrep][m] order."""
-    blocks = torch.split(features, [mul * ir.dim for mul, ir in irreps], dim=1)  # views; the gradient is one cat
-    return torch.cat([block.view(len(features), mul, ir.dim) for block, (mul, ir) in zip(blocks, irreps)], dim=2)
+def block_dims(irreps: str | o3.Irreps) -> tuple[int, ...]:
+    """2l + 1 of every block of ``irreps``: what the layout changes below need, as plain ints."""
+    return tuple(ir.dim for _, ir in o3.Irreps(irreps))
 
 
-class HarmonicTensorProduct(nn.Module):
+def channels_to_irreps_layout(features: torch.Tensor, dims: tuple[int, ...]) -> torch.Tensor:
+    """(..., channels, sum(dims)) in [irrep][m] order -> (..., channels * sum(dims)) in e3nn's [irrep][u][m] order;
+    ``dims`` from :func:`block_dims`."""
+    return torch.cat([block.flatten(-2) for block in torch.split(features, dims, dim=-1)], dim=-1)
+
+
+def irreps_to_channels_layout(features: torch.Tensor, dims: tuple[int, ...]) -> torch.Tensor:
+    """(N, channels * sum(dims)) in e3nn's [irrep][u][m] order -> (N, channels, sum(dims)) in [irrep][m] order."""
+    channels = features.shape[1] // sum(dims)
+    blocks = torch.split(features, [channels * dim for dim in dims], dim=1)  # views; the gradient is one cat
+    return torch.cat([block.view(len(features), channels, dim) for block, dim in zip(blocks, dims)], dim=2)
+
+
+class HarmonicPaths(nn.Module):
     """Paths from ``irreps_in`` (every block with the same multiplicity, the channels) times the
-    spherical harmonics up to ``l_max_sh`` into the irreps of ``targets``; no parameters.
+    spherical harmonics up to ``l_max_sh`` into the irreps of ``targets``: what every backend of
+    the product shares, and the interface of one. No parameters: the weights come per edge.
 
     ``irreps_out``: channels x each reached irrep, sorted. ``num_paths``: weights per channel.
     ``paths``: (input block, harmonic degree, output irrep, normalization) in weight order.
-    One instance is shared by all layers of a network; its buffers are constants, rebuilt on
-    construction and kept out of checkpoints.
+    One instance is shared by all layers of a network; a backend's buffers are constants,
+    rebuilt on construction and kept out of checkpoints, so that every backend loads the
+    weights of every other.
+
+    A backend implements ``forward(features, edges, weights) -> (N, irreps_out.dim)``: for node
+    features (N, irreps_in.dim) and per-edge weights (E, channels * num_paths) in [u][path]
+    order, the sum over the edges into each node of the messages (module docstring), in e3nn's
+    layout; ``edges`` is the network's EdgeGeometry (models/convolution.py), whose ``coupled``
+    holds what :meth:`couple_harmonics` made of the harmonics.
     """
+
+    backend = ""  # the backend's name in SE3Net(tensor_product=...)
 
     def __init__(self, irreps_in: str | o3.Irreps, l_max_sh: int, targets: str | o3.Irreps):
         super().__init__()
@@ -77,11 +100,30 @@ class HarmonicTensorProduct(nn.Module):
         self.num_paths = len(paths)
         paths_into = {ir: sum(1 for *_, r in paths if r == ir) for ir in reached}
         self.paths = [(i_in, l2, ir_out, math.sqrt(ir_out.dim / paths_into[ir_out])) for i_in, l2, ir_out in paths]
-        self.out_dim_per_channel = sum(ir.dim for ir in reached)
-        self._build_rows(reached, l_max_sh)
+        self.dims_in, self.dims_out = block_dims(self.irreps_in), block_dims(self.irreps_out)
 
-    def _build_rows(self, reached: list[o3.Irrep], l_max_sh: int) -> None:
-        """Rows (path, m1) grouped by output irrep: coupling tensors, row counts, 0/1 spreading matrices."""
+    def for_device(self, device: torch.device) -> HarmonicPaths:
+        """The backend that runs on ``device``: this one, but for ``auto``'s dispatch (tensor_product_backends.py)."""
+        return self
+
+    def couple_harmonics(self, harmonics: torch.Tensor) -> list[torch.Tensor]:
+        """What the backend computes from the edge harmonics once per forward pass for all layers:
+        nothing, unless it overrides this."""
+        return []
+
+    def path_major(self, weights: torch.Tensor) -> torch.Tensor:
+        """Per-edge weights (E, channels * num_paths) from our [u][path] order to [path][u] (e3nn's for uvu paths)."""
+        return weights.view(len(weights), self.channels, self.num_paths).transpose(1, 2).reshape(len(weights), -1)
+
+
+class HarmonicTensorProduct(HarmonicPaths):
+    """The native backend: the product of the module docstring."""
+
+    backend = "native"
+
+    def __init__(self, irreps_in: str | o3.Irreps, l_max_sh: int, targets: str | o3.Irreps):
+        super().__init__(irreps_in, l_max_sh, targets)
+        reached = [ir for _, ir in self.irreps_out]
         component_start = [self.irreps_in[:i].dim // self.channels for i in range(len(self.irreps_in))]
         rows = [(k, p, m1) for k, ir_out in enumerate(reached) for p, (i_in, _, ir, _) in enumerate(self.paths) if ir == ir_out
                 for m1 in range(self.irreps_in[i_in].ir.dim)]
@@ -108,14 +150,16 @@ class HarmonicTensorProduct(nn.Module):
         couplings = [getattr(self, f"coupling_{k}").to(harmonics.dtype) for k in range(self.num_outputs)]
         return [torch.einsum("ej,rjk->erk", harmonics, coupling) for coupling in couplings]
 
-    def forward(self, features: torch.Tensor, coupled: list[torch.Tensor], weights: torch.Tensor) -> torch.Tensor:
-        """features (E, irreps_in.dim), coupled from :meth:`couple_harmonics`, weights (E, channels * num_paths)
-        -> (E, channels, out_dim_per_channel) messages, [u][irrep m] order (see :func:`channels_to_irreps_layout`)."""
-        return self.channels_forward(irreps_to_channels_layout(features, self.irreps_in), coupled, weights)
+    def forward(self, features: torch.Tensor, edges, weights: torch.Tensor) -> torch.Tensor:
+        per_channel = irreps_to_channels_layout(features, self.dims_in)  # on the nodes, not the edges
+        neighbours = per_channel.index_select(0, edges.source)  # gradient: index_add, faster than index_put
+        messages = self.channel_messages(neighbours, edges.coupled, weights)
+        return channels_to_irreps_layout(scatter_sum(messages, edges.target, edges.num_nodes), self.dims_out)
 
-    def channels_forward(self, features: torch.Tensor, coupled: list[torch.Tensor], weights: torch.Tensor) -> torch.Tensor:
-        """:meth:`forward` for features already in the (E, channels, irreps_in.dim / channels) layout
-        (:func:`irreps_to_channels_layout`, cheaper on the nodes than on the edges)."""
+    def channel_messages(self, features: torch.Tensor, coupled: list[torch.Tensor], weights: torch.Tensor):
+        """Features (E, channels, irreps_in.dim / channels) in [irrep][m] order (:func:`irreps_to_channels_layout`),
+        coupled from :meth:`couple_harmonics`, weights (E, channels * num_paths)
+        -> (E, channels, irreps_out.dim / channels) messages, [irrep][m] order (:func:`channels_to_irreps_layout`)."""
         spreads = (self.spread_features.to(features.dtype), self.spread_weights.to(weights.dtype))
         weights = weights.view(len(weights), self.channels, self.num_paths)
         return _CoupledProduct.apply(features, weights, spreads, self.rows_per_output, *coupled)
@@ -126,6 +170,8 @@ GPU_EDGE_CHUNK = 1 << 17  # on GPUs, large blocks keep the kernels busy (unteste
 
 
 def _edge_blocks(num_edges: int, device: torch.device) -> list[slice]:
+    if torch.compiler.is_compiling():
+        return [slice(None)]  # one block: a loop over blocks would pin the compiled code to one edge count
     size = CPU_EDGE_CHUNK if device.type == "cpu" else GPU_EDGE_CHUNK
     return [slice(start, start + size) for start in range(0, num_edges, size)]
 

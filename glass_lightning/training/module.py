@@ -104,6 +104,15 @@ class GlassModule(LightningModule):
         log_gradient_norms: log the gradient norm of each part of the network (each layer, the
             read-out, the decoder: ``grad_norm/<part>``) before every optimizer step, to see which
             parts learn.
+        compile: run the network under ``torch.compile`` (training, validation, test, predict),
+            with dynamic shapes, so that graphs of other sizes reuse the compiled code. In place
+            (``nn.Module.compile``): checkpoints keep their keys and load with or without it.
+            The first batches pay the compilation (minutes on a small CPU); the data-dependent
+            edge selection runs eagerly between compiled graphs. SE3Net's native tensor product
+            is compiled as one block of edges, with more memory than its eager edge blocks.
+
+    The network's ``tensor_product_backend`` (SE3Net: the backend that ``tensor_product`` chose
+    on this machine) is logged with the hyperparameters as ``model/tensor_product_backend``.
     """
 
     def __init__(
@@ -117,6 +126,7 @@ class GlassModule(LightningModule):
         scheduler_monitor: str = "val/loss",
         standardize_per_configuration: bool = False,
         log_gradient_norms: bool = False,
+        compile: bool = False,
     ):
         super().__init__()
         self._save_plain_hyperparameters()
@@ -126,6 +136,8 @@ class GlassModule(LightningModule):
                 "GlassModule", "type_weights", f"expected {num_types} non-negative weights, not all zero, got {weights}"
             )
         self.model = model
+        if compile:
+            model.compile(dynamic=True)
         self.standardize_per_configuration = standardize_per_configuration
         self.log_gradient_norms = log_gradient_norms
         self.optimizer_factory = optimizer
@@ -155,6 +167,12 @@ class GlassModule(LightningModule):
 
     def forward(self, data) -> Tensor:
         return self.model(data)
+
+    def on_fit_start(self) -> None:
+        backend = getattr(self.model, "tensor_product_backend", None)
+        if backend is not None:
+            for logger in self.loggers:
+                logger.log_hyperparams({"model/tensor_product_backend": backend})
 
     def fitted_target(self, data) -> Tensor:
         """The target the loss compares with: ``data.y``, or its per-(configuration, type) z-score."""

@@ -1,11 +1,10 @@
-"""SE3Net's own convolutions against the plain e3nn paths of the benchmark (same weights)."""
+"""SE3Net's own convolutions against reference (a) of the benchmark, e3nn's fully connected product (same weights)."""
 
 import pytest
 import torch
 
 from glass_lightning.bench.references import ReferenceNetwork
 from glass_lightning.bench.workload import Workload, benchmark_graph, benchmark_network
-from glass_lightning.models.se3 import SE3Net
 
 WORKLOAD = Workload(num_particles=96, l_max=3, channels=3, num_layers=2)
 
@@ -17,10 +16,9 @@ def graph():
     return data
 
 
-@pytest.mark.parametrize("kind", ["uvu", "fully_connected"])
-def test_every_convolution_matches_e3nn(graph, kind):
+def test_every_convolution_matches_e3nn(graph):
     ours = benchmark_network(WORKLOAD, "ours")
-    reference = ReferenceNetwork(ours, kind)
+    reference = ReferenceNetwork(ours)
     edges = ours.edge_geometry(graph)
     features = torch.nn.functional.one_hot(graph.node_type, 2).double()
     for layer, reference_layer in zip(ours.layers, reference.network.layers):
@@ -29,10 +27,9 @@ def test_every_convolution_matches_e3nn(graph, kind):
         features = layer(features, edges)
 
 
-@pytest.mark.parametrize("kind", ["uvu", "fully_connected"])
-def test_networks_agree_in_outputs_and_gradients(graph, kind):
+def test_networks_agree_in_outputs_and_gradients(graph):
     ours = benchmark_network(WORKLOAD, "ours")
-    reference = benchmark_network(WORKLOAD, kind)
+    reference = benchmark_network(WORKLOAD, "fully_connected")
     outputs = ours(graph)
     torch.testing.assert_close(reference(graph), outputs, atol=1e-10, rtol=1e-9)
     outputs.square().sum().backward()
@@ -43,12 +40,6 @@ def test_networks_agree_in_outputs_and_gradients(graph, kind):
         torch.testing.assert_close(reference_parameters[mirrored].grad, parameter.grad, atol=1e-9, rtol=1e-8, msg=name)
 
 
-def test_both_parities_match_e3nn(graph):
-    torch.manual_seed(1)
-    ours = SE3Net(2, 2.0, l_max=2, channels=2, num_layers=2, parity="both")
-    torch.testing.assert_close(ReferenceNetwork(ours, "uvu")(graph), ours(graph), atol=1e-10, rtol=1e-9)
-
-
-def test_unknown_reference_is_rejected():
+def test_unknown_implementation_is_rejected():
     with pytest.raises(ValueError, match="unknown"):
         benchmark_network(WORKLOAD, "fastest")

@@ -7,7 +7,8 @@ def result(train_s, inference_s):
 
 
 def test_speed_ups_are_reference_time_over_ours_and_failures_are_shown():
-    rows = model_table(Workload(num_particles=1000), {"ours": result(2.0, 0.5), "uvu": result(6.0, 1.0), "fully_connected": {"error": "killed"}})
+    results = {"ours": result(2.0, 0.5), "e3nn": result(6.0, 1.0), "fully_connected": {"error": "killed"}}
+    rows = model_table(Workload(num_particles=1000), results)
     assert rows[2].startswith("| SE3Net (ours) | 2.00 | 0.5 | 500 |")
     assert rows[3].endswith("| 3x | 2x |")
     assert "killed" in rows[4]

@@ -3,7 +3,7 @@
 import torch
 from e3nn import o3
 
-from glass_lightning.models.tensor_product import HarmonicTensorProduct
+from glass_lightning.models.tensor_product import HarmonicTensorProduct, irreps_to_channels_layout
 
 
 def test_gradients_of_features_weights_and_coupled_harmonics():
@@ -12,6 +12,7 @@ def test_gradients_of_features_weights_and_coupled_harmonics():
     tensor_product = HarmonicTensorProduct(irreps, 2, irreps)
     harmonics = o3.spherical_harmonics([0, 1, 2], torch.randn(5, 3), normalize=True, normalization="component")
     coupled = [g.detach().requires_grad_() for g in tensor_product.couple_harmonics(harmonics)]
-    features = irreps.randn(5, -1).requires_grad_()
+    features = irreps_to_channels_layout(irreps.randn(5, -1), tensor_product.dims_in).requires_grad_()
     weights = torch.randn(5, 2 * tensor_product.num_paths, requires_grad=True)
-    assert torch.autograd.gradcheck(lambda x, w, *g: tensor_product(x, list(g), w), (features, weights, *coupled))
+    messages = tensor_product.channel_messages
+    assert torch.autograd.gradcheck(lambda x, w, *g: messages(x, list(g), w), (features, weights, *coupled))

@@ -78,7 +78,7 @@ def test_scalar_input_convolution_equals_generic_tensor_product_layout(graph):
     scalars = torch.nn.functional.one_hot(graph.node_type, 2).double()
     sums = convolution.species_sums(graph.node_type, edges)  # (N, S, C, (l+1)^2)
     embedded = sums * convolution.embedding.weight.T[None, :, :, None]  # W_us
-    layout = channels_to_irreps_layout(embedded.sum(1), convolution.irreps_mid)
+    layout = channels_to_irreps_layout(embedded.sum(1), convolution.dims_mid)
     radial = convolution.radial(edges.basis).view(-1, 2, L_MAX + 1)
     for l, span in zip(range(L_MAX + 1), irreps_out.slices()):
         per_edge = radial[:, :, l, None] * convolution.embedding(scalars)[edges.source][:, :, None] * edges.harmonics[:, None, l * l : (l + 1) ** 2]

@@ -4,7 +4,17 @@ import pytest
 import torch
 from e3nn import o3
 
-from glass_lightning.models.tensor_product import HarmonicTensorProduct, channels_to_irreps_layout
+from glass_lightning.models.tensor_product import (
+    HarmonicTensorProduct,
+    channels_to_irreps_layout,
+    irreps_to_channels_layout,
+)
+
+
+def messages(tensor_product, features, harmonics, weights):
+    """Per-edge messages (E, channels, dim per channel) of edge features (E, irreps_in.dim) in e3nn's layout."""
+    per_channel = irreps_to_channels_layout(features, tensor_product.dims_in)
+    return tensor_product.channel_messages(per_channel, tensor_product.couple_harmonics(harmonics), weights)
 
 
 def reference_messages(irreps_in, l_max_sh, wanted, features, harmonics, weights):
@@ -39,7 +49,7 @@ def test_equals_the_path_by_path_formula(irreps, l_max_sh, targets):
     weights = torch.randn(30, tensor_product.channels * tensor_product.num_paths)
     expected, num_paths = reference_messages(irreps, l_max_sh, {ir for _, ir in o3.Irreps(targets)}, features, harmonics, weights)
     assert tensor_product.num_paths == num_paths
-    torch.testing.assert_close(tensor_product(features, tensor_product.couple_harmonics(harmonics), weights), expected)
+    torch.testing.assert_close(messages(tensor_product, features, harmonics, weights), expected)
 
 
 def test_output_is_equivariant(orthogonal):
@@ -48,12 +58,13 @@ def test_output_is_equivariant(orthogonal):
     vectors, features = torch.randn(20, 3), irreps.randn(20, -1)
     weights = torch.randn(20, 4 * tensor_product.num_paths)
 
-    def messages(x, v):
+    def e3nn_layout_messages(x, v):
         y = o3.spherical_harmonics([0, 1, 2, 3], v, normalize=True, normalization="component")
-        return channels_to_irreps_layout(tensor_product(x, tensor_product.couple_harmonics(y), weights), tensor_product.irreps_out)
+        return channels_to_irreps_layout(messages(tensor_product, x, y, weights), tensor_product.dims_out)
 
-    rotated = messages(features @ irreps.D_from_matrix(orthogonal).T, vectors @ orthogonal.T)
-    torch.testing.assert_close(rotated, messages(features, vectors) @ tensor_product.irreps_out.D_from_matrix(orthogonal).T)
+    rotated = e3nn_layout_messages(features @ irreps.D_from_matrix(orthogonal).T, vectors @ orthogonal.T)
+    expected = e3nn_layout_messages(features, vectors) @ tensor_product.irreps_out.D_from_matrix(orthogonal).T
+    torch.testing.assert_close(rotated, expected)
 
 
 def test_unit_inputs_give_unit_variance_outputs():
@@ -62,7 +73,7 @@ def test_unit_inputs_give_unit_variance_outputs():
     features = irreps.randn(20000, -1)
     harmonics = o3.spherical_harmonics([0, 1, 2], torch.randn(20000, 3), normalize=True, normalization="component")
     weights = torch.randn(20000, 8 * tensor_product.num_paths)
-    variance = tensor_product(features, tensor_product.couple_harmonics(harmonics), weights).pow(2).mean()
+    variance = messages(tensor_product, features, harmonics, weights).pow(2).mean()
     assert 0.8 < variance.item() < 1.2
 
 

@@ -1,11 +1,13 @@
 import pytest
 import torch
 from lightning.pytorch import Trainer
+from lightning.pytorch.loggers import Logger
 from torch_geometric.data import Batch, Data
 from torch_geometric.loader import DataLoader
 from tiny import TinyNet
 
 from glass_lightning.errors import GlassDataError
+from glass_lightning.models import SE3Net
 from glass_lightning.training.module import GlassModule
 
 
@@ -100,7 +102,6 @@ def test_test_logs_both_pearson_conventions():
 
 
 def test_gradient_norms_are_grouped_by_part_of_the_network():
-    from glass_lightning.models import SE3Net
     from glass_lightning.training.module import network_parts_gradients
 
     network = SE3Net(3, 1.0, l_max=1, channels=4, num_layers=2, readout="invariants", readout_width=8, coarse_graining=1)
@@ -109,3 +110,50 @@ def test_gradient_norms_are_grouped_by_part_of_the_network():
     parts = network_parts_gradients(network)
     assert {"layers.0", "layers.1", "invariant_encoder", "coarse_graining", "decoder"} <= set(parts)
     assert sum(len(gradients) for gradients in parts.values()) == sum(1 for p in network.parameters() if p.grad is not None)
+
+
+def test_compiled_network_matches_eager_in_outputs_and_gradients_and_keeps_its_checkpoint_keys():
+    torch.manual_seed(0)
+    network = SE3Net(3, 1.0, l_max=1, channels=2, num_layers=2)
+    data = random_graph()
+    eager = network(data)
+    eager.square().sum().backward()
+    eager_gradients = {name: parameter.grad.clone() for name, parameter in network.named_parameters()}
+    keys = set(network.state_dict())
+    network.zero_grad()
+    module = GlassModule(network, num_outputs=3, compile=True)
+    compiled = module(data)
+    compiled.square().sum().backward()
+    gradients = [(name, parameter.grad, eager_gradients[name]) for name, parameter in network.named_parameters()]
+    for name, value, expected in [("outputs", compiled, eager), *gradients]:
+        torch.testing.assert_close(value, expected, rtol=0, atol=1e-5 * float(expected.detach().abs().max()), msg=name)
+    assert set(module.model.state_dict()) == keys
+
+
+class RecordingLogger(Logger):
+    def __init__(self):
+        super().__init__()
+        self.params = {}
+
+    @property
+    def name(self):
+        return "recording"
+
+    @property
+    def version(self):
+        return 0
+
+    def log_hyperparams(self, params, *args, **kwargs):
+        self.params.update(params)
+
+    def log_metrics(self, metrics, step=None):
+        pass
+
+
+def test_the_tensor_product_backend_is_logged_with_the_hyperparameters():
+    module = GlassModule(SE3Net(3, 1.0, l_max=1, channels=2, num_layers=2, tensor_product="e3nn"), num_outputs=3)
+    logger = RecordingLogger()
+    options = dict(enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
+    trainer = Trainer(accelerator="cpu", max_steps=1, logger=logger, **options)
+    trainer.fit(module, train_dataloaders=DataLoader([random_graph()], batch_size=1))
+    assert logger.params["model/tensor_product_backend"] == "e3nn"
