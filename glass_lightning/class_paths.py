@@ -28,18 +28,24 @@ TRUSTED_MODULES_VARIABLE = "GLASS_LIGHTNING_TRUSTED_MODULES"
 
 def is_trusted_module(module_name: str) -> bool:
     user_trusted = [name.strip() for name in os.environ.get(TRUSTED_MODULES_VARIABLE, "").split(",") if name.strip()]
-    return any(module_name == trusted or module_name.startswith(f"{trusted}.") for trusted in (*TRUSTED_MODULES, *user_trusted))
+    return any(
+        module_name == trusted or module_name.startswith(f"{trusted}.") for trusted in (*TRUSTED_MODULES, *user_trusted)
+    )
 
 
-def class_from_path(class_path: str, source: str = "<config>", field: str = "class_path", base: type | None = None) -> type:
+def class_from_path(
+    class_path: str, source: str = "<config>", field: str = "class_path", base: type | None = None
+) -> type:
     """The class at ``class_path``, refused unless trusted or already imported and a ``base`` subclass."""
     module_name, _, class_name = str(class_path).rpartition(".")
     trusted = is_trusted_module(module_name)
     if not trusted and module_name not in sys.modules:
         raise GlassDataError(
-            source, field, f"refusing to import {class_path!r}: classes are loaded from {TRUSTED_MODULES}, from modules the "
+            source,
+            field,
+            f"refusing to import {class_path!r}: classes are loaded from {TRUSTED_MODULES}, from modules the "
             f"program already imported, or from modules you name in {TRUSTED_MODULES_VARIABLE} (e.g. "
-            f"{TRUSTED_MODULES_VARIABLE}={module_name.split('.')[0]}), never from a module a file names"
+            f"{TRUSTED_MODULES_VARIABLE}={module_name.split('.')[0]}), never from a module a file names",
         )
     try:
         loaded = getattr(importlib.import_module(module_name), class_name)
@@ -48,9 +54,13 @@ def class_from_path(class_path: str, source: str = "<config>", field: str = "cla
     if not isinstance(loaded, type):
         raise GlassDataError(source, field, f"refusing {class_path!r}: it is not a class")
     if base is not None and not issubclass(loaded, base):
-        raise GlassDataError(source, field, f"refusing {class_path!r}: expected a subclass of {base.__module__}.{base.__qualname__}")
+        raise GlassDataError(
+            source, field, f"refusing {class_path!r}: expected a subclass of {base.__module__}.{base.__qualname__}"
+        )
     if base is None and not trusted:
-        raise GlassDataError(source, field, f"refusing {class_path!r}: outside {TRUSTED_MODULES} only an expected base class is loaded")
+        raise GlassDataError(
+            source, field, f"refusing {class_path!r}: outside {TRUSTED_MODULES} only an expected base class is loaded"
+        )
     return loaded
 
 

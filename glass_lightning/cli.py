@@ -23,7 +23,10 @@ SUBCOMMANDS: dict[str, str] = {
     "probe": "glass_lightning.training.probe:main",
     "quench": "glass_lightning.simulate.quench:main",
     "curves": "glass_lightning.training.curves:main",
-    "fit": "glass_lightning.training.run:main", "validate": "glass_lightning.training.cli:validate", "test": "glass_lightning.training.cli:test", "predict": "glass_lightning.training.predict:main",  # noqa: E501
+    "fit": "glass_lightning.training.run:main",
+    "validate": "glass_lightning.training.cli:validate",
+    "test": "glass_lightning.training.cli:test",
+    "predict": "glass_lightning.training.predict:main",  # noqa: E501
 }
 
 
@@ -36,7 +39,9 @@ def main(argv: list[str] | None = None) -> int | None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
         names = ", ".join(sorted(SUBCOMMANDS))
-        print(f"usage: glass-lightning {{{names}}} ...\n\nRun 'glass-lightning SUBCOMMAND --help' for the options of one.")
+        print(
+            f"usage: glass-lightning {{{names}}} ...\n\nRun 'glass-lightning SUBCOMMAND --help' for the options of one."
+        )
         return 0 if argv else 2
     name, rest = argv[0], argv[1:]
     if name not in SUBCOMMANDS:

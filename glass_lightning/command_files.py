@@ -42,8 +42,14 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
 
 
 def run_file_command(
-    argv: list[str], name: str, description: str, kind: str, workers_help: str,
-    action: Callable[..., Any], errors: tuple[type[Exception], ...] = (GlassDataError,), settable: bool = False,
+    argv: list[str],
+    name: str,
+    description: str,
+    kind: str,
+    workers_help: str,
+    action: Callable[..., Any],
+    errors: tuple[type[Exception], ...] = (GlassDataError,),
+    settable: bool = False,
 ) -> int:
     """``glass-lightning NAME --config FILE [--workers K]``: run ``action(file, workers)``; the
     expected ``errors`` are printed as one line and exit with status 1. With ``settable``,
@@ -53,7 +59,10 @@ def run_file_command(
     parser.add_argument("--workers", type=int, default=None, help=workers_help)
     if settable:
         parser.add_argument(
-            "--set", action="append", default=[], metavar="KEY=VALUE",
+            "--set",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
             help="a dotted training-config path and its value, added to the file's overrides (e.g. data.init_args.paths=DIR)",
         )
     arguments = parser.parse_args(argv)

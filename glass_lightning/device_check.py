@@ -59,19 +59,69 @@ class Outcome:
 
 def steps(data: Path, scratch: Path) -> list[Step]:
     """The check's steps; ``data`` holds the synthetic snapshots, ``scratch`` their outputs."""
-    quick_fit = ["--data.init_args.paths", str(data), "--data.init_args.format", "native", "--trainer.logger", "false",
-                 "--trainer.max_epochs", "1", "--trainer.limit_train_batches", "3", "--trainer.limit_val_batches", "1",
-                 "--trainer.default_root_dir", str(scratch), "--trainer.enable_progress_bar", "false"]
+    quick_fit = [
+        "--data.init_args.paths",
+        str(data),
+        "--data.init_args.format",
+        "native",
+        "--trainer.logger",
+        "false",
+        "--trainer.max_epochs",
+        "1",
+        "--trainer.limit_train_batches",
+        "3",
+        "--trainer.limit_val_batches",
+        "1",
+        "--trainer.default_root_dir",
+        str(scratch),
+        "--trainer.enable_progress_bar",
+        "false",
+    ]
     return [
         Step("environment", [PYTHON, "-c", ENVIRONMENT_PROBE], 30),
         Step("gpu tests", [PYTHON, "-m", "pytest", "-m", "gpu", "-q", "-p", "no:cacheprovider", "tests"], 75),
-        Step("paper fit", [*CLI, "fit", "--config", "configs/paper.yaml", *quick_fit, "--test_after_fit", "false"], 100),
-        Step("ddp nccl", [*CLI, "fit", "--config", "configs/default.yaml", "--config", "configs/trainer/ddp.yaml",
-                          "--trainer.devices", "1", *quick_fit], 75),
-        Step("network bench", [*CLI, "bench", "--skip-fully-connected", "--skip-simulator", "--repeats", "1",
-                               "--output", str(scratch / "bench.md")], 110),
-        Step("simulator", [PYTHON, "-c", "from glass_lightning.bench.simulator_timing import replica_throughput as r; "
-                           "print(r(4096, 4, 2000, 1, 'CUDA'))"], 60),
+        Step(
+            "paper fit", [*CLI, "fit", "--config", "configs/paper.yaml", *quick_fit, "--test_after_fit", "false"], 100
+        ),
+        Step(
+            "ddp nccl",
+            [
+                *CLI,
+                "fit",
+                "--config",
+                "configs/default.yaml",
+                "--config",
+                "configs/trainer/ddp.yaml",
+                "--trainer.devices",
+                "1",
+                *quick_fit,
+            ],
+            75,
+        ),
+        Step(
+            "network bench",
+            [
+                *CLI,
+                "bench",
+                "--skip-fully-connected",
+                "--skip-simulator",
+                "--repeats",
+                "1",
+                "--output",
+                str(scratch / "bench.md"),
+            ],
+            110,
+        ),
+        Step(
+            "simulator",
+            [
+                PYTHON,
+                "-c",
+                "from glass_lightning.bench.simulator_timing import replica_throughput as r; "
+                "print(r(4096, 4, 2000, 1, 'CUDA'))",
+            ],
+            60,
+        ),
     ]
 
 
@@ -83,7 +133,9 @@ def run_step(step: Step) -> Outcome:
         output = finished.stdout + finished.stderr
     except subprocess.TimeoutExpired as expired:
         status = f"timed out after {step.timeout:g} s"
-        output = "".join(part.decode() if isinstance(part, bytes) else part for part in (expired.stdout, expired.stderr) if part)
+        output = "".join(
+            part.decode() if isinstance(part, bytes) else part for part in (expired.stdout, expired.stderr) if part
+        )
     return Outcome(step, status, time.monotonic() - start, output)
 
 
@@ -103,12 +155,16 @@ def write_synthetic_snapshots(directory: Path, count: int = 4, num_particles: in
     from glass_lightning.data.synthetic import synthetic_snapshot
 
     for seed in range(count):
-        write_snapshot(directory / f"config_{seed:03d}.npz", synthetic_snapshot(num_particles, temperature=0.5, seed=seed))
+        write_snapshot(
+            directory / f"config_{seed:03d}.npz", synthetic_snapshot(num_particles, temperature=0.5, seed=seed)
+        )
     return directory
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m glass_lightning.device_check", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m glass_lightning.device_check", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--report", default="device-check.md", help="the report file (markdown)")
     parser.add_argument("--only", nargs="+", help="run only these steps (names as in the report)")
     arguments = parser.parse_args(argv)

@@ -29,15 +29,24 @@ GPU_BACKENDS = ("cuequivariance", "openequivariance")
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="glass-lightning bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--particles", type=int, default=4096, help="particles of the benchmark snapshot (default 4096)")
-    parser.add_argument("--repeats", type=int, default=2, help="timed repetitions per case; the fastest is kept (default 2)")
     parser.add_argument(
-        "--fully-connected-particles", type=int, default=1024,
-        help="particles for the comparison with reference (a), which needs about 6 GiB per 1000 particles for a training step (default 1024)",
+        "--particles", type=int, default=4096, help="particles of the benchmark snapshot (default 4096)"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=2, help="timed repetitions per case; the fastest is kept (default 2)"
+    )
+    parser.add_argument(
+        "--fully-connected-particles",
+        type=int,
+        default=1024,
+        help="particles for the comparison with reference (a), which needs about 6 GiB per 1000 particles "
+        "for a training step (default 1024)",
     )
     parser.add_argument("--skip-fully-connected", action="store_true", help="leave out reference (a), the slowest case")
     parser.add_argument(
-        "--case-timeout", type=float, default=1800.0,
+        "--case-timeout",
+        type=float,
+        default=1800.0,
         help="seconds allowed per network case; a compiled case spends minutes compiling on a small CPU (default 1800)",
     )
     parser.add_argument("--simulator-particles", type=int, default=500)
@@ -91,32 +100,42 @@ def network_sections(arguments, device: str) -> tuple[dict[str, list[str]], floa
         "implementation's time / ours. Peak memory = peak resident memory (CUDA: allocated memory) above the level before the "
         "timed runs, each case in a fresh process (method: glass_lightning/bench/model_timing.py). Each time is the fastest of "
         f"{arguments.repeats} training steps and {arguments.repeats + 1} inferences (reference (a): 1 and 2). The e3nn "
-        "rows are SE3Net on its `tensor_product=\"e3nn\"` backend (the first layer, a product of scalars with the "
+        'rows are SE3Net on its `tensor_product="e3nn"` backend (the first layer, a product of scalars with the '
         "harmonics, is the same in every row); compiled rows use `torch.compile` with dynamic shapes, compiled before "
         "the timed runs.",
         "",
     ]
-    return {f"Networks, N = {workload.num_particles}": (method if i == 0 else []) + network_section(workload, by_name, device)
-            for i, (workload, by_name) in enumerate(results.items())}, results[full].get("ours", {}).get("train_s")
+    return {
+        f"Networks, N = {workload.num_particles}": (method if i == 0 else [])
+        + network_section(workload, by_name, device)
+        for i, (workload, by_name) in enumerate(results.items())
+    }, results[full].get("ours", {}).get("train_s")
 
 
 def data_section(workload: Workload, step_s: float | None) -> list[str]:
     built = graph_building(workload, snapshots=4)
     per_second = loader_throughput(built["dataset"], epochs=5)
     lines = [
-        f"- neighbour list (vesin, N = {workload.num_particles}, cutoff {workload.cutoff}): {built['neighbour_list_s'] * 1e3:.1f} ms per snapshot",
-        f"- snapshot -> graph (neighbour list + tensors): {built['graph_s'] * 1e3:.1f} ms per snapshot, once per dataset (graphs are cached in memory)",
-        f"- DataLoader over cached graphs (batch 1, shuffled, no workers): {per_second:.0f} snapshots/s = {1e3 / per_second:.2f} ms per snapshot",
+        f"- neighbour list (vesin, N = {workload.num_particles}, cutoff {workload.cutoff}): "
+        f"{built['neighbour_list_s'] * 1e3:.1f} ms per snapshot",
+        f"- snapshot -> graph (neighbour list + tensors): {built['graph_s'] * 1e3:.1f} ms per snapshot, "
+        "once per dataset (graphs are cached in memory)",
+        f"- DataLoader over cached graphs (batch 1, shuffled, no workers): {per_second:.0f} snapshots/s "
+        f"= {1e3 / per_second:.2f} ms per snapshot",
     ]
     if step_s:
-        lines.append(f"- SE3Net training step: {step_s:.2f} s, so loading is {1 / per_second / step_s:.1e} of a step: the model never waits on data")
+        lines.append(
+            f"- SE3Net training step: {step_s:.2f} s, so loading is {1 / per_second / step_s:.1e} of a step: the model never waits on data"
+        )
     return lines
 
 
 def simulator_section(arguments) -> list[str]:
     platform = best_platform()
     runs = [
-        replica_throughput(arguments.simulator_particles, arguments.simulator_replicas, arguments.simulator_steps, workers, platform)
+        replica_throughput(
+            arguments.simulator_particles, arguments.simulator_replicas, arguments.simulator_steps, workers, platform
+        )
         for workers in tqdm((1, 2), desc="simulator", leave=False)
     ]
     lines = [

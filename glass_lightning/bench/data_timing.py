@@ -20,7 +20,10 @@ from glass_lightning.data.synthetic import synthetic_snapshot
 
 def graph_building(workload: Workload, snapshots: int) -> dict:
     """Median seconds of one vesin neighbour list, and of one snapshot -> graph conversion."""
-    configurations = [synthetic_snapshot(workload.num_particles, workload.density, num_times=workload.num_outputs, seed=s) for s in range(snapshots)]
+    configurations = [
+        synthetic_snapshot(workload.num_particles, workload.density, num_times=workload.num_outputs, seed=s)
+        for s in range(snapshots)
+    ]
     neighbour_lists = []
     for snapshot in configurations:
         start = time.perf_counter()

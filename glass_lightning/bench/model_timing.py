@@ -92,14 +92,19 @@ def measure(workload: Workload, implementation: str, repeats: int, device: str =
         train_times.append(_seconds(lambda: train_step(graph), device))
         inference_times.append(_seconds(lambda: inference(graph), device))
     return {
-        "train_s": min(train_times), "inference_s": min(inference_times), "train_peak_mb": meter.peak(), "inference_peak_mb": inference_mb,
+        "train_s": min(train_times),
+        "inference_s": min(inference_times),
+        "train_peak_mb": meter.peak(),
+        "inference_peak_mb": inference_mb,
         "num_edges": int((graph.edge_vec.norm(dim=1) < workload.cutoff).sum()),
     }
 
 
 def measure_in_subprocess(workload: Workload, implementation: str, repeats: int, device: str, timeout_s: float) -> dict:
     """:func:`measure` in a fresh interpreter; ``{"error": ...}`` if it fails, runs out of memory or time."""
-    request = json.dumps({"workload": workload.as_dict(), "implementation": implementation, "repeats": repeats, "device": device})
+    request = json.dumps(
+        {"workload": workload.as_dict(), "implementation": implementation, "repeats": repeats, "device": device}
+    )
     command = [sys.executable, "-m", "glass_lightning.bench.model_timing", request]
     try:
         finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
@@ -114,5 +119,7 @@ def measure_in_subprocess(workload: Workload, implementation: str, repeats: int,
 
 if __name__ == "__main__":
     arguments = json.loads(sys.argv[1])
-    result = measure(Workload(**arguments["workload"]), arguments["implementation"], arguments["repeats"], arguments["device"])
+    result = measure(
+        Workload(**arguments["workload"]), arguments["implementation"], arguments["repeats"], arguments["device"]
+    )
     print(json.dumps(result))

@@ -42,7 +42,9 @@ class ReferenceConvolution(nn.Module):
         self.convolution = convolution
         irreps_in, irreps_out, paths = _paths_of(convolution)
         self.channels, self.num_paths = irreps_in[0].mul, len(paths)
-        options = dict(shared_weights=False, internal_weights=False, irrep_normalization="none", path_normalization="none")
+        options = dict(
+            shared_weights=False, internal_weights=False, irrep_normalization="none", path_normalization="none"
+        )
         irreps_sh = o3.Irreps.spherical_harmonics(l_max)
         self.tensor_product = o3.FullyConnectedTensorProduct(irreps_in, irreps_sh, irreps_out, **options)
         ours = {(i_in, l2, ir_out): (p, scale) for p, (i_in, l2, ir_out, scale) in enumerate(paths)}

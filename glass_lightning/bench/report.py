@@ -17,7 +17,10 @@ from glass_lightning.data.atomic_npz import write_text_atomically
 def cpu_model() -> str:
     try:
         with open("/proc/cpuinfo") as cpuinfo:
-            return next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), platform.processor())
+            return next(
+                (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+                platform.processor(),
+            )
     except OSError:
         return platform.processor() or "unknown CPU"
 
@@ -25,11 +28,14 @@ def cpu_model() -> str:
 def machine_description(device: str) -> list[str]:
     lines = [
         f"- CPU: {cpu_model()}, {os.cpu_count()} logical cores visible, torch threads: {torch.get_num_threads()}",
-        f"- torch {torch.__version__}, e3nn {e3nn.__version__}, Python {platform.python_version()}, {platform.system()} {platform.release()}",
+        f"- torch {torch.__version__}, e3nn {e3nn.__version__}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}",
         f"- device: {device}" + (f" ({torch.cuda.get_device_name(0)})" if device == "cuda" else ""),
     ]
     if hasattr(os, "getloadavg"):
-        lines.append(f"- load average when the run ended (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        lines.append(
+            f"- load average when the run ended (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
     return lines
 
 
@@ -40,7 +46,8 @@ def _figure(value: float | None, digits: int = 3) -> str:
 def model_table(workload: Workload, results: dict[str, dict]) -> list[str]:
     ours = results.get("ours", {})
     rows = [
-        "| implementation | training step (s) | snapshots/s | particles/s | peak memory (MiB) | inference (s) | particles/s | peak memory (MiB) | our speed-up, training | our speed-up, inference |",
+        "| implementation | training step (s) | snapshots/s | particles/s | peak memory (MiB) | inference (s) "
+        "| particles/s | peak memory (MiB) | our speed-up, training | our speed-up, inference |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in IMPLEMENTATIONS:

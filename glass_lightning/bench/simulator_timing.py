@@ -20,7 +20,9 @@ from glass_lightning.simulate.isoconfigurational import ReplicaTask, run_tasks
 TEMPERATURE = 0.5
 
 
-def starting_configuration(num_particles: int, density: float, platform: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def starting_configuration(
+    num_particles: int, density: float, platform: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions (minimized), species and box of a small KA system."""
     snapshot = synthetic_snapshot(num_particles=num_particles, density=density, seed=1)
     types = kob_andersen.species(num_particles)
@@ -37,7 +39,13 @@ def replica_throughput(
     grid = np.linspace(steps / 4, steps, 4).astype(np.int64)
     tasks = [
         ReplicaTask(
-            0, replica, positions, TEMPERATURE, seed=replica, steps=grid, recorded=np.array([len(grid) - 1]),
+            0,
+            replica,
+            positions,
+            TEMPERATURE,
+            seed=replica,
+            steps=grid,
+            recorded=np.array([len(grid) - 1]),
             wavenumber=kob_andersen.WAVENUMBER,
         )
         for replica in range(replicas)

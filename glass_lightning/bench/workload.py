@@ -55,7 +55,12 @@ class Workload:
 
 def benchmark_graph(workload: Workload) -> Data:
     """The snapshot as the dataset serves it (float32, edges at the cutoff)."""
-    snapshot = synthetic_snapshot(num_particles=workload.num_particles, density=workload.density, num_times=workload.num_outputs, seed=workload.seed)
+    snapshot = synthetic_snapshot(
+        num_particles=workload.num_particles,
+        density=workload.density,
+        num_times=workload.num_outputs,
+        seed=workload.seed,
+    )
     return GlassDataset([snapshot], list(range(workload.num_outputs)), cutoff=workload.cutoff)[0]
 
 
@@ -67,8 +72,12 @@ def benchmark_network(workload: Workload, implementation: str) -> nn.Module:
     backend, compiled = BACKEND_CASES.get(implementation, ("native", False))
     torch.manual_seed(workload.seed)
     network = SE3Net(
-        workload.num_outputs, workload.cutoff, l_max=workload.l_max, channels=workload.channels,
-        num_layers=workload.num_layers, tensor_product=backend,
+        workload.num_outputs,
+        workload.cutoff,
+        l_max=workload.l_max,
+        channels=workload.channels,
+        num_layers=workload.num_layers,
+        tensor_product=backend,
     )
     if compiled:
         network.compile(dynamic=True)

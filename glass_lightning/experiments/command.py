@@ -30,7 +30,9 @@ def _interpretability(spec: ExperimentSpec, plan: Plan, records: dict, tests: di
     results = {}
     for temperature in plan.temperatures:
         record = records[plan.studied(temperature).key]
-        result = invariants_against_bond_order(record["checkpoint"], tests[temperature], record["data"], spec.bond_order_cutoff)
+        result = invariants_against_bond_order(
+            record["checkpoint"], tests[temperature], record["data"], spec.bond_order_cutoff
+        )
         metrics = {
             f"interpretability/l{l}_{species}": result["correlation"][row][column]
             for row, l in enumerate(result["l"])
@@ -44,7 +46,9 @@ def _interpretability(spec: ExperimentSpec, plan: Plan, records: dict, tests: di
 def data_summary(plan: Plan, records: dict, tests: dict) -> dict:
     """Sizes quoted in the report: particles, training and test configurations per temperature."""
     temperature = plan.temperatures[0]
-    trained = next(record["train_configurations"] for record in records.values() if len(record["train_temperatures"] or []) == 1)
+    trained = next(
+        record["train_configurations"] for record in records.values() if len(record["train_temperatures"] or []) == 1
+    )
     return {"particles": tests[temperature][0].num_particles, "train": trained, "test": len(tests[temperature])}
 
 
@@ -69,10 +73,14 @@ def reproduce(config_path: str, workers: int | None = None) -> ExperimentSpec:
     if "interpretability" in spec.experiments:
         context.interpretability = _interpretability(spec, plan, records, tests)
     write_results(context, config_path, data_summary(plan, records, tests))
-    print(f"reproduce {spec.name}: {len(records)} fits, {time.monotonic() - started:.0f} s; wrote {spec.results} and {spec.figures_dir}/")
+    print(
+        f"reproduce {spec.name}: {len(records)} fits, {time.monotonic() - started:.0f} s; wrote {spec.results} and {spec.figures_dir}/"
+    )
     return spec
 
 
 def main(argv: list[str]) -> int:
     workers_help = "parallel fit processes (default: the experiment file's)"
-    return run_file_command(argv, "reproduce", __doc__.split("\n\n")[0], "experiment", workers_help, reproduce, (GlassDataError, FitsFailed))
+    return run_file_command(
+        argv, "reproduce", __doc__.split("\n\n")[0], "experiment", workers_help, reproduce, (GlassDataError, FitsFailed)
+    )

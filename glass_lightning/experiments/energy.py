@@ -28,7 +28,12 @@ def energy_baseline(spec: ExperimentSpec, test_snapshots: dict[float, list[Snaps
     if not available:
         return None
     scores = score_node_input(available[0], target, test_snapshots, num_types)
-    logger = GlassMLFlowLogger(experiment_name=spec.experiment_name, run_name=f"{available[0]} baseline", tracking_uri=spec.tracking_uri, log_model=False)
+    logger = GlassMLFlowLogger(
+        experiment_name=spec.experiment_name,
+        run_name=f"{available[0]} baseline",
+        tracking_uri=spec.tracking_uri,
+        log_model=False,
+    )
     log_to_run(spec.tracking_uri, logger.run_id, score_metrics(scores), {"reproduce.node_input": available[0]})
     MlflowClient(spec.tracking_uri).set_terminated(logger.run_id)
     record = {

@@ -34,25 +34,34 @@ class TemperatureScore:
 
     def as_record(self) -> dict:
         return {
-            "times": self.times, "tau_alpha": self.tau_alpha, "channels": self.channels,
-            "pooled": self.pooled.tolist(), "per_configuration": self.per_configuration.tolist(),
+            "times": self.times,
+            "tau_alpha": self.tau_alpha,
+            "channels": self.channels,
+            "pooled": self.pooled.tolist(),
+            "per_configuration": self.per_configuration.tolist(),
         }
 
 
-def matching_channels(model_times: list[float], model_tau: float | None, times: list[float], tau: float | None) -> list[int]:
+def matching_channels(
+    model_times: list[float], model_tau: float | None, times: list[float], tau: float | None
+) -> list[int]:
     """For each of ``times``, the model channel closest in log(t / tau_alpha) (log t when a tau is unknown)."""
     model_scale, scale = (model_tau, tau) if model_tau and tau else (1.0, 1.0)
     model_log = np.log(np.asarray(model_times) / model_scale)
     return [int(np.argmin(np.abs(model_log - np.log(time / scale)))) for time in times]
 
 
-def score(predictions: list[np.ndarray], targets: list[np.ndarray], types: list[np.ndarray], num_types: int) -> tuple[np.ndarray, np.ndarray]:
+def score(
+    predictions: list[np.ndarray], targets: list[np.ndarray], types: list[np.ndarray], num_types: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Pooled and per-configuration Pearson (num_types, T) of per-configuration (N, T) arrays."""
     prediction = torch.as_tensor(np.concatenate(predictions), dtype=torch.float64)
     target = torch.as_tensor(np.concatenate(targets), dtype=torch.float64)
     node_type = torch.as_tensor(np.concatenate(types), dtype=torch.int64)
     graph = torch.cat([torch.full((len(values),), index, dtype=torch.int64) for index, values in enumerate(types)])
-    pooled, per_configuration = pearson_by_group(prediction, target, node_type, graph, torch.zeros(len(types), dtype=torch.int64), 1, num_types)
+    pooled, per_configuration = pearson_by_group(
+        prediction, target, node_type, graph, torch.zeros(len(types), dtype=torch.int64), 1, num_types
+    )
     return pooled[0].numpy(), per_configuration[0].numpy()
 
 
@@ -76,12 +85,23 @@ def temperature_score(
     return TemperatureScore(times, tau_alpha(snapshots), pooled, per_configuration, channels)
 
 
-def evaluate(model: torch.nn.Module, fit_data, test_snapshots: dict[float, list[Snapshot]]) -> dict[float, TemperatureScore]:
+def evaluate(
+    model: torch.nn.Module, fit_data, test_snapshots: dict[float, list[Snapshot]]
+) -> dict[float, TemperatureScore]:
     """Score ``model`` (trained on ``fit_data``, a GlassDataModule) on ``test_snapshots`` per temperature."""
     mean, std = fit_data.node_attr_standardization
     scores = {}
     for temperature, snapshots in sorted(test_snapshots.items()):
-        graphs = GlassDataset(snapshots, list(range(len(snapshots[0].times))), fit_data.positions, fit_data.node_inputs, fit_data.target, fit_data.cutoff, mean, std)
+        graphs = GlassDataset(
+            snapshots,
+            list(range(len(snapshots[0].times))),
+            fit_data.positions,
+            fit_data.node_inputs,
+            fit_data.target,
+            fit_data.cutoff,
+            mean,
+            std,
+        )
         reference = min(sorted(fit_data.times), key=lambda value: abs(value - temperature))
         reference_snapshots = [snapshot for snapshot in fit_data.snapshots if snapshot.temperature == reference]
         model_times, model_tau = fit_data.times[reference], tau_alpha(reference_snapshots)
@@ -91,7 +111,9 @@ def evaluate(model: torch.nn.Module, fit_data, test_snapshots: dict[float, list[
     return scores
 
 
-def score_node_input(name: str, target: str, test_snapshots: dict[float, list[Snapshot]], num_types: int) -> dict[float, TemperatureScore]:
+def score_node_input(
+    name: str, target: str, test_snapshots: dict[float, list[Snapshot]], num_types: int
+) -> dict[float, TemperatureScore]:
     """The Pearson correlation of a per-particle input (e.g. the inherent-structure energy) with the
     target at every time: the simplest structural predictor, with no learning."""
     scores = {}

@@ -69,7 +69,12 @@ def run_fit(spec: ExperimentSpec, planned: Fit) -> dict:
         "network": planned.config.model.model.class_path,
         "train_temperatures": planned.config.get(TEMPERATURES),
         "seed": planned.config.seed_everything,
-        "data": {"positions": data.positions, "cutoff": data.cutoff, "target": data.target, "num_types": data.num_types},
+        "data": {
+            "positions": data.positions,
+            "cutoff": data.cutoff,
+            "target": data.target,
+            "num_types": data.num_types,
+        },
         "train_configurations": len(data.split_snapshots("train")),
         "num_parameters": parameters,
         "epochs": result.epochs,

@@ -34,7 +34,9 @@ def shell_references(graph, num_types: int, l_max: int, cutoff: float) -> np.nda
         count = torch.zeros(graph.num_nodes, dtype=torch.float64).index_add_(0, graph.edge_index[1], weight)
         columns = [count]
         if l_max >= 1:
-            q = bond_order_parameters(graph.edge_index, graph.edge_vec.double(), graph.num_nodes, list(range(1, l_max + 1)), weight)
+            q = bond_order_parameters(
+                graph.edge_index, graph.edge_vec.double(), graph.num_nodes, list(range(1, l_max + 1)), weight
+            )
             columns += list(q.T)
         references.append(torch.stack(columns, dim=1))
     return torch.stack(references, dim=1).numpy()
@@ -54,18 +56,31 @@ def invariants_against_bond_order(checkpoint: str, snapshots: list[Snapshot], da
     ``data`` holds the ``positions``, ``target`` and ``cutoff`` it was trained with (a fit record's)."""
     network = network_from_checkpoint(checkpoint).eval()
     if not hasattr(network, "first_layer_invariants") or network.num_node_attr:
-        raise GlassDataError(checkpoint, "model", f"{type(network).__name__} on one-hot inputs with first_layer_invariants (SE3Net) is needed")
+        raise GlassDataError(
+            checkpoint,
+            "model",
+            f"{type(network).__name__} on one-hot inputs with first_layer_invariants (SE3Net) is needed",
+        )
     num_types, l_max, channels = network.num_types, network.layers[0].convolution.l_max, network.channels
     graphs = GlassDataset(snapshots, [0], data["positions"], [], data["target"], data["cutoff"])
     invariants, references = [], []
     for graph in graphs:
         batch = Batch.from_data_list([graph])
         centres = (graph.node_type == CENTRE_TYPE).numpy()
-        invariants.append(network.first_layer_invariants(batch).view(graph.num_nodes, num_types, l_max + 1, channels).numpy()[centres])
+        invariants.append(
+            network.first_layer_invariants(batch).view(graph.num_nodes, num_types, l_max + 1, channels).numpy()[centres]
+        )
         references.append(shell_references(graph, num_types, l_max, shell_cutoff)[centres])
     features, reference = np.concatenate(invariants), np.concatenate(references)
     correlation = [
-        [float(absolute_correlations(features[:, species, l], reference[:, species, l]).max()) for species in range(num_types)]
+        [
+            float(absolute_correlations(features[:, species, l], reference[:, species, l]).max())
+            for species in range(num_types)
+        ]
         for l in range(l_max + 1)
     ]
-    return {"l": list(range(l_max + 1)), "species": [type_name(label) for label in range(num_types)], "correlation": correlation}
+    return {
+        "l": list(range(l_max + 1)),
+        "species": [type_name(label) for label in range(num_types)],
+        "correlation": correlation,
+    }

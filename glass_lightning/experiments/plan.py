@@ -59,7 +59,9 @@ class Plan:
     def __init__(self, spec: ExperimentSpec, temperatures: list[float]):
         self.spec, self.temperatures = spec, sorted(temperatures)
         self._fits: dict[tuple[str, ...], Fit] = {}  # arguments -> the fit, parsed once
-        self.ablation_temperature = self.temperatures[0] if spec.ablation_temperature is None else spec.ablation_temperature
+        self.ablation_temperature = (
+            self.temperatures[0] if spec.ablation_temperature is None else spec.ablation_temperature
+        )
         self._check_temperatures()
         self._check_studied_model()
 
@@ -69,14 +71,34 @@ class Plan:
         source = spec.source
         listed = ", ".join(f"{value:g}" for value in known)
         if "ablations" in wanted:
-            require(source, "ablation_temperature", self._has(self.ablation_temperature), f"{self.ablation_temperature:g} is not a temperature of the data ({listed})")
+            require(
+                source,
+                "ablation_temperature",
+                self._has(self.ablation_temperature),
+                f"{self.ablation_temperature:g} is not a temperature of the data ({listed})",
+            )
         for value in spec.held_out_temperatures:
-            require(source, "held_out_temperatures", self._has(value), f"{value:g} is not a temperature of the data ({listed})")
+            require(
+                source,
+                "held_out_temperatures",
+                self._has(value),
+                f"{value:g} is not a temperature of the data ({listed})",
+            )
         if wanted & {"generalization", "transfer", "all_temperatures"}:
-            require(source, "experiments", len(known) >= 2, f"generalization, transfer and all_temperatures need at least two temperatures; the data has {listed}")
+            require(
+                source,
+                "experiments",
+                len(known) >= 2,
+                f"generalization, transfer and all_temperatures need at least two temperatures; the data has {listed}",
+            )
         if "all_temperatures" in wanted and spec.held_out_temperatures:
             left = len(known) - len(spec.held_out_temperatures)
-            require(source, "held_out_temperatures", left >= 2, f"the temperature input needs at least two training temperatures; {left} would be left")
+            require(
+                source,
+                "held_out_temperatures",
+                left >= 2,
+                f"the temperature input needs at least two training temperatures; {left} would be left",
+            )
 
     def _check_studied_model(self) -> None:
         """Transfer and interpretability read SE3Net's features: fail now, not after the first fits."""
@@ -86,15 +108,27 @@ class Plan:
         studied_class = class_from_path(network, spec.source, f"models.{spec.studied_model}", nn.Module)
         for experiment, method in (("transfer", "invariant_features"), ("interpretability", "first_layer_invariants")):
             if experiment in wanted:
-                require(spec.source, "experiments", hasattr(studied_class, method), f"{experiment} needs a studied model with {method} (SE3Net); {network} has none")
+                require(
+                    spec.source,
+                    "experiments",
+                    hasattr(studied_class, method),
+                    f"{experiment} needs a studied model with {method} (SE3Net); {network} has none",
+                )
         inputs = config.get(NODE_INPUTS) or []
         if "interpretability" in wanted:
-            require(spec.source, "experiments", not inputs, f"interpretability reads the first layer on one-hot inputs; the studied model also takes {inputs}")
+            require(
+                spec.source,
+                "experiments",
+                not inputs,
+                f"interpretability reads the first layer on one-hot inputs; the studied model also takes {inputs}",
+            )
 
     def _has(self, temperature: float) -> bool:
         return any(same_temperature(temperature, value) for value in self.temperatures)
 
-    def _fit(self, label: str, model: str, temperatures: list[float], seed: int, changes: dict[str, Any] | None = None) -> Fit:
+    def _fit(
+        self, label: str, model: str, temperatures: list[float], seed: int, changes: dict[str, Any] | None = None
+    ) -> Fit:
         values = {"seed_everything": seed, TEMPERATURES: list(temperatures), **(changes or {})}
         arguments = [*self.spec.models[model], *overrides(values)]
         return self._fits.setdefault(tuple(arguments), Fit(label, arguments))
@@ -103,7 +137,9 @@ class Plan:
     def comparison(self) -> dict[tuple[str, float, int], Fit]:
         """(model, temperature, seed) -> fit on that temperature alone."""
         return {
-            (model, temperature, seed): self._fit(f"{model} {temperature_label(temperature)} seed {seed}", model, [temperature], seed)
+            (model, temperature, seed): self._fit(
+                f"{model} {temperature_label(temperature)} seed {seed}", model, [temperature], seed
+            )
             for model in self.spec.models
             for temperature in self.temperatures
             for seed in self.spec.seeds
@@ -124,7 +160,7 @@ class Plan:
         return fits
 
     def all_temperatures(self) -> dict[str, Fit]:
-        """"all" and, with held-out temperatures, "held out": the studied model with the temperature input."""
+        """ "all" and, with held-out temperatures, "held out": the studied model with the temperature input."""
         model, seed = self.spec.studied_model, self.spec.seeds[0]
         inputs = list(self.spec.configs[model].get(NODE_INPUTS) or []) + ["temperature"]
         fits = {"all": self._fit(f"{model} all temperatures", model, self.temperatures, seed, {NODE_INPUTS: inputs})}
@@ -132,7 +168,9 @@ class Plan:
             held_out = self.spec.held_out_temperatures
             kept = [value for value in self.temperatures if not any(same_temperature(value, held) for held in held_out)]
             held = ", ".join(f"{value:g}" for value in self.spec.held_out_temperatures)
-            fits["held out"] = self._fit(f"{model} all temperatures but {held}", model, kept, seed, {NODE_INPUTS: inputs})
+            fits["held out"] = self._fit(
+                f"{model} all temperatures but {held}", model, kept, seed, {NODE_INPUTS: inputs}
+            )
         return fits
 
     def transfer(self, checkpoint_at: dict[float, str]) -> dict[tuple[float | None, float], Fit]:
@@ -149,7 +187,13 @@ class Plan:
                 init_args = {"checkpoint": backbone, "random_weights": source is None}
                 origin = "random backbone" if source is None else f"backbone from {temperature_label(source)}"
                 label = f"{model} decoder at {temperature_label(target)}, {origin}"
-                fits[(source, target)] = self._fit(label, model, [target], seed, {"model.model": {"class_path": FROZEN_BACKBONE, "init_args": init_args}})
+                fits[(source, target)] = self._fit(
+                    label,
+                    model,
+                    [target],
+                    seed,
+                    {"model.model": {"class_path": FROZEN_BACKBONE, "init_args": init_args}},
+                )
         return fits
 
     def first_phase(self) -> list[Fit]:

@@ -14,6 +14,7 @@ from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.experiments.evaluation import TemperatureScore
 from glass_lightning.training.callbacks import temperature_metrics
 
+
 def read_record(path: Path) -> dict:
     return json.loads(path.read_text())
 

@@ -70,7 +70,10 @@ def run_fits(spec: ExperimentSpec, fits: list[Fit], description: str) -> dict[st
     failures = []
     progress = tqdm(total=len(pending), desc=description, unit="fit")
     context = multiprocessing.get_context("spawn")
-    with _quiet_children(), ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,)) as pool:
+    with (
+        _quiet_children(),
+        ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,)) as pool,
+    ):
         futures = {pool.submit(_run_in_worker, spec, fit): fit for fit in pending}
         for future in as_completed(futures):
             fit = futures[future]

@@ -39,8 +39,21 @@ from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
 
 EXPERIMENTS = ("comparison", "generalization", "transfer", "interpretability", "ablations", "all_temperatures")
 KEYS = {
-    "name", "base_config", "overrides", "models", "seeds", "experiments", "ablation_temperature", "ablations",
-    "held_out_temperatures", "bond_order_cutoff", "workers", "tracking_uri", "output_dir", "results", "figures_dir",
+    "name",
+    "base_config",
+    "overrides",
+    "models",
+    "seeds",
+    "experiments",
+    "ablation_temperature",
+    "ablations",
+    "held_out_temperatures",
+    "bond_order_cutoff",
+    "workers",
+    "tracking_uri",
+    "output_dir",
+    "results",
+    "figures_dir",
 }
 
 
@@ -80,7 +93,12 @@ def _models(source: str, raw: dict) -> tuple[dict[str, list[str]], dict[str, Nam
     """Model name -> its fit arguments, and its config (the overrides checked in each)."""
     overrides = dict(raw.get("overrides") or {})
     models = raw.get("models") or {}
-    require(source, "models", isinstance(models, dict) and bool(models), "expected a mapping: model name -> list of config files")
+    require(
+        source,
+        "models",
+        isinstance(models, dict) and bool(models),
+        "expected a mapping: model name -> list of config files",
+    )
     arguments, configs = {}, {}
     for name, files in models.items():
         files = [*_as_list(raw["base_config"]), *_as_list(files or [])]
@@ -99,19 +117,43 @@ def load_experiment(path: str | Path) -> ExperimentSpec:
     models, configs = _models(source, raw)
     experiments = _as_list(raw.get("experiments") or list(EXPERIMENTS))
     for name in experiments:
-        require(source, "experiments", name in EXPERIMENTS, f"unknown experiment {name!r}; expected some of {EXPERIMENTS}")
+        require(
+            source, "experiments", name in EXPERIMENTS, f"unknown experiment {name!r}; expected some of {EXPERIMENTS}"
+        )
     seeds = _as_list(raw.get("seeds", [0]))
-    require(source, "seeds", bool(seeds) and all(isinstance(seed, int) for seed in seeds), f"expected a list of integers, got {seeds!r}")
+    require(
+        source,
+        "seeds",
+        bool(seeds) and all(isinstance(seed, int) for seed in seeds),
+        f"expected a list of integers, got {seeds!r}",
+    )
     ablations = raw.get("ablations") or {}
-    require(source, "ablations", isinstance(ablations, dict), "expected a mapping: ablation name -> {dotted config path: value}")
+    require(
+        source,
+        "ablations",
+        isinstance(ablations, dict),
+        "expected a mapping: ablation name -> {dotted config path: value}",
+    )
     for ablation, changes in ablations.items():
-        require(source, f"ablations.{ablation}", isinstance(changes, dict) and bool(changes), "expected a mapping of dotted config paths")
+        require(
+            source,
+            f"ablations.{ablation}",
+            isinstance(changes, dict) and bool(changes),
+            "expected a mapping of dotted config paths",
+        )
         entries = {f"ablations.{ablation}.{key}": (key, value) for key, value in changes.items()}
         check_fit(source, models[next(iter(models))], entries)
     workers = raw.get("workers", 1)
-    require(source, "workers", isinstance(workers, int) and workers >= 1, f"expected a positive integer, got {workers!r}")
+    require(
+        source, "workers", isinstance(workers, int) and workers >= 1, f"expected a positive integer, got {workers!r}"
+    )
     cutoff = raw.get("bond_order_cutoff", 1.45)
-    require(source, "bond_order_cutoff", isinstance(cutoff, (int, float)) and cutoff > 0, f"expected a positive length, got {cutoff!r}")
+    require(
+        source,
+        "bond_order_cutoff",
+        isinstance(cutoff, (int, float)) and cutoff > 0,
+        f"expected a positive length, got {cutoff!r}",
+    )
     name = str(raw["name"])
     return ExperimentSpec(
         source=source,

@@ -37,7 +37,9 @@ class CoarseGraining(nn.Module):
     def __init__(self, width: int, passes: int, cutoff: float):
         super().__init__()
         if passes < 0:
-            raise GlassDataError("<model>", "coarse_graining", f"expected a non-negative number of passes, got {passes}")
+            raise GlassDataError(
+                "<model>", "coarse_graining", f"expected a non-negative number of passes, got {passes}"
+            )
         self.cutoff = float(cutoff)
         self.updates = nn.ModuleList(
             nn.Sequential(nn.Linear(2 * width, width), nn.SiLU(), nn.Linear(width, width)) for _ in range(passes)

@@ -69,7 +69,14 @@ class ScalarInputConvolution(nn.Module):
     """
 
     def __init__(
-        self, num_scalars: int, num_types: int, channels: int, l_max: int, irreps_out: str | o3.Irreps, n_basis: int, radial_hidden: int
+        self,
+        num_scalars: int,
+        num_types: int,
+        channels: int,
+        l_max: int,
+        irreps_out: str | o3.Irreps,
+        n_basis: int,
+        radial_hidden: int,
     ):
         super().__init__()
         self.num_types, self.channels, self.l_max = num_types, channels, l_max

@@ -53,5 +53,7 @@ def expert_descriptors(
     angular = bond_order_parameters(edge_index, edge_vec, num_nodes, l_values, edge_weight=weights).flatten(1)
     descriptors = torch.cat([densities, angular], dim=1)
     if coarse_grained:
-        descriptors = torch.cat([descriptors, coarse_grain(descriptors, edge_index, coarse_graining_weights(distance, cutoff))], dim=1)
+        descriptors = torch.cat(
+            [descriptors, coarse_grain(descriptors, edge_index, coarse_graining_weights(distance, cutoff))], dim=1
+        )
     return descriptors

@@ -20,15 +20,15 @@ from torch import nn
 from torch_geometric.data import Data
 
 from glass_lightning.errors import GlassDataError
-from glass_lightning.models.hyperparameters import require_positive
 from glass_lightning.models.descriptors import expert_descriptors
+from glass_lightning.models.hyperparameters import require_positive
 from glass_lightning.models.inputs import model_edges, node_scalars
 from glass_lightning.models.readout import TypeReadout
 from glass_lightning.models.standardize import RunningStandardizer
 
 
 def parse_l_values(l_values: str | Sequence[int]) -> list[int]:
-    """"2,4,6" or [2, 4, 6] -> [2, 4, 6]; every l must be a non-negative integer."""
+    """ "2,4,6" or [2, 4, 6] -> [2, 4, 6]; every l must be a non-negative integer."""
     try:
         values = [int(item) for item in (l_values.split(",") if isinstance(l_values, str) else l_values)]
     except (TypeError, ValueError) as error:
@@ -55,7 +55,9 @@ class ExpertRidge(nn.Module):
         super().__init__()
         require_positive(num_outputs=num_outputs, cutoff=cutoff, num_types=num_types, shells=shells)
         if not 0 <= shell_min < cutoff:
-            raise GlassDataError("<model>", "shell_min", f"expected 0 <= shell_min < cutoff ({cutoff}), got {shell_min}")
+            raise GlassDataError(
+                "<model>", "shell_min", f"expected 0 <= shell_min < cutoff ({cutoff}), got {shell_min}"
+            )
         self.cutoff, self.num_types, self.num_node_attr = float(cutoff), num_types, num_node_attr
         self.l_values = parse_l_values(l_values)
         self.coarse_grain = coarse_grain
@@ -63,14 +65,23 @@ class ExpertRidge(nn.Module):
         self.register_buffer("shell_centres", torch.linspace(shell_min, cutoff, shells + 1)[:-1])
         num_descriptors = shells * (num_types + len(self.l_values)) * (2 if coarse_grain else 1)
         self.standardizer = RunningStandardizer(num_descriptors)
-        self.readout = TypeReadout(num_descriptors + num_types + num_node_attr, hidden, num_outputs, num_types, per_type_heads)
+        self.readout = TypeReadout(
+            num_descriptors + num_types + num_node_attr, hidden, num_outputs, num_types, per_type_heads
+        )
 
     def descriptors(self, data: Data) -> torch.Tensor:
         """(N, F) raw (unstandardized) expert descriptors of every particle."""
         edge_index, edge_vec, _ = model_edges(data, self.cutoff)
         return expert_descriptors(
-            edge_index, edge_vec, data.node_type, self.num_types,
-            self.shell_centres, self.shell_width, self.cutoff, self.l_values, self.coarse_grain,
+            edge_index,
+            edge_vec,
+            data.node_type,
+            self.num_types,
+            self.shell_centres,
+            self.shell_width,
+            self.cutoff,
+            self.l_values,
+            self.coarse_grain,
         )
 
     def forward(self, data: Data) -> torch.Tensor:

@@ -34,17 +34,29 @@ def network_from_checkpoint(checkpoint: str | Path, trained: bool = True) -> nn.
     try:
         saved = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # pickle, zip and torch errors alike: the file is not a checkpoint
-        raise GlassDataError(source, "checkpoint", f"not a readable torch checkpoint ({type(error).__name__}: {error})") from None
+        raise GlassDataError(
+            source, "checkpoint", f"not a readable torch checkpoint ({type(error).__name__}: {error})"
+        ) from None
     config = saved.get("hyper_parameters", {}).get("model") if isinstance(saved, dict) else None
     if not isinstance(config, dict) or "class_path" not in config:
-        raise GlassDataError(source, "hyper_parameters.model", "expected the network's class_path and init_args (a checkpoint of lightning fit)")
+        raise GlassDataError(
+            source,
+            "hyper_parameters.model",
+            "expected the network's class_path and init_args (a checkpoint of lightning fit)",
+        )
     network = instantiate(config, nn.Module, source, "hyper_parameters.model.class_path")
     if trained:
-        weights = {key[len(NETWORK_PREFIX) :]: value for key, value in saved.get("state_dict", {}).items() if key.startswith(NETWORK_PREFIX)}
+        weights = {
+            key[len(NETWORK_PREFIX) :]: value
+            for key, value in saved.get("state_dict", {}).items()
+            if key.startswith(NETWORK_PREFIX)
+        }
         try:
             network.load_state_dict(weights)
         except RuntimeError as error:
-            raise GlassDataError(source, "state_dict", f"the weights do not fit {config['class_path']}: {error}") from None
+            raise GlassDataError(
+                source, "state_dict", f"the weights do not fit {config['class_path']}: {error}"
+            ) from None
     return network
 
 
@@ -72,15 +84,25 @@ class FrozenBackbone(nn.Module):
         super().__init__()
         backbone = network_from_checkpoint(checkpoint, trained=not random_weights)
         if not hasattr(backbone, "invariant_features"):
-            raise GlassDataError(checkpoint, "model.class_path", f"{type(backbone).__name__} has no invariant_features to transfer")
+            raise GlassDataError(
+                checkpoint, "model.class_path", f"{type(backbone).__name__} has no invariant_features to transfer"
+            )
         for name, wanted in (("num_types", num_types), ("num_node_attr", num_node_attr)):
             if getattr(backbone, name) != wanted:
-                raise GlassDataError(checkpoint, name, f"the backbone was trained with {getattr(backbone, name)}, the data has {wanted}")
+                raise GlassDataError(
+                    checkpoint, name, f"the backbone was trained with {getattr(backbone, name)}, the data has {wanted}"
+                )
         if cutoff < backbone.cutoff:
-            raise GlassDataError(checkpoint, "cutoff", f"the backbone needs edges up to {backbone.cutoff:g}, the data's graphs stop at {cutoff:g}")
+            raise GlassDataError(
+                checkpoint,
+                "cutoff",
+                f"the backbone needs edges up to {backbone.cutoff:g}, the data's graphs stop at {cutoff:g}",
+            )
         self.cutoff, self.num_types, self.num_node_attr = float(cutoff), num_types, num_node_attr
         self.backbone = backbone.requires_grad_(False).eval()
-        self.decoder = TypeReadout(backbone.num_invariant_features, decoder_hidden, num_outputs, num_types, per_type_heads)
+        self.decoder = TypeReadout(
+            backbone.num_invariant_features, decoder_hidden, num_outputs, num_types, per_type_heads
+        )
 
     def train(self, mode: bool = True) -> "FrozenBackbone":
         """Only the decoder ever trains; the backbone stays in evaluation mode."""

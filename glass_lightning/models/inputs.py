@@ -21,7 +21,9 @@ def node_scalars(data: Data, num_types: int, num_node_attr: int) -> torch.Tensor
     types = data.node_type
     if types.numel() and (int(types.min()) < 0 or int(types.max()) >= num_types):
         raise GlassDataError(
-            graph_source(data), "node_type", f"expected labels in [0, {num_types}), got [{int(types.min())}, {int(types.max())}]"
+            graph_source(data),
+            "node_type",
+            f"expected labels in [0, {num_types}), got [{int(types.min())}, {int(types.max())}]",
         )
     one_hot = torch.nn.functional.one_hot(types, num_types).to(data.edge_vec.dtype)
     if num_node_attr == 0:

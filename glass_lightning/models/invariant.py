@@ -34,7 +34,11 @@ def layer_norm_mlp(in_features: int, hidden: int) -> nn.Sequential:
 
 def mean_neighbours(weight: torch.Tensor, target: torch.Tensor, data: Data) -> torch.Tensor:
     """(N,) for every particle, the mean over its configuration's particles of sum_j weight_ij."""
-    batch = data.batch if getattr(data, "batch", None) is not None else torch.zeros(data.num_nodes, dtype=torch.long, device=target.device)
+    batch = (
+        data.batch
+        if getattr(data, "batch", None) is not None
+        else torch.zeros(data.num_nodes, dtype=torch.long, device=target.device)
+    )
     num_graphs = int(batch.max()) + 1 if batch.numel() else 1
     per_graph = torch.zeros(num_graphs, dtype=weight.dtype, device=weight.device).index_add_(0, batch[target], weight)
     particles = torch.bincount(batch, minlength=num_graphs).to(weight.dtype)
@@ -57,7 +61,9 @@ class InvariantGNN(nn.Module):
         coarse_graining: int = 0,
     ):
         super().__init__()
-        require_positive(num_outputs=num_outputs, cutoff=cutoff, num_types=num_types, hidden=hidden, num_layers=num_layers)
+        require_positive(
+            num_outputs=num_outputs, cutoff=cutoff, num_types=num_types, hidden=hidden, num_layers=num_layers
+        )
         self.cutoff, self.num_types, self.num_node_attr = float(cutoff), num_types, num_node_attr
         self.radial_basis = RadialBasis(radial, n_basis, cutoff)
         self.node_encoder = layer_norm_mlp(num_types + num_node_attr, hidden)

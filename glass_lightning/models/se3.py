@@ -34,10 +34,10 @@ from torch import nn
 from torch_geometric.data import Data
 
 from glass_lightning.errors import GlassDataError
-from glass_lightning.models.hyperparameters import require_positive
 from glass_lightning.models.coarse_graining import CoarseGraining
 from glass_lightning.models.convolution import EdgeGeometry, EquivariantConvolution, ScalarInputConvolution
 from glass_lightning.models.gate import gated_nonlinearity
+from glass_lightning.models.hyperparameters import require_positive
 from glass_lightning.models.inputs import model_edges, node_scalars
 from glass_lightning.models.interaction import InteractionBlock
 from glass_lightning.models.radial import RadialBasis
@@ -114,12 +114,19 @@ class SE3Net(nn.Module):
         tensor_product: str = "auto",
     ):
         super().__init__()
-        require_positive(num_outputs=num_outputs, cutoff=cutoff, num_types=num_types, channels=channels, num_layers=num_layers)
+        require_positive(
+            num_outputs=num_outputs, cutoff=cutoff, num_types=num_types, channels=channels, num_layers=num_layers
+        )
         if l_max < 0:
             raise GlassDataError("<model>", "l_max", f"expected a non-negative integer, got {l_max}")
         if readout not in READOUTS:
             raise GlassDataError("<model>", "readout", f"expected one of {READOUTS}, got {readout!r}")
-        self.cutoff, self.num_types, self.num_node_attr, self.channels = float(cutoff), num_types, num_node_attr, channels
+        self.cutoff, self.num_types, self.num_node_attr, self.channels = (
+            float(cutoff),
+            num_types,
+            num_node_attr,
+            channels,
+        )
         self.irreps_hidden = hidden_irreps(l_max, channels, parity)
         self.dims_hidden = block_dims(self.irreps_hidden)
         self.irreps_sh = o3.Irreps.spherical_harmonics(l_max)
@@ -129,13 +136,19 @@ class SE3Net(nn.Module):
         gate_inputs = gated_nonlinearity(self.irreps_hidden).irreps_in
         self.tensor_product = build_tensor_product(tensor_product, self.irreps_hidden, l_max, gate_inputs)
         first = InteractionBlock(
-            lambda irreps_out: ScalarInputConvolution(num_scalars, num_types, channels, l_max, irreps_out, n_basis, radial_hidden),
-            self.irreps_hidden, residual=False, normalization=normalization,
+            lambda irreps_out: ScalarInputConvolution(
+                num_scalars, num_types, channels, l_max, irreps_out, n_basis, radial_hidden
+            ),
+            self.irreps_hidden,
+            residual=False,
+            normalization=normalization,
         )
         later = [
             InteractionBlock(
                 lambda irreps_out: EquivariantConvolution(self.tensor_product, irreps_out, n_basis, radial_hidden),
-                self.irreps_hidden, residual=True, normalization=normalization,
+                self.irreps_hidden,
+                residual=True,
+                normalization=normalization,
             )
             for _ in range(num_layers - 1)
         ]
@@ -144,7 +157,9 @@ class SE3Net(nn.Module):
         if readout == "invariants":
             num_invariants = num_types * (l_max + 1) * channels + num_layers * self.irreps_hidden.num_irreps
             self.invariant_standardization = nn.BatchNorm1d(num_invariants, affine=False)
-            self.invariant_encoder = nn.Sequential(nn.Linear(num_invariants, readout_width), nn.SiLU(), nn.Linear(readout_width, readout_width))
+            self.invariant_encoder = nn.Sequential(
+                nn.Linear(num_invariants, readout_width), nn.SiLU(), nn.Linear(readout_width, readout_width)
+            )
         self.num_invariant_features = readout_width if readout == "invariants" else channels
         self.coarse_graining = CoarseGraining(self.num_invariant_features, coarse_graining, cutoff)
         self.decoder = TypeReadout(self.num_invariant_features, decoder_hidden, num_outputs, num_types, per_type_heads)
@@ -159,7 +174,9 @@ class SE3Net(nn.Module):
         edge_index, edge_vec, distance = model_edges(data, self.cutoff)
         harmonics = self.harmonics(edge_vec)
         coupled = [] if first_layer_only else self.tensor_product.couple_harmonics(harmonics)
-        return EdgeGeometry(edge_index[0], edge_index[1], harmonics, coupled, self.radial_basis(distance), data.num_nodes)
+        return EdgeGeometry(
+            edge_index[0], edge_index[1], harmonics, coupled, self.radial_basis(distance), data.num_nodes
+        )
 
     def invariant_features(self, data: Data) -> torch.Tensor:
         """(N, num_invariant_features) rotation-invariant features, what the decoder reads: the

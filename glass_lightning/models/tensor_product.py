@@ -125,8 +125,13 @@ class HarmonicTensorProduct(HarmonicPaths):
         super().__init__(irreps_in, l_max_sh, targets)
         reached = [ir for _, ir in self.irreps_out]
         component_start = [self.irreps_in[:i].dim // self.channels for i in range(len(self.irreps_in))]
-        rows = [(k, p, m1) for k, ir_out in enumerate(reached) for p, (i_in, _, ir, _) in enumerate(self.paths) if ir == ir_out
-                for m1 in range(self.irreps_in[i_in].ir.dim)]
+        rows = [
+            (k, p, m1)
+            for k, ir_out in enumerate(reached)
+            for p, (i_in, _, ir, _) in enumerate(self.paths)
+            if ir == ir_out
+            for m1 in range(self.irreps_in[i_in].ir.dim)
+        ]
         spread_features = torch.zeros(self.irreps_in.dim // self.channels, len(rows))
         spread_weights = torch.zeros(self.num_paths, len(rows))
         for r, (_, p, m1) in enumerate(rows):
@@ -165,8 +170,12 @@ class HarmonicTensorProduct(HarmonicPaths):
         return _CoupledProduct.apply(features, weights, spreads, self.rows_per_output, *coupled)
 
 
-CPU_EDGE_CHUNK = 2048  # edges per block: on the CPU its temporaries (a few MB) stay in the allocator's heap and in cache
-GPU_EDGE_CHUNK = 1 << 17  # on GPUs, large blocks keep the kernels busy (untested here: the project's machines are CPU-only)
+CPU_EDGE_CHUNK = (
+    2048  # edges per block: on the CPU its temporaries (a few MB) stay in the allocator's heap and in cache
+)
+GPU_EDGE_CHUNK = (
+    1 << 17
+)  # on GPUs, large blocks keep the kernels busy (untested here: the project's machines are CPU-only)
 
 
 def _edge_blocks(num_edges: int, device: torch.device) -> list[slice]:
@@ -189,7 +198,14 @@ def _gradients(grad, x, w, spreads, rows_per_output, coupled, need):
     grad_x = (grad_rows * spread_w) @ spread_features.T if need[0] else None
     grad_w = (grad_rows * spread_x) @ spread_weights.T if need[1] else None
     rows = torch.split(spread_x * spread_w, rows_per_output, dim=2) if any(need[2:]) else [None] * len(coupled)
-    return grad_x, grad_w, [torch.bmm(y.transpose(1, 2), grad_k) if need_g else None for y, grad_k, need_g in zip(rows, grad_out, need[2:])]
+    return (
+        grad_x,
+        grad_w,
+        [
+            torch.bmm(y.transpose(1, 2), grad_k) if need_g else None
+            for y, grad_k, need_g in zip(rows, grad_out, need[2:])
+        ],
+    )
 
 
 class _CoupledProduct(torch.autograd.Function):
@@ -216,7 +232,9 @@ class _CoupledProduct(torch.autograd.Function):
         grad_x, grad_w = (torch.empty_like(x) if need[0] else None), (torch.empty_like(w) if need[1] else None)
         grad_coupled = [torch.empty_like(g) if need_g else None for g, need_g in zip(coupled, need[2:])]
         for block in _edge_blocks(len(x), x.device):
-            parts = _gradients(grad[block], x[block], w[block], ctx.spreads, ctx.rows_per_output, [g[block] for g in coupled], need)
+            parts = _gradients(
+                grad[block], x[block], w[block], ctx.spreads, ctx.rows_per_output, [g[block] for g in coupled], need
+            )
             for full, part in zip([grad_x, grad_w, *grad_coupled], [parts[0], parts[1], *parts[2]]):
                 if full is not None:
                     full[block] = part

@@ -21,14 +21,20 @@ def parser() -> argparse.ArgumentParser:
     )
     result.add_argument("--config", help="YAML file of parameters (see configs/simulate/ka3d-mini.yaml)")
     result.add_argument("--output", help="output directory (overrides the config)")
-    result.add_argument("--platform", help=f"OpenMM platform (overrides the config); here: {', '.join(available_platforms())}")
+    result.add_argument(
+        "--platform", help=f"OpenMM platform (overrides the config); here: {', '.join(available_platforms())}"
+    )
     result.add_argument("--workers", type=int, help="replica worker processes (0 = one per core)")
     result.add_argument("--quick", action="store_true", help="tiny preset that runs in seconds (tests, smoke checks)")
     result.add_argument(
-        "--shard", default="0/1", help="K/N: compute configurations K, K+N, ... only (a job array's task K of N); "
+        "--shard",
+        default="0/1",
+        help="K/N: compute configurations K, K+N, ... only (a job array's task K of N); "
         "'slurm' reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT",
     )
-    result.add_argument("--sample-only", action="store_true", help="equilibrate and checkpoint every configuration, then stop")
+    result.add_argument(
+        "--sample-only", action="store_true", help="equilibrate and checkpoint every configuration, then stop"
+    )
     result.add_argument(
         "--trajectories", action="store_true", help="also write each replica's frames at the propensity times (extxyz)"
     )
@@ -42,8 +48,11 @@ def parse_shard(text: str, environment: Mapping[str, str]) -> tuple[int, int]:
     if text == "slurm":
         missing = [name for name in ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT") if name not in environment]
         if missing:
-            raise SystemExit(f"glass-lightning simulate: --shard slurm needs {' and '.join(missing)} (run it as a job array)")
-        text = f"{int(environment['SLURM_ARRAY_TASK_ID']) - int(environment.get('SLURM_ARRAY_TASK_MIN', 0))}/{environment['SLURM_ARRAY_TASK_COUNT']}"
+            raise SystemExit(
+                f"glass-lightning simulate: --shard slurm needs {' and '.join(missing)} (run it as a job array)"
+            )
+        task = int(environment["SLURM_ARRAY_TASK_ID"]) - int(environment.get("SLURM_ARRAY_TASK_MIN", 0))
+        text = f"{task}/{environment['SLURM_ARRAY_TASK_COUNT']}"
     index, separator, count = text.partition("/")
     if not (separator and index.isdigit() and count.isdigit() and int(index) < int(count)):
         raise SystemExit(f"glass-lightning simulate: expected --shard K/N with 0 <= K < N, got {text!r}")
@@ -62,9 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     platform_by_name(config.platform, config.source)
     start = time.monotonic()
     try:
-        paths = generate(config, not arguments.no_progress, parse_shard(arguments.shard, os.environ), arguments.sample_only)
+        paths = generate(
+            config, not arguments.no_progress, parse_shard(arguments.shard, os.environ), arguments.sample_only
+        )
     except KeyboardInterrupt:
-        print(f"\ninterrupted; the configuration files written so far are complete: re-run to resume into {config.output}")
+        print(
+            f"\ninterrupted; the configuration files written so far are complete: re-run to resume into {config.output}"
+        )
         return 130
     print(f"{len(paths)} configurations in {config.output} ({time.monotonic() - start:.1f} s)")
     if arguments.report and not arguments.sample_only:

@@ -115,10 +115,25 @@ def _require(condition: bool, config: SimulationConfig, name: str, problem: str)
 
 def validate(config: SimulationConfig) -> None:
     """Refuse parameters that cannot make a physical dataset, before anything runs."""
-    for name in ("density", "time_step", "melt_temperature", "wavenumber", "first_time", "minimizer_tolerance",
-                 "pilot_segment", "segment_tau_alpha", "last_time_tau_alpha", "friction"):
+    for name in (
+        "density",
+        "time_step",
+        "melt_temperature",
+        "wavenumber",
+        "first_time",
+        "minimizer_tolerance",
+        "pilot_segment",
+        "segment_tau_alpha",
+        "last_time_tau_alpha",
+        "friction",
+    ):
         value = getattr(config, name)
-        _require(isinstance(value, (int, float)) and np.isfinite(value) and value > 0, config, name, "expected a positive number")
+        _require(
+            isinstance(value, (int, float)) and np.isfinite(value) and value > 0,
+            config,
+            name,
+            "expected a positive number",
+        )
     for name in ("melt_duration", "cooling_duration", "equilibration_tau_alpha"):
         value = getattr(config, name)
         _require(isinstance(value, (int, float)) and value >= 0, config, name, "expected a number >= 0")
@@ -131,19 +146,44 @@ def validate(config: SimulationConfig) -> None:
     _require(isinstance(config.trajectories, bool), config, "trajectories", "expected true or false")
     _require(0 < config.fraction_a <= 1, config, "fraction_a", "expected a fraction in (0, 1]")
     temperatures = np.asarray(config.temperatures, dtype=float)
-    _require(temperatures.ndim == 1 and temperatures.size > 0 and bool(np.all(temperatures > 0)), config, "temperatures",
-             "expected a non-empty list of positive temperatures")
-    _require(len(set(np.round(temperatures, 6))) == temperatures.size, config, "temperatures", "expected distinct temperatures")
+    _require(
+        temperatures.ndim == 1 and temperatures.size > 0 and bool(np.all(temperatures > 0)),
+        config,
+        "temperatures",
+        "expected a non-empty list of positive temperatures",
+    )
+    _require(
+        len(set(np.round(temperatures, 6))) == temperatures.size,
+        config,
+        "temperatures",
+        "expected distinct temperatures",
+    )
     length = kob_andersen.box_length(config.num_particles, config.density)
     if length <= 2 * kob_andersen.LARGEST_CUTOFF:
-        raise GlassDataError(config.source, "num_particles", f"box length {length:.4g} of {config.num_particles} particles at "
-                             f"density {config.density} must exceed twice the cutoff (2 x {kob_andersen.LARGEST_CUTOFF}); use more particles")
+        raise GlassDataError(
+            config.source,
+            "num_particles",
+            f"box length {length:.4g} of {config.num_particles} particles at "
+            f"density {config.density} must exceed twice the cutoff (2 x {kob_andersen.LARGEST_CUTOFF}); use more particles",
+        )
     if config.times is None:
-        _require(config.num_times >= 3 and config.last_time_tau_alpha > 1, config, "num_times",
-                 "expected >= 3 times (first, tau_alpha, last) with last_time_tau_alpha > 1")
+        _require(
+            config.num_times >= 3 and config.last_time_tau_alpha > 1,
+            config,
+            "num_times",
+            "expected >= 3 times (first, tau_alpha, last) with last_time_tau_alpha > 1",
+        )
     else:
         times = np.asarray(config.times, dtype=float)
-        _require(times.ndim == 1 and times.size > 0 and bool(np.all(times > 0)) and bool(np.all(np.diff(times) > 0)), config,
-                 "times", "expected positive, strictly increasing times")
-        _require(bool(np.all(np.diff(np.round(times / config.time_step)) > 0)), config, "times",
-                 f"expected times at least one time step ({config.time_step}) apart")
+        _require(
+            times.ndim == 1 and times.size > 0 and bool(np.all(times > 0)) and bool(np.all(np.diff(times) > 0)),
+            config,
+            "times",
+            "expected positive, strictly increasing times",
+        )
+        _require(
+            bool(np.all(np.diff(np.round(times / config.time_step)) > 0)),
+            config,
+            "times",
+            f"expected times at least one time step ({config.time_step}) apart",
+        )

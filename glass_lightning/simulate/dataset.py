@@ -34,7 +34,11 @@ from glass_lightning.simulate import kob_andersen, seeds
 from glass_lightning.simulate.config import SimulationConfig
 from glass_lightning.simulate.equilibration import Equilibration
 from glass_lightning.simulate.isoconfigurational import (
-    InherentResult, InherentTask, ReplicaResult, ReplicaTask, run_tasks,
+    InherentResult,
+    InherentTask,
+    ReplicaResult,
+    ReplicaTask,
+    run_tasks,
 )
 from glass_lightning.simulate.observables import log_grid, propensity_times, relaxation_time, step_counts
 
@@ -77,14 +81,18 @@ def _run_parameters(config: SimulationConfig, temperature: float) -> dict:
     }
 
 
-def _sample(config: SimulationConfig, temperature: float, types: np.ndarray, pending: list[int], progress: bool) -> None:
+def _sample(
+    config: SimulationConfig, temperature: float, types: np.ndarray, pending: list[int], progress: bool
+) -> None:
     """Equilibrate, sample, choose the propensity times, and checkpoint the pending configurations."""
     directory = temperature_directory(config.output, temperature)
     seed = seeds.derived_seed(config.seed, temperature, seeds.EQUILIBRATION)
     configurations, record = Equilibration(config, temperature, types, seed, progress).run()
     tau_alpha = record["tau_alpha_sampling"]
     if config.times is None:
-        times = propensity_times(config.first_time, tau_alpha, config.last_time_tau_alpha, config.num_times, config.time_step)
+        times = propensity_times(
+            config.first_time, tau_alpha, config.last_time_tau_alpha, config.num_times, config.time_step
+        )
     else:
         times = step_counts(config.times, config.time_step) * config.time_step
     metadata = _run_parameters(config, temperature) | {
@@ -95,14 +103,20 @@ def _sample(config: SimulationConfig, temperature: float, types: np.ndarray, pen
     for index in pending:
         positions = configurations[index]
         snapshot = Snapshot(
-            positions=positions, types=types, box=config.box, temperature=temperature, times=times,
+            positions=positions,
+            types=types,
+            box=config.box,
+            temperature=temperature,
+            times=times,
             potential_energy=kob_andersen.per_particle_energy(positions, types, config.box),
             metadata=metadata | {"configuration_index": index},
         )
         write_snapshot(checkpoint_path(directory, index), snapshot)
 
 
-def _finish(thermal: Snapshot, inherent: InherentResult, replicas: list, seeds_used: list[int], grid: np.ndarray) -> Snapshot:
+def _finish(
+    thermal: Snapshot, inherent: InherentResult, replicas: list, seeds_used: list[int], grid: np.ndarray
+) -> Snapshot:
     distance = np.stack([result.distance for result in replicas])
     correlation = np.mean([result.self_intermediate_scattering for result in replicas], axis=0)
     msd = np.mean([result.mean_squared_displacement for result in replicas], axis=0)
@@ -121,25 +135,38 @@ def _finish(thermal: Snapshot, inherent: InherentResult, replicas: list, seeds_u
         },
     }
     return Snapshot(
-        positions=thermal.positions, types=thermal.types, box=box, temperature=thermal.temperature,
-        inherent_positions=inherent.positions, potential_energy=thermal.potential_energy,
-        inherent_potential_energy=inherent_energy, times=thermal.times,
-        propensity=distance.mean(axis=0), mean_squared_displacement=(distance**2).mean(axis=0), metadata=metadata,
+        positions=thermal.positions,
+        types=thermal.types,
+        box=box,
+        temperature=thermal.temperature,
+        inherent_positions=inherent.positions,
+        potential_energy=thermal.potential_energy,
+        inherent_potential_energy=inherent_energy,
+        times=thermal.times,
+        propensity=distance.mean(axis=0),
+        mean_squared_displacement=(distance**2).mean(axis=0),
+        metadata=metadata,
     )
 
 
 def _write_trajectory(directory: Path, thermal: Snapshot, result: ReplicaResult) -> None:
     """The replica's frames at t = 0 (the configuration) and at the propensity times, as extended XYZ."""
     trajectory = Trajectory(
-        positions=np.concatenate([thermal.positions[None], result.positions]), types=thermal.types, box=thermal.box,
-        times=np.concatenate([[0.0], thermal.times]), images=None, source="<memory>",
+        positions=np.concatenate([thermal.positions[None], result.positions]),
+        types=thermal.types,
+        box=thermal.box,
+        times=np.concatenate([[0.0], thermal.times]),
+        images=None,
+        source="<memory>",
     )
     path = trajectory_path(directory, result.configuration, result.replica)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_extxyz_trajectory(trajectory, path, thermal.temperature)
 
 
-def _propensities(config: SimulationConfig, temperature: float, types: np.ndarray, pending: list[int], progress: bool) -> None:
+def _propensities(
+    config: SimulationConfig, temperature: float, types: np.ndarray, pending: list[int], progress: bool
+) -> None:
     """Inherent structures and replicas of the checkpointed configurations; write each when done."""
     directory = temperature_directory(config.output, temperature)
     thermal = {index: read_snapshot(checkpoint_path(directory, index)) for index in pending}
@@ -148,21 +175,35 @@ def _propensities(config: SimulationConfig, temperature: float, types: np.ndarra
     steps = step_counts(grid, config.time_step)
     recorded = np.searchsorted(steps, step_counts(times, config.time_step))
     replica_seeds = {
-        index: [seeds.derived_seed(config.seed, temperature, seeds.REPLICA_VELOCITIES, index, r) for r in range(config.replicas)]
+        index: [
+            seeds.derived_seed(config.seed, temperature, seeds.REPLICA_VELOCITIES, index, r)
+            for r in range(config.replicas)
+        ]
         for index in pending
     }
     tasks: list = [InherentTask(index, thermal[index].positions, config.minimizer_tolerance) for index in pending]
     tasks += [
         ReplicaTask(
-            index, r, thermal[index].positions, temperature, replica_seeds[index][r], steps, recorded,
-            config.wavenumber, config.trajectories,
+            index,
+            r,
+            thermal[index].positions,
+            temperature,
+            replica_seeds[index][r],
+            steps,
+            recorded,
+            config.wavenumber,
+            config.trajectories,
         )
         for index in pending
         for r in range(config.replicas)
     ]
     done: dict[int, dict] = defaultdict(dict)
-    configuration_bar = tqdm(total=len(pending), desc=f"configurations T={temperature:g}", unit="config", disable=not progress)
-    replica_bar = tqdm(total=len(pending) * config.replicas, desc="replicas", unit="run", disable=not progress, leave=False)
+    configuration_bar = tqdm(
+        total=len(pending), desc=f"configurations T={temperature:g}", unit="config", disable=not progress
+    )
+    replica_bar = tqdm(
+        total=len(pending) * config.replicas, desc="replicas", unit="run", disable=not progress, leave=False
+    )
     results = run_tasks(tasks, types, config.box, config.platform, config.time_step, config.num_workers)
     for result in results:
         done[result.configuration]["inherent" if isinstance(result, InherentResult) else result.replica] = result
@@ -188,7 +229,9 @@ def shard_indices(configurations: int, shard: tuple[int, int]) -> list[int]:
     return list(range(k, configurations, n))
 
 
-def generate(config: SimulationConfig, progress: bool = True, shard: tuple[int, int] = (0, 1), sample_only: bool = False) -> list[Path]:
+def generate(
+    config: SimulationConfig, progress: bool = True, shard: tuple[int, int] = (0, 1), sample_only: bool = False
+) -> list[Path]:
     """Write every missing configuration file of the dataset (of ``shard`` = (k, n) only: the
     configurations k, k + n, ...); return their paths. With ``sample_only``, stop once every
     configuration is equilibrated and checkpointed (a job array's shards then skip sampling)."""

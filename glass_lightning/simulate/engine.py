@@ -47,7 +47,9 @@ def available_platforms() -> list[str]:
 def platform_by_name(name: str, source: object = "<memory>") -> openmm.Platform:
     available = available_platforms()
     if name not in available:
-        raise GlassDataError(source, "platform", f"OpenMM platform {name!r} is not available here; available: {available}")
+        raise GlassDataError(
+            source, "platform", f"OpenMM platform {name!r} is not available here; available: {available}"
+        )
     return openmm.Platform.getPlatformByName(name)
 
 
@@ -59,7 +61,9 @@ def platform_properties(name: str, threads: int) -> dict[str, str]:
     return {}
 
 
-def make_context(system: openmm.System, integrator: openmm.Integrator, platform_name: str, threads: int) -> openmm.Context:
+def make_context(
+    system: openmm.System, integrator: openmm.Integrator, platform_name: str, threads: int
+) -> openmm.Context:
     platform = openmm.Platform.getPlatformByName(platform_name)
     return openmm.Context(system, integrator, platform, platform_properties(platform_name, threads))
 
@@ -80,7 +84,9 @@ def potential_energy(context: openmm.Context) -> float:
 
 
 def forces(context: openmm.Context) -> np.ndarray:
-    return context.getState(getForces=True).getForces(asNumpy=True).value_in_unit(unit.kilojoule_per_mole / unit.nanometer)
+    return (
+        context.getState(getForces=True).getForces(asNumpy=True).value_in_unit(unit.kilojoule_per_mole / unit.nanometer)
+    )
 
 
 def newtonian_positions(

@@ -25,7 +25,11 @@ from tqdm.auto import tqdm
 from glass_lightning.simulate import engine
 from glass_lightning.simulate.config import SimulationConfig
 from glass_lightning.simulate.observables import (
-    displacements, log_grid, relaxation_time, self_intermediate_scattering, step_counts,
+    displacements,
+    log_grid,
+    relaxation_time,
+    self_intermediate_scattering,
+    step_counts,
 )
 
 GRID_POINTS = 32
@@ -37,11 +41,15 @@ THERMOSTAT = "NVE segments restarted from Maxwell-Boltzmann velocities at T (mas
 class Equilibration:
     """Runs the protocol above in one OpenMM process; ``trace`` records U/N against time."""
 
-    def __init__(self, config: SimulationConfig, temperature: float, types: np.ndarray, seed: int, progress: bool = True):
+    def __init__(
+        self, config: SimulationConfig, temperature: float, types: np.ndarray, seed: int, progress: bool = True
+    ):
         self.config, self.temperature, self.types = config, temperature, types
         self.rng = np.random.default_rng(seed)
         system = engine.build_system(types, config.box)
-        self.langevin = openmm.LangevinMiddleIntegrator(engine.kelvin(config.melt_temperature), config.friction, config.time_step)
+        self.langevin = openmm.LangevinMiddleIntegrator(
+            engine.kelvin(config.melt_temperature), config.friction, config.time_step
+        )
         self.langevin.setRandomNumberSeed(seed)
         self.thermostatted = engine.make_context(system, self.langevin, config.platform, config.num_threads)
         self.verlet = openmm.VerletIntegrator(config.time_step)
@@ -61,7 +69,9 @@ class Equilibration:
         config = self.config
         self.thermostatted.setPositions(self.rng.random((len(self.types), 3)) * config.box)
         engine.minimize(self.thermostatted, tolerance=10.0)
-        self.thermostatted.setVelocities(engine.maxwell_boltzmann_velocities(len(self.types), config.melt_temperature, self.rng))
+        self.thermostatted.setVelocities(
+            engine.maxwell_boltzmann_velocities(len(self.types), config.melt_temperature, self.rng)
+        )
         for phase, duration in (("melt", config.melt_duration), ("cool", config.cooling_duration)):
             chunk = max(1, int(round(duration / config.time_step / TRACE_POINTS_PER_PHASE)))
             chunks = int(round(duration / config.time_step / chunk))
@@ -108,8 +118,13 @@ class Equilibration:
         config = self.config
         length, curves = config.segment_tau_alpha * pilot_tau, []
         grid = self._grid(length)
-        bar = tqdm(total=config.equilibration_tau_alpha, desc=f"equilibrate T={self.temperature:g}", unit="tau",
-                   disable=not self.progress, leave=False)
+        bar = tqdm(
+            total=config.equilibration_tau_alpha,
+            desc=f"equilibrate T={self.temperature:g}",
+            unit="tau",
+            disable=not self.progress,
+            leave=False,
+        )
         while True:
             positions, correlation = self.segment(positions, grid, "equilibrate")
             curves.append(correlation)
@@ -130,7 +145,12 @@ class Equilibration:
         the time grid and the mean F_s of those equilibrium segments."""
         grid = self._grid(separation)
         configurations, curves = [], []
-        for _ in tqdm(range(self.config.configurations), desc=f"sample T={self.temperature:g}", disable=not self.progress, leave=False):
+        for _ in tqdm(
+            range(self.config.configurations),
+            desc=f"sample T={self.temperature:g}",
+            disable=not self.progress,
+            leave=False,
+        ):
             configurations.append(positions)
             positions, correlation = self.segment(positions, grid, "sample")
             curves.append(correlation)
@@ -148,10 +168,16 @@ class Equilibration:
         configurations, grid, mean_curve = self._sample(positions, separation)
         tau_alpha = relaxation_time(grid, mean_curve)
         if tau_alpha is None:
-            raise RuntimeError(f"F_s of the sampling segments did not decay to 1/e within {separation:g} at T={self.temperature}")
+            raise RuntimeError(
+                f"F_s of the sampling segments did not decay to 1/e within {separation:g} at T={self.temperature}"
+            )
         record = {
             "thermostat": THERMOSTAT,
-            "melt": {"temperature": config.melt_temperature, "duration": config.melt_duration, "friction": config.friction},
+            "melt": {
+                "temperature": config.melt_temperature,
+                "duration": config.melt_duration,
+                "friction": config.friction,
+            },
             "cooling": {"duration": config.cooling_duration, "profile": "linear, Langevin"},
             "tau_alpha_pilot": pilot_tau,
             "tau_alpha_equilibration": equilibration_tau,
@@ -159,7 +185,11 @@ class Equilibration:
             "length": length,
             "length_in_tau_alpha": length / tau_alpha,
             "configuration_separation": separation,
-            "self_intermediate_scattering": {"times": grid.tolist(), "values": mean_curve.tolist(), "origins": config.configurations},
+            "self_intermediate_scattering": {
+                "times": grid.tolist(),
+                "values": mean_curve.tolist(),
+                "origins": config.configurations,
+            },
             "trace": self.trace,
         }
         return configurations, record

@@ -43,7 +43,9 @@ class ReplicaTask:
 
     def run(self) -> "ReplicaResult":
         context, integrator, is_a = _worker["context"], _worker["integrator"], _worker["types"] == 0
-        velocities = engine.maxwell_boltzmann_velocities(len(self.positions), self.temperature, np.random.default_rng(self.seed))
+        velocities = engine.maxwell_boltzmann_velocities(
+            len(self.positions), self.temperature, np.random.default_rng(self.seed)
+        )
         distance, correlation, msd, kept = [], [], [], []
         trajectory = engine.newtonian_positions(context, integrator, self.positions, velocities, self.steps)
         for index, current in enumerate(trajectory):
@@ -55,7 +57,11 @@ class ReplicaTask:
                 kept.append(current)
         positions = np.stack(kept) if self.keep_positions else None
         return ReplicaResult(
-            self.configuration, self.replica, np.array(distance)[self.recorded], np.array(correlation), np.array(msd),
+            self.configuration,
+            self.replica,
+            np.array(distance)[self.recorded],
+            np.array(correlation),
+            np.array(msd),
             positions,
         )
 
@@ -97,7 +103,9 @@ def _execute(task: ReplicaTask | InherentTask) -> ReplicaResult | InherentResult
     return task.run()
 
 
-def run_tasks(tasks: Iterable, types: np.ndarray, box: np.ndarray, platform: str, time_step: float, workers: int) -> Iterator:
+def run_tasks(
+    tasks: Iterable, types: np.ndarray, box: np.ndarray, platform: str, time_step: float, workers: int
+) -> Iterator:
     """Run tasks in ``workers`` spawned processes (in this one if workers == 1); results as they finish."""
     tasks = list(tasks)
     arguments = (types, box, platform, time_step)

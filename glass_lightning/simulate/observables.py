@@ -48,15 +48,21 @@ def log_grid(first: float, last: float, count: int, time_step: float) -> np.ndar
     return np.unique(step_counts(np.geomspace(first, last, count), time_step)) * time_step
 
 
-def propensity_times(first: float, tau_alpha: float, last_in_tau_alpha: float, count: int, time_step: float) -> np.ndarray:
+def propensity_times(
+    first: float, tau_alpha: float, last_in_tau_alpha: float, count: int, time_step: float
+) -> np.ndarray:
     """``count`` log-spaced times from ``first`` to ``last_in_tau_alpha * tau_alpha`` (both kept),
     the interior point nearest to tau_alpha (in log t) replaced by tau_alpha itself; whole steps."""
     last = last_in_tau_alpha * tau_alpha
     if count < 3 or not first < tau_alpha < last:
-        raise GlassDataError("simulate", "times", f"need >= 3 times and tau_alpha {tau_alpha:.4g} inside ({first:.4g}, {last:.4g})")
+        raise GlassDataError(
+            "simulate", "times", f"need >= 3 times and tau_alpha {tau_alpha:.4g} inside ({first:.4g}, {last:.4g})"
+        )
     grid = np.geomspace(first, last, count)
     grid[1 + np.argmin(np.abs(np.log(grid[1:-1] / tau_alpha)))] = tau_alpha
     steps = np.unique(step_counts(grid, time_step))
     if steps.size != count:
-        raise GlassDataError("simulate", "times", f"{count} times between {first} and {last:.4g} collide on the step grid; use fewer")
+        raise GlassDataError(
+            "simulate", "times", f"{count} times between {first} and {last:.4g} collide on the step grid; use fewer"
+        )
     return steps * time_step

@@ -38,8 +38,10 @@ def quench(snapshot: Snapshot, tolerance: float = TOLERANCE, platform: str = DEF
     """The snapshot with its inherent structure (positions and per-particle energies) added."""
     if snapshot.box.min() < 2 * LARGEST_CUTOFF:
         raise GlassDataError(
-            snapshot.source, "box", f"a box side of {snapshot.box.min():g} is below twice the Kob-Andersen cutoff "
-            f"({2 * LARGEST_CUTOFF:g}): too few particles to quench"
+            snapshot.source,
+            "box",
+            f"a box side of {snapshot.box.min():g} is below twice the Kob-Andersen cutoff "
+            f"({2 * LARGEST_CUTOFF:g}): too few particles to quench",
         )
     positions = np.mod(snapshot.positions, snapshot.box)
     task = InherentTask(0, positions, tolerance)
@@ -51,9 +53,16 @@ def quench(snapshot: Snapshot, tolerance: float = TOLERANCE, platform: str = DEF
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="glass-lightning quench", description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="+", help="configuration files or folders")
-    parser.add_argument("--format", default="native", choices=sorted(FORMATS), help="the inputs' format (default native)")
+    parser.add_argument(
+        "--format", default="native", choices=sorted(FORMATS), help="the inputs' format (default native)"
+    )
     parser.add_argument("--output", required=True, help="folder of the native files written")
-    parser.add_argument("--tolerance", type=float, default=TOLERANCE, help=f"RMS force at which minimization stops (default {TOLERANCE:g})")
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=TOLERANCE,
+        help=f"RMS force at which minimization stops (default {TOLERANCE:g})",
+    )
     parser.add_argument("--platform", default=DEFAULTS.platform, help="OpenMM platform of the first minimization pass")
     arguments = parser.parse_args(argv)
     try:
@@ -65,5 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     except GlassDataError as error:
         print(f"glass-lightning quench: {error}", file=sys.stderr)
         return 1
-    print(f"{len(pending)} configuration(s) quenched, {len(paths) - len(pending)} already there, under {arguments.output}")
+    print(
+        f"{len(pending)} configuration(s) quenched, {len(paths) - len(pending)} already there, under {arguments.output}"
+    )
     return 0

@@ -52,7 +52,9 @@ def summarize(config: SimulationConfig, temperature: float) -> TemperatureSummar
     paths = [configuration_path(directory, k) for k in range(config.configurations)]
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
-        raise GlassDataError(directory, "configurations", f"{len(missing)} files missing (e.g. {missing[0]}); run simulate first")
+        raise GlassDataError(
+            directory, "configurations", f"{len(missing)} files missing (e.g. {missing[0]}); run simulate first"
+        )
     snapshots = [read_snapshot(path) for path in paths]
     iso = [snapshot.metadata["isoconfigurational"] for snapshot in snapshots]
     grid = np.array(iso[0]["times"])
@@ -101,8 +103,13 @@ def _text(config: SimulationConfig, summaries: list[TemperatureSummary], figure:
             f"| {_format_tau(record['tau_alpha_sampling'])} | {_format_tau(summary.tau_alpha)} "
             f"| {record['length']:.0f} ({record['length_in_tau_alpha']:.0f} τα) | {', '.join(f'{t:g}' for t in summary.times)} |"
         )
-    lines += ["", "Reference values (same potential and density) and this run where the temperatures overlap:", "",
-              "| T | quantity | reference | this run | reference source |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "Reference values (same potential and density) and this run where the temperatures overlap:",
+        "",
+        "| T | quantity | reference | this run | reference source |",
+        "|---|---|---|---|---|",
+    ]
     simulated = {round(summary.temperature, 3): summary for summary in summaries}
     for temperature, quantity, value, source in REFERENCES:
         summary = simulated.get(round(temperature, 3))
@@ -127,7 +134,9 @@ def _figure(summaries: list[TemperatureSummary], wavenumber: float, path: Path) 
         energy_axis.plot(trace["time"], trace["energy_per_particle"], label=label)
         correlation_axis.semilogx(summary.grid, summary.correlation, marker=".", label=label)
         msd_axis.loglog(summary.grid, summary.msd, marker=".", label=label)
-    energy_axis.set(xlabel="time (melt, cool, equilibrate, sample)", ylabel="U/N", title="Potential energy during preparation")
+    energy_axis.set(
+        xlabel="time (melt, cool, equilibrate, sample)", ylabel="U/N", title="Potential energy during preparation"
+    )
     correlation_axis.axhline(RELAXED, color="grey", linestyle=":", label="1/e")
     title = "Self-intermediate scattering (replicas)"
     correlation_axis.set(xlabel="t", ylabel=f"F_s(q={wavenumber:g}, t), A particles", title=title)

@@ -33,7 +33,11 @@ def check_objective_against_data(spec: SweepSpec) -> None:
     species = [type_name(label) for label in range(data.num_types)]
     timescale = None if match["timescale"] is None else int(match["timescale"])
     if match["type"] not in species or (timescale is not None and timescale >= data.num_timescales):
-        raise GlassDataError(spec.source, "objective", f"{spec.objective!r}: the data has {data.num_types} species and {data.num_timescales} timescales")
+        raise GlassDataError(
+            spec.source,
+            "objective",
+            f"{spec.objective!r}: the data has {data.num_types} species and {data.num_timescales} timescales",
+        )
 
 
 def _worker_process(config: str, settings: dict, parent_run_id: str, threads: int) -> None:
@@ -61,7 +65,9 @@ def run_sweep(config: str, workers: int | None = None, settings: dict | None = N
         run_worker(spec, run_id)
     else:
         context = multiprocessing.get_context("spawn")
-        processes = [context.Process(target=_worker_process, args=(config, settings, run_id, threads)) for _ in range(workers)]
+        processes = [
+            context.Process(target=_worker_process, args=(config, settings, run_id, threads)) for _ in range(workers)
+        ]
         for process in processes:
             process.start()
         for process in processes:
@@ -70,7 +76,9 @@ def run_sweep(config: str, workers: int | None = None, settings: dict | None = N
     counts = {state: count for state, count in state_counts(study).items() if count}
     print(f"sweep {spec.study_name}: {counts} in {time.monotonic() - started:.0f} s with {workers} worker(s)")
     if best is not None:
-        print(f"best trial {study.best_trial.number}: {spec.objective} = {study.best_value:.4f} with {study.best_params}")
+        print(
+            f"best trial {study.best_trial.number}: {spec.objective} = {study.best_value:.4f} with {study.best_params}"
+        )
         print(f"best config: {best}  (train it: lightning fit --config {best})")
     return spec
 

@@ -40,10 +40,14 @@ def worker_name() -> str:
 def start_child_run(spec: SweepSpec, client: MlflowClient, parent_run_id: str, trial: optuna.Trial) -> str:
     parent = client.get_run(parent_run_id)
     tags = {"mlflow.parentRunId": parent_run_id, "optuna.study": spec.study_name, "optuna.trial": str(trial.number)}
-    return client.create_run(parent.info.experiment_id, run_name=f"{spec.study_name}-trial-{trial.number}", tags=tags).info.run_id
+    return client.create_run(
+        parent.info.experiment_id, run_name=f"{spec.study_name}-trial-{trial.number}", tags=tags
+    ).info.run_id
 
 
-def finish_child_run(client: MlflowClient, run_id: str, state: str, value: float | None = None, error: str | None = None) -> None:
+def finish_child_run(
+    client: MlflowClient, run_id: str, state: str, value: float | None = None, error: str | None = None
+) -> None:
     client.set_tag(run_id, "optuna.state", state)
     if value is not None:
         client.log_metric(run_id, "objective", value)

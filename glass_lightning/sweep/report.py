@@ -24,11 +24,23 @@ def parent_run(spec: SweepSpec, study: optuna.Study) -> str:
     if known:
         client.update_run(known, status="RUNNING")
         return known
-    logger = GlassMLFlowLogger(spec.experiment_name, run_name=spec.study_name, tracking_uri=spec.tracking_uri, tags={"optuna.study": spec.study_name}, log_model=False)
+    logger = GlassMLFlowLogger(
+        spec.experiment_name,
+        run_name=spec.study_name,
+        tracking_uri=spec.tracking_uri,
+        tags={"optuna.study": spec.study_name},
+        log_model=False,
+    )
     run_id = logger.run_id
     client.log_artifact(run_id, spec.source)
     for name, parameter in ((p.name, p) for p in spec.parameters):
-        client.log_param(run_id, f"space.{name}", parameter.choices if parameter.kind == "categorical" else f"{parameter.kind}[{parameter.low:g}, {parameter.high:g}]{' log' if parameter.log else ''}")
+        client.log_param(
+            run_id,
+            f"space.{name}",
+            parameter.choices
+            if parameter.kind == "categorical"
+            else f"{parameter.kind}[{parameter.low:g}, {parameter.high:g}]{' log' if parameter.log else ''}",
+        )
     client.log_param(run_id, "objective", spec.objective)
     study.set_user_attr(PARENT_RUN_ATTR, run_id)
     return run_id

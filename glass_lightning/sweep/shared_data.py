@@ -36,7 +36,9 @@ class SharedGraphData(pl.LightningDataModule):
         self.shared = worker_data(data)
         self.cutoff = self.shared.cutoff if cutoff is None else float(cutoff)
         if self.cutoff > self.shared.cutoff:
-            raise GlassDataError("<sweep>", "cutoff", f"the trial's cutoff {cutoff:g} exceeds the graphs' cutoff {self.shared.cutoff:g}")
+            raise GlassDataError(
+                "<sweep>", "cutoff", f"the trial's cutoff {cutoff:g} exceeds the graphs' cutoff {self.shared.cutoff:g}"
+            )
         for name in ("num_timescales", "num_types", "num_node_attr", "times", "temperatures"):
             setattr(self, name, getattr(self.shared, name))
 

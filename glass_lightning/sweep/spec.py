@@ -43,12 +43,28 @@ from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
 OBJECTIVE = re.compile(r"^val/pearson_(?:per_configuration_)?(?P<type>[A-Z])_(?:mean|t(?P<timescale>\d+))$")
 SAMPLERS = {"tpe": optuna.samplers.TPESampler, "random": optuna.samplers.RandomSampler}
 PRUNERS = {
-    "median": optuna.pruners.MedianPruner, "hyperband": optuna.pruners.HyperbandPruner,
-    "threshold": optuna.pruners.ThresholdPruner, "none": optuna.pruners.NopPruner,
+    "median": optuna.pruners.MedianPruner,
+    "hyperband": optuna.pruners.HyperbandPruner,
+    "threshold": optuna.pruners.ThresholdPruner,
+    "none": optuna.pruners.NopPruner,
 }
 KEYS = {
-    "study_name", "base_config", "overrides", "search_space", "objective", "sampler", "pruner", "n_trials", "timeout",
-    "storage", "output_dir", "tracking_uri", "experiment_name", "enqueue", "max_retry", "workers",
+    "study_name",
+    "base_config",
+    "overrides",
+    "search_space",
+    "objective",
+    "sampler",
+    "pruner",
+    "n_trials",
+    "timeout",
+    "storage",
+    "output_dir",
+    "tracking_uri",
+    "experiment_name",
+    "enqueue",
+    "max_retry",
+    "workers",
 }
 
 
@@ -110,10 +126,20 @@ def load_sweep(path: str | Path, settings: dict[str, Any] | None = None) -> Swee
     check_fit(source, fit_arguments(bases), entries)
     objective = raw["objective"]
     valid = isinstance(objective, str) and OBJECTIVE.match(objective) is not None
-    require(source, "objective", valid, f"expected val/pearson_[per_configuration_]<type>_mean or ..._t<index>, got {objective!r}")
+    require(
+        source,
+        "objective",
+        valid,
+        f"expected val/pearson_[per_configuration_]<type>_mean or ..._t<index>, got {objective!r}",
+    )
     n_trials, timeout = raw.get("n_trials"), raw.get("timeout")
     require(source, "n_trials", n_trials is not None or timeout is not None, "give n_trials, timeout or both")
-    require(source, "n_trials", n_trials is None or (isinstance(n_trials, int) and n_trials > 0), f"expected a positive integer, got {n_trials!r}")
+    require(
+        source,
+        "n_trials",
+        n_trials is None or (isinstance(n_trials, int) and n_trials > 0),
+        f"expected a positive integer, got {n_trials!r}",
+    )
     require(source, "timeout", timeout is None or float(timeout) > 0, f"expected seconds > 0, got {timeout!r}")
     output_dir = Path(raw.get("output_dir") or Path("sweeps") / raw["study_name"])
     return SweepSpec(

@@ -29,7 +29,12 @@ def storage_of(spec: SweepSpec) -> optuna.storages.BaseStorage:
     With a database, Optuna's heartbeat fails trials whose worker stopped beating and retries them."""
     if "://" in spec.storage:
         retry = RetryHeartbeatStaleTrialCallback(max_retry=spec.max_retry)
-        return RDBStorage(spec.storage, heartbeat_interval=HEARTBEAT_SECONDS, grace_period=GRACE_SECONDS, heartbeat_stale_trial_callback=retry)
+        return RDBStorage(
+            spec.storage,
+            heartbeat_interval=HEARTBEAT_SECONDS,
+            grace_period=GRACE_SECONDS,
+            heartbeat_stale_trial_callback=retry,
+        )
     Path(spec.storage).parent.mkdir(parents=True, exist_ok=True)
     return JournalStorage(JournalFileBackend(spec.storage))
 
@@ -37,9 +42,12 @@ def storage_of(spec: SweepSpec) -> optuna.storages.BaseStorage:
 def open_study(spec: SweepSpec) -> optuna.Study:
     """Create the study, or load it when the storage already holds it (resuming)."""
     return optuna.create_study(
-        study_name=spec.study_name, storage=storage_of(spec),
-        sampler=build(spec.sampler, SAMPLERS), pruner=build(spec.pruner, PRUNERS),
-        direction="maximize", load_if_exists=True,
+        study_name=spec.study_name,
+        storage=storage_of(spec),
+        sampler=build(spec.sampler, SAMPLERS),
+        pruner=build(spec.pruner, PRUNERS),
+        direction="maximize",
+        load_if_exists=True,
     )
 
 
@@ -86,7 +94,9 @@ def run_worker(spec: SweepSpec, parent_run_id: str) -> None:
     objective = functools.partial(run_trial, spec, parent_run_id)
     started, failures = time.monotonic(), 0
     limit = spec.n_trials or MAX_FAILURES_WITHOUT_N_TRIALS
-    progress = tqdm(total=spec.n_trials, initial=results(study), desc=f"{spec.study_name} [worker {os.getpid()}]", unit="result")
+    progress = tqdm(
+        total=spec.n_trials, initial=results(study), desc=f"{spec.study_name} [worker {os.getpid()}]", unit="result"
+    )
     while trials_left(spec, study) and failures < limit:
         remaining = None if spec.timeout is None else spec.timeout - (time.monotonic() - started)
         if remaining is not None and remaining <= 0:

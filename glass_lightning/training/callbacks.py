@@ -55,7 +55,11 @@ def test_noise_ceilings(datamodule: object, temperatures: list[float]) -> dict[f
         ceiling = noise_ceiling(snapshot)
         if ceiling is not None:
             ceilings.setdefault(round(float(snapshot.temperature), 6), []).append(ceiling[datamodule.timescales].T)
-    return {temperature: np.nanmean(ceilings[temperature], axis=0) for temperature in temperatures if temperature in ceilings}
+    return {
+        temperature: np.nanmean(ceilings[temperature], axis=0)
+        for temperature in temperatures
+        if temperature in ceilings
+    }
 
 
 def temperature_metrics(stage: str, tables: dict[str, dict[float, np.ndarray]]) -> dict[str, float]:
@@ -71,7 +75,10 @@ def temperature_metrics(stage: str, tables: dict[str, dict[float, np.ndarray]]) 
 
 
 def format_table(
-    times: dict[float, np.ndarray], pooled: dict[float, np.ndarray], per_configuration: dict[float, np.ndarray], label: int,
+    times: dict[float, np.ndarray],
+    pooled: dict[float, np.ndarray],
+    per_configuration: dict[float, np.ndarray],
+    label: int,
     ceilings: dict[float, np.ndarray] | None = None,
 ) -> str:
     """Text table of one type's test Pearson per timescale, one block per temperature, with the
@@ -128,10 +135,18 @@ class PearsonReport(Callback):
         temperatures = sorted({round(float(value), 6) for value in data["temperature"]})
         graph_temperature = torch.tensor([temperatures.index(round(float(value), 6)) for value in data["temperature"]])
         pooled_values, configuration_means = pearson_by_group(
-            data["prediction"], data["target"], data["node_type"], data["graph"], graph_temperature, len(temperatures), num_types
+            data["prediction"],
+            data["target"],
+            data["node_type"],
+            data["graph"],
+            graph_temperature,
+            len(temperatures),
+            num_types,
         )
         pooled = {temperature: pooled_values[position].numpy() for position, temperature in enumerate(temperatures)}
-        per_configuration = {temperature: configuration_means[position].numpy() for position, temperature in enumerate(temperatures)}
+        per_configuration = {
+            temperature: configuration_means[position].numpy() for position, temperature in enumerate(temperatures)
+        }
         times, time_label = self._times(trainer, temperatures, data["target"].shape[1])
         ceilings = test_noise_ceilings(trainer.datamodule, temperatures)
         tables = {"pearson": pooled, "pearson_per_configuration": per_configuration, "noise_ceiling": ceilings}
@@ -147,7 +162,9 @@ class PearsonReport(Callback):
         """The selected times per temperature from the datamodule, or timescale indices."""
         times = {temperature: selected_times(trainer.datamodule, temperature) for temperature in temperatures}
         if any(values is None or len(values) != num_timescales for values in times.values()):
-            return {value: np.arange(1, num_timescales + 1, dtype=float) for value in temperatures}, "timescale index + 1"
+            return {
+                value: np.arange(1, num_timescales + 1, dtype=float) for value in temperatures
+            }, "timescale index + 1"
         return times, "time t (LJ units)"
 
     @staticmethod
@@ -170,7 +187,9 @@ class PearsonReport(Callback):
             )
         return panels
 
-    def _write_artifacts(self, trainer, data, temperatures, graph_temperature, times, time_label, pooled, table) -> None:
+    def _write_artifacts(
+        self, trainer, data, temperatures, graph_temperature, times, time_label, pooled, table
+    ) -> None:
         mlflow_loggers = [logger for logger in trainer.loggers if isinstance(logger, MLFlowLogger)]
         with tempfile.TemporaryDirectory() as scratch:
             directory = Path(scratch) if mlflow_loggers else Path(trainer.default_root_dir) / "test_report"
@@ -178,7 +197,8 @@ class PearsonReport(Callback):
             paths = [
                 plot_pearson_vs_time(times, pooled, directory / "pearson_vs_time.png", time_label),
                 plot_prediction_scatter(
-                    self._scatter_panels(trainer, data, temperatures, graph_temperature, times, pooled), directory / "scatter_tau_alpha.png"
+                    self._scatter_panels(trainer, data, temperatures, graph_temperature, times, pooled),
+                    directory / "scatter_tau_alpha.png",
                 ),
             ]
             paths.append(write_text_atomically(directory / "test_pearson.txt", table + "\n"))

@@ -54,7 +54,9 @@ class MLflowConfigCallback(SaveConfigCallback):
         text = self.parser.dump(self.config, skip_unset=False)
         config = self.config.as_dict()
         run_settings = {key: config.get(key) for key in ("data", "seed_everything")}
-        run_settings["trainer"] = {key: config["trainer"].get(key) for key in ("max_epochs", "accelerator", "devices", "precision")}
+        run_settings["trainer"] = {
+            key: config["trainer"].get(key) for key in ("max_epochs", "accelerator", "devices", "precision")
+        }
         for logger in trainer.loggers:
             if isinstance(logger, MLFlowLogger):
                 logger.experiment.log_text(logger.run_id, text, "config.yaml")
@@ -65,7 +67,10 @@ class GlassLightningCLI(LightningCLI):
     """LightningCLI with GlassModule, data by class_path, linked sizes and MLflow by default."""
 
     def __init__(
-        self, args: list[str] | None = None, run: bool = True, callbacks: Sequence[Callback] = (),
+        self,
+        args: list[str] | None = None,
+        run: bool = True,
+        callbacks: Sequence[Callback] = (),
         instantiate: bool = True,
     ):
         """``callbacks`` join the trainer's; without ``instantiate`` (and ``run``) the config is only parsed, and a
@@ -89,13 +94,20 @@ class GlassLightningCLI(LightningCLI):
                 parser.link_arguments(f"data.{source}", target, apply_on="instantiate")
         parser.add_lightning_class_args(ModelCheckpoint, "checkpoint")
         parser.set_defaults(
-            {"checkpoint.monitor": "val/pearson_A_mean", "checkpoint.mode": "max", "checkpoint.save_top_k": 1, "checkpoint.save_last": False}
+            {
+                "checkpoint.monitor": "val/pearson_A_mean",
+                "checkpoint.mode": "max",
+                "checkpoint.save_top_k": 1,
+                "checkpoint.save_last": False,
+            }
         )
         parser.add_lightning_class_args(ResumeCheckpoint, "resume_checkpoint")
         parser.set_defaults({"resume_checkpoint.every_n_epochs": 0})  # off unless the config asks
         parser.add_lightning_class_args(PearsonReport, "report")
         parser.add_lightning_class_args(PredictionWriter, "prediction_writer")
-        parser.add_argument("--test_after_fit", type=bool, default=False, help="After fit, test the best checkpoint in the same run.")
+        parser.add_argument(
+            "--test_after_fit", type=bool, default=False, help="After fit, test the best checkpoint in the same run."
+        )
 
     def _set_seed(self) -> None:
         if self.instantiate:  # a config only parsed seeds nothing
@@ -117,7 +129,9 @@ class GlassLightningCLI(LightningCLI):
             return
         path = Path(config.ckpt_path)
         if config.ckpt_path == "last":
-            path = Path(config.resume_checkpoint.dirpath or Path(config.trainer.default_root_dir) / "resume") / "last.ckpt"
+            path = (
+                Path(config.resume_checkpoint.dirpath or Path(config.trainer.default_root_dir) / "resume") / "last.ckpt"
+            )
         logger = config.trainer.get("logger")
         if not path.is_file() or not hasattr(logger, "init_args") or "run_id" not in logger.init_args:
             return

@@ -29,7 +29,9 @@ def epoch_history(client: MlflowClient, run_id: str, metric: str) -> list[tuple[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="glass-lightning curves", description="Learning curves of MLflow runs in one figure.")
+    parser = argparse.ArgumentParser(
+        prog="glass-lightning curves", description="Learning curves of MLflow runs in one figure."
+    )
     parser.add_argument("--runs", nargs="+", required=True, metavar="RUN_ID")
     parser.add_argument("--metrics", nargs="+", default=list(DEFAULT_METRICS))
     parser.add_argument("--output", required=True, type=Path, help="PNG file to write")

@@ -35,7 +35,12 @@ def write_dataset(directory: Path, snapshots: int, particles: int) -> None:
 
 
 def measure_ddp_throughput(
-    processes: list[int], accelerator: str = "cpu", snapshots: int = 16, particles: int = 256, epochs: int = 3, batch_size: int = 2,
+    processes: list[int],
+    accelerator: str = "cpu",
+    snapshots: int = 16,
+    particles: int = 256,
+    epochs: int = 3,
+    batch_size: int = 2,
     threads: int | None = None,
 ) -> list[dict]:
     """One result per process count: processes, samples_per_second, samples, seconds. ``threads``
@@ -48,9 +53,25 @@ def measure_ddp_throughput(
         write_dataset(Path(scratch), snapshots, particles)
         for count in tqdm(processes, desc="process counts"):
             threads_per_process = threads or (max(1, cores // count) if accelerator == "cpu" else 1)
-            command = [sys.executable, "-m", __name__, "--worker", "--data", scratch, "--accelerator", accelerator,
-                       "--processes", str(count), "--epochs", str(epochs), "--batch_size", str(batch_size)]
-            finished = subprocess.run(command, env=dict(os.environ, OMP_NUM_THREADS=str(threads_per_process)), capture_output=True, text=True)
+            command = [
+                sys.executable,
+                "-m",
+                __name__,
+                "--worker",
+                "--data",
+                scratch,
+                "--accelerator",
+                accelerator,
+                "--processes",
+                str(count),
+                "--epochs",
+                str(epochs),
+                "--batch_size",
+                str(batch_size),
+            ]
+            finished = subprocess.run(
+                command, env=dict(os.environ, OMP_NUM_THREADS=str(threads_per_process)), capture_output=True, text=True
+            )
             lines = [line for line in finished.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
             if finished.returncode != 0 or not lines:
                 raise RuntimeError(f"bench-ddp with {count} processes failed:\n{finished.stderr[-4000:]}")
@@ -85,17 +106,33 @@ def _worker(data: str, accelerator: str, processes: int, epochs: int, batch_size
     network = SE3Net(num_outputs=datamodule.num_timescales, cutoff=2.0, channels=16, num_layers=3)
     module = GlassModule(network, num_outputs=datamodule.num_timescales)
     timer = EpochTimer()
-    strategy = "auto" if processes == 1 else DDPStrategy(process_group_backend="gloo" if accelerator == "cpu" else "nccl")
+    strategy = (
+        "auto" if processes == 1 else DDPStrategy(process_group_backend="gloo" if accelerator == "cpu" else "nccl")
+    )
     trainer = Trainer(
-        accelerator=accelerator, devices=processes, strategy=strategy, max_epochs=epochs, logger=False,
-        enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False, limit_val_batches=0, callbacks=[timer],
+        accelerator=accelerator,
+        devices=processes,
+        strategy=strategy,
+        max_epochs=epochs,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        limit_val_batches=0,
+        callbacks=[timer],
     )
     trainer.fit(module, datamodule=datamodule)
     if trainer.is_global_zero:
         samples = len(trainer.train_dataloader.dataset) * (epochs - 1)
         seconds = sum(timer.seconds[1:])
-        result = {"processes": processes, "accelerator": accelerator, "samples": samples, "seconds": seconds,
-                  "samples_per_second": samples / seconds, "torch_threads": torch.get_num_threads()}
+        result = {
+            "processes": processes,
+            "accelerator": accelerator,
+            "samples": samples,
+            "seconds": seconds,
+            "samples_per_second": samples / seconds,
+            "torch_threads": torch.get_num_threads(),
+        }
         print(RESULT_PREFIX + json.dumps(result), flush=True)
 
 
@@ -117,14 +154,21 @@ def main(argv: list[str]) -> None:
         _worker(arguments.data, arguments.accelerator, arguments.processes[0], arguments.epochs, arguments.batch_size)
         return
     results = measure_ddp_throughput(
-        arguments.processes, arguments.accelerator, arguments.snapshots, arguments.particles, arguments.epochs, arguments.batch_size,
+        arguments.processes,
+        arguments.accelerator,
+        arguments.snapshots,
+        arguments.particles,
+        arguments.epochs,
+        arguments.batch_size,
         arguments.threads,
     )
     baseline = results[0]["samples_per_second"]
     print(f"{'processes':>9} {'threads/proc':>12} {'samples/s':>10} {'speed-up':>9}")
     for result in results:
-        print(f"{result['processes']:>9} {result['threads_per_process']:>12} {result['samples_per_second']:>10.2f} "
-              f"{result['samples_per_second'] / baseline:>9.2f}")
+        print(
+            f"{result['processes']:>9} {result['threads_per_process']:>12} {result['samples_per_second']:>10.2f} "
+            f"{result['samples_per_second'] / baseline:>9.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -67,11 +67,15 @@ def standardize_per_group(values: Tensor, group: Tensor) -> Tensor:
     count = torch.bincount(group, minlength=num_groups).to(values.dtype)[:, None]
 
     def group_mean(rows: Tensor) -> Tensor:
-        return torch.zeros(num_groups, rows.shape[1], dtype=rows.dtype, device=rows.device).index_add_(0, group, rows) / count.clamp(min=1)
+        return torch.zeros(num_groups, rows.shape[1], dtype=rows.dtype, device=rows.device).index_add_(
+            0, group, rows
+        ) / count.clamp(min=1)
 
     deviation = values - group_mean(values)[group]
     spread = group_mean(deviation**2).sqrt()[group]
-    return torch.where(spread > 0, deviation / spread.clamp(min=torch.finfo(values.dtype).tiny), torch.zeros_like(deviation))
+    return torch.where(
+        spread > 0, deviation / spread.clamp(min=torch.finfo(values.dtype).tiny), torch.zeros_like(deviation)
+    )
 
 
 def per_configuration_pearson(
@@ -88,7 +92,9 @@ def per_configuration_pearson(
     count = torch.bincount(group, minlength=num_groups).to(prediction.dtype)[:, None]
 
     def group_sum(values: Tensor) -> Tensor:
-        return torch.zeros(num_groups, values.shape[1], dtype=values.dtype, device=values.device).index_add_(0, group, values)
+        return torch.zeros(num_groups, values.shape[1], dtype=values.dtype, device=values.device).index_add_(
+            0, group, values
+        )
 
     safe_count = count.clamp(min=1)
     prediction_deviation = prediction - (group_sum(prediction) / safe_count)[group]
@@ -103,7 +109,13 @@ def per_configuration_pearson(
 
 
 def pearson_by_group(
-    prediction: Tensor, target: Tensor, node_type: Tensor, graph: Tensor, group_of_graph: Tensor, num_groups: int, num_types: int
+    prediction: Tensor,
+    target: Tensor,
+    node_type: Tensor,
+    graph: Tensor,
+    group_of_graph: Tensor,
+    num_groups: int,
+    num_types: int,
 ) -> tuple[Tensor, Tensor]:
     """Both conventions for groups of configurations (e.g. one group per temperature).
 
@@ -111,8 +123,12 @@ def pearson_by_group(
     configuration's group. Returns ``pooled`` (over the group's particles) and ``per_configuration``
     (the mean over the group's configurations), each (num_groups, num_types, T), NaN where undefined.
     """
-    pooled, pooled_valid = per_configuration_pearson(prediction, target, node_type, group_of_graph[graph], num_groups, num_types)
-    per_graph, per_graph_valid = per_configuration_pearson(prediction, target, node_type, graph, len(group_of_graph), num_types)
+    pooled, pooled_valid = per_configuration_pearson(
+        prediction, target, node_type, group_of_graph[graph], num_groups, num_types
+    )
+    per_graph, per_graph_valid = per_configuration_pearson(
+        prediction, target, node_type, graph, len(group_of_graph), num_types
+    )
     total = torch.zeros_like(pooled).index_add_(0, group_of_graph, per_graph)  # invalid groups hold 0
     count = torch.zeros_like(pooled).index_add_(0, group_of_graph, per_graph_valid.to(pooled.dtype))
     return torch.where(pooled_valid, pooled, torch.nan), torch.where(count > 0, total / count.clamp(min=1), torch.nan)
@@ -126,8 +142,12 @@ class PerConfigurationPearson(Metric):
     def __init__(self, num_types: int, num_timescales: int, **kwargs):
         super().__init__(**kwargs)
         self.num_types = num_types
-        self.add_state("total", default=torch.zeros(num_types, num_timescales, dtype=torch.float64), dist_reduce_fx="sum")
-        self.add_state("count", default=torch.zeros(num_types, num_timescales, dtype=torch.float64), dist_reduce_fx="sum")
+        self.add_state(
+            "total", default=torch.zeros(num_types, num_timescales, dtype=torch.float64), dist_reduce_fx="sum"
+        )
+        self.add_state(
+            "count", default=torch.zeros(num_types, num_timescales, dtype=torch.float64), dist_reduce_fx="sum"
+        )
 
     def update(self, prediction: Tensor, target: Tensor, node_type: Tensor, batch: Tensor, num_graphs: int) -> None:
         correlation, valid = per_configuration_pearson(prediction, target, node_type, batch, num_graphs, self.num_types)

@@ -70,7 +70,9 @@ def check_checkpoint_class_paths(checkpoint: dict[str, Any], source: str) -> Non
     GlassModule expects: a network, an optimizer, a scheduler, and Lightning's own instantiator."""
     instantiator = checkpoint.get("_instantiator")
     if instantiator not in (None, LIGHTNING_INSTANTIATOR):
-        raise GlassDataError(source, "_instantiator", f"refusing {instantiator!r}: only {LIGHTNING_INSTANTIATOR} builds a GlassModule")
+        raise GlassDataError(
+            source, "_instantiator", f"refusing {instantiator!r}: only {LIGHTNING_INSTANTIATOR} builds a GlassModule"
+        )
     hyperparameters = checkpoint.get("hyper_parameters") or {}
     for name, base in CHECKPOINT_CLASS_BASES.items():
         config = hyperparameters.get(name)
@@ -162,7 +164,9 @@ class GlassModule(LightningModule):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*is an instance of `nn.Module`")
             self.save_hyperparameters(frame=inspect.currentframe().f_back)
-        built_in_python = [name for name in ("model", "optimizer", "scheduler") if not _is_plain(self.hparams.get(name))]
+        built_in_python = [
+            name for name in ("model", "optimizer", "scheduler") if not _is_plain(self.hparams.get(name))
+        ]
         self.remove_ignored_hparams(built_in_python)
 
     def forward(self, data) -> Tensor:
@@ -191,7 +195,9 @@ class GlassModule(LightningModule):
         prediction = self(data)
         loss = self.loss(prediction, data)
         self.log("train/loss", loss, batch_size=data.num_graphs, prog_bar=True)
-        self.train_pearson_per_configuration.update(prediction.detach(), data.y, data.node_type, data.batch, data.num_graphs)
+        self.train_pearson_per_configuration.update(
+            prediction.detach(), data.y, data.node_type, data.batch, data.num_graphs
+        )
         return loss
 
     def on_train_epoch_end(self) -> None:
@@ -263,7 +269,10 @@ class GlassModule(LightningModule):
         if self.scheduler_factory is None:
             return optimizer
         scheduler = self.scheduler_factory(optimizer)
-        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "monitor": self.hparams.scheduler_monitor}}
+        return {
+            "optimizer": optimizer,
+            "lr_scheduler": {"scheduler": scheduler, "monitor": self.hparams.scheduler_monitor},
+        }
 
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         """The network's class, and the data's graph recipe so that the checkpoint alone predicts on new files."""
@@ -277,8 +286,10 @@ class GlassModule(LightningModule):
         saved = checkpoint.get(CHECKPOINT_KEY, {}).get("network")
         if saved != qualified_name(self.model):
             raise GlassDataError(
-                "checkpoint", "network", f"the checkpoint holds a {saved or 'non-GlassModule'} network, "
-                f"but this GlassModule was built with {qualified_name(self.model)}"
+                "checkpoint",
+                "network",
+                f"the checkpoint holds a {saved or 'non-GlassModule'} network, "
+                f"but this GlassModule was built with {qualified_name(self.model)}",
             )
 
     @classmethod
@@ -287,7 +298,9 @@ class GlassModule(LightningModule):
         checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
         if CHECKPOINT_KEY not in checkpoint:
             raise GlassDataError(
-                checkpoint_path, CHECKPOINT_KEY, "not a GlassModule checkpoint (it was written by another LightningModule)"
+                checkpoint_path,
+                CHECKPOINT_KEY,
+                "not a GlassModule checkpoint (it was written by another LightningModule)",
             )
         check_checkpoint_class_paths(checkpoint, str(checkpoint_path))
         return super().load_from_checkpoint(checkpoint_path, *args, **kwargs)

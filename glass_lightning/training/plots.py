@@ -52,7 +52,9 @@ def plot_prediction_scatter(panels: list[dict], path: Path) -> Path:
     for panel, axis in zip(panels, axes[0]):
         for label in np.unique(panel["node_type"]):
             chosen = panel["node_type"] == label
-            axis.scatter(panel["true"][chosen], panel["predicted"][chosen], s=3, alpha=0.4, label=f"type {type_name(int(label))}")
+            axis.scatter(
+                panel["true"][chosen], panel["predicted"][chosen], s=3, alpha=0.4, label=f"type {type_name(int(label))}"
+            )
         low = min(panel["true"].min(), panel["predicted"].min())
         high = max(panel["true"].max(), panel["predicted"].max())
         axis.plot([low, high], [low, high], color="black", linewidth=0.8)
@@ -80,14 +82,18 @@ def plot_learning_curves(curves: dict[str, dict[str, list[tuple[int, float]]]], 
     return _save(figure, path)
 
 
-def plot_prediction_slab(positions: np.ndarray, box: np.ndarray, arrays: dict[str, np.ndarray], path: Path, width: float = 2.0) -> Path:
+def plot_prediction_slab(
+    positions: np.ndarray, box: np.ndarray, arrays: dict[str, np.ndarray], path: Path, width: float = 2.0
+) -> Path:
     """Particles of a slab ``width`` thick through the middle of the box (along z), seen from above,
     coloured by the prediction at the longest time, and by the truth next to it when ``arrays``
     (a prediction file's arrays) hold the target. Colours are ranks within the slab, so that the
     two panels compare as Pearson does, whatever their units."""
     depth = np.mod(positions[:, 2], box[2])
     chosen = np.abs(depth - box[2] / 2) < width / 2
-    panels = {"predicted": arrays["prediction"][:, -1]} | ({"true": arrays["target"][:, -1]} if "target" in arrays else {})
+    panels = {"predicted": arrays["prediction"][:, -1]} | (
+        {"true": arrays["target"][:, -1]} if "target" in arrays else {}
+    )
     time = f" at t = {arrays['times'][-1]:g}" if "times" in arrays else ""
     figure, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 4.4), squeeze=False)
     xy = np.mod(positions[chosen, :2], box[:2])
@@ -95,7 +101,9 @@ def plot_prediction_slab(positions: np.ndarray, box: np.ndarray, arrays: dict[st
         ranks = np.argsort(np.argsort(values[chosen])) / max(chosen.sum() - 1, 1)
         for kind, marker, size in ((0, "o", 28), (1, "o", 14)):
             of_kind = arrays["node_type"][chosen] == kind
-            points = axis.scatter(xy[of_kind, 0], xy[of_kind, 1], c=ranks[of_kind], s=size, marker=marker, cmap="inferno", vmin=0, vmax=1)
+            points = axis.scatter(
+                xy[of_kind, 0], xy[of_kind, 1], c=ranks[of_kind], s=size, marker=marker, cmap="inferno", vmin=0, vmax=1
+            )
         axis.set_aspect("equal")
         axis.set_xlim(0, box[0])
         axis.set_ylim(0, box[1])

@@ -24,10 +24,10 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from glass_lightning.data.atomic_npz import write_npz_atomically
 from glass_lightning.data.formats import FORMATS, output_paths, read_snapshots
 from glass_lightning.data.formats.extxyz import write_extxyz
 from glass_lightning.data.graph_recipe import GraphRecipe
-from glass_lightning.data.atomic_npz import write_npz_atomically
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.module import GlassModule
 from glass_lightning.training.plots import plot_prediction_slab
@@ -53,8 +53,14 @@ def predict_arrays(module: GlassModule, recipe: GraphRecipe, snapshots: list, fe
         graph = graph.to(module.device)
         graph.batch = torch.zeros(graph.num_nodes, dtype=torch.int64, device=module.device)
         arrays = prediction_arrays(
-            module(graph), graph.node_type, graph.y_mean[0], graph.y_std[0], snapshot.temperature, snapshot.source,
-            getattr(graph, "y", None), recipe.times_at(snapshot.temperature),
+            module(graph),
+            graph.node_type,
+            graph.y_mean[0],
+            graph.y_std[0],
+            snapshot.temperature,
+            snapshot.source,
+            getattr(graph, "y", None),
+            recipe.times_at(snapshot.temperature),
         )
         if features:
             arrays["features"] = module.model.invariant_features(graph).cpu().float().numpy()
@@ -71,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="glass-lightning predict", description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="+", help="configuration files or folders")
     parser.add_argument("--ckpt", required=True, help="a checkpoint of lightning fit")
-    parser.add_argument("--format", default="native", choices=sorted(FORMATS), help="the inputs' format (default native)")
+    parser.add_argument(
+        "--format", default="native", choices=sorted(FORMATS), help="the inputs' format (default native)"
+    )
     parser.add_argument("--output", default="predictions", help="output folder (default ./predictions)")
     parser.add_argument("--features", action="store_true", help="also write the network's invariant features")
     parser.add_argument("--plot", action="store_true", help="also draw a slab of each box coloured by the prediction")
@@ -82,11 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         snapshots = read_snapshots(arguments.inputs, arguments.format)
         paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
         predictions = predict_arrays(module, recipe, snapshots, arguments.features)
-        for path, (snapshot, arrays) in tqdm(zip(paths, predictions), total=len(paths), desc="predicting", unit="config"):
+        for path, (snapshot, arrays) in tqdm(
+            zip(paths, predictions), total=len(paths), desc="predicting", unit="config"
+        ):
             write_npz_atomically(path, arrays)
             write_extxyz(snapshot, path.with_suffix(".extxyz"), [], viewer_columns(arrays))
             if arguments.plot:
-                plot_prediction_slab(snapshot.positions_of(recipe.positions), snapshot.box, arrays, path.with_suffix(".png"))
+                plot_prediction_slab(
+                    snapshot.positions_of(recipe.positions), snapshot.box, arrays, path.with_suffix(".png")
+                )
     except GlassDataError as error:
         print(f"glass-lightning predict: {error}", file=sys.stderr)
         return 1

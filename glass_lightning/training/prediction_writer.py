@@ -44,7 +44,9 @@ class PredictionWriter(BasePredictionWriter):
             return self.output_dir / f"snapshot_{snapshot_index:06d}.npz", f"<snapshot {snapshot_index}>"
         return self._paths[snapshot_index], self._sources[snapshot_index]
 
-    def write_on_batch_end(self, trainer, pl_module, prediction, batch_indices, batch, batch_idx: int, dataloader_idx: int) -> None:
+    def write_on_batch_end(
+        self, trainer, pl_module, prediction, batch_indices, batch, batch_idx: int, dataloader_idx: int
+    ) -> None:
         for graph in range(batch.num_graphs):
             chosen = batch.batch == graph
             snapshot_index = int(batch.snapshot_index.reshape(-1)[graph])
@@ -52,15 +54,27 @@ class PredictionWriter(BasePredictionWriter):
             path, source = self._destination(snapshot_index)
             target = batch.y[chosen] if getattr(batch, "y", None) is not None else None
             arrays = prediction_arrays(
-                prediction[chosen], batch.node_type[chosen], batch.y_mean[graph], batch.y_std[graph], temperature, source,
-                target, selected_times(trainer.datamodule, temperature),
+                prediction[chosen],
+                batch.node_type[chosen],
+                batch.y_mean[graph],
+                batch.y_std[graph],
+                temperature,
+                source,
+                target,
+                selected_times(trainer.datamodule, temperature),
             )
             write_npz_atomically(path, arrays)
 
 
 def prediction_arrays(
-    prediction: Tensor, node_type: Tensor, y_mean: Tensor, y_std: Tensor, temperature: float, source: str,
-    target: Tensor | None = None, times: np.ndarray | None = None,
+    prediction: Tensor,
+    node_type: Tensor,
+    y_mean: Tensor,
+    y_std: Tensor,
+    temperature: float,
+    source: str,
+    target: Tensor | None = None,
+    times: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The arrays of one snapshot's prediction file (see module doc), standardization undone."""
     arrays = {

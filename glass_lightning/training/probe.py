@@ -61,19 +61,28 @@ def ridge_probe(train: Sequence, val: Sequence, features_of: Callable, num_types
         correlations = []
         for graph in val:
             features = features_of(graph).double()
-            prediction = torch.cat([(features - mean) / std, torch.ones(len(features), 1, dtype=features.dtype)], dim=1) @ weights
+            prediction = (
+                torch.cat([(features - mean) / std, torch.ones(len(features), 1, dtype=features.dtype)], dim=1)
+                @ weights
+            )
             batch = torch.zeros_like(graph.node_type)
-            correlation, valid = per_configuration_pearson(prediction, graph.y.double(), graph.node_type, batch, 1, num_types)
+            correlation, valid = per_configuration_pearson(
+                prediction, graph.y.double(), graph.node_type, batch, 1, num_types
+            )
             correlations.append(torch.where(valid[0, label], correlation[0, label], torch.nan))
         scores.append(torch.stack(correlations).nanmean(0).numpy())
     return np.stack(scores)
 
 
-def probe(network: torch.nn.Module, train: Sequence, val: Sequence, num_types: int, penalty: float) -> dict[str, np.ndarray]:
+def probe(
+    network: torch.nn.Module, train: Sequence, val: Sequence, num_types: int, penalty: float
+) -> dict[str, np.ndarray]:
     """Feature set name -> (num_types, T) validation Pearson of its ridge probe."""
     available = {name: method for name, method in FEATURE_SETS.items() if hasattr(network, method)}
     if not available:
-        raise GlassDataError("<model>", "class_path", f"{type(network).__name__} has none of {sorted(FEATURE_SETS.values())} to probe")
+        raise GlassDataError(
+            "<model>", "class_path", f"{type(network).__name__} has none of {sorted(FEATURE_SETS.values())} to probe"
+        )
     results = {}
     network.eval()
     with torch.no_grad():
@@ -88,12 +97,18 @@ def probe(network: torch.nn.Module, train: Sequence, val: Sequence, num_types: i
 
             results[name] = ridge_probe(train, val, features_of, num_types, penalty)
             results[f"{name} + coarse-grained"] = ridge_probe(
-                train, val, lambda graph: with_coarse_grained(features_of(graph), graph, network.cutoff), num_types, penalty
+                train,
+                val,
+                lambda graph: with_coarse_grained(features_of(graph), graph, network.cutoff),
+                num_types,
+                penalty,
             )
     return results
 
 
-def energy_baseline(snapshots: Sequence, graphs: Sequence, num_types: int, field: str = "potential_energy") -> np.ndarray | None:
+def energy_baseline(
+    snapshots: Sequence, graphs: Sequence, num_types: int, field: str = "potential_energy"
+) -> np.ndarray | None:
     """(num_types, T) Pearson per configuration, averaged, of a per-particle energy (``field``: the
     thermal ``potential_energy`` or the ``inherent_potential_energy``) with the target, or None when a
     file has none."""
@@ -103,7 +118,9 @@ def energy_baseline(snapshots: Sequence, graphs: Sequence, num_types: int, field
     count = np.zeros_like(total)
     for snapshot, graph in zip(snapshots, graphs):
         energy = torch.as_tensor(getattr(snapshot, field), dtype=torch.float64)[:, None].expand_as(graph.y)
-        correlation, valid = per_configuration_pearson(energy, graph.y.double(), graph.node_type, torch.zeros_like(graph.node_type), 1, num_types)
+        correlation, valid = per_configuration_pearson(
+            energy, graph.y.double(), graph.node_type, torch.zeros_like(graph.node_type), 1, num_types
+        )
         total += np.where(valid[0].numpy(), correlation[0].numpy(), 0.0)
         count += valid[0].numpy()
     return np.where(count > 0, total / np.maximum(count, 1), np.nan)
@@ -124,8 +141,12 @@ def main(argv: list[str] | None = None) -> int:
         description="Ridge probes on a network's frozen invariant features. Other arguments are as for 'lightning fit' "
         "(e.g. --config configs/botan.yaml --data.init_args.paths DIR).",
     )
-    parser.add_argument("--ckpt", help="GlassModule checkpoint whose weights to probe (default: the untrained network, seeded)")
-    parser.add_argument("--penalty", type=float, default=1e-3, help="ridge penalty per particle on standardized features (default 1e-3)")
+    parser.add_argument(
+        "--ckpt", help="GlassModule checkpoint whose weights to probe (default: the untrained network, seeded)"
+    )
+    parser.add_argument(
+        "--penalty", type=float, default=1e-3, help="ridge penalty per particle on standardized features (default 1e-3)"
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON object for scripts")
     arguments, fit_arguments = parser.parse_known_args(argv)
     from glass_lightning.training.cli import lightning_cli
@@ -139,9 +160,16 @@ def main(argv: list[str] | None = None) -> int:
     if not graphs["val"]:
         raise GlassDataError("<split>", "val_files", "the probe scores on the validation split, which is empty")
     results = probe(cli.model.model, graphs["train"], graphs["val"], datamodule.num_types, arguments.penalty)
-    for field, name in (("potential_energy", "potential energy alone"), ("inherent_potential_energy", "inherent energy alone")):
+    for field, name in (
+        ("potential_energy", "potential energy alone"),
+        ("inherent_potential_energy", "inherent energy alone"),
+    ):
         energy = energy_baseline(datamodule.split_snapshots("val"), graphs["val"], datamodule.num_types, field)
         if energy is not None:
             results[name] = energy
-    print(json.dumps({name: scores.tolist() for name, scores in results.items()}, indent=2) if arguments.json else render(results))
+    print(
+        json.dumps({name: scores.tolist() for name, scores in results.items()}, indent=2)
+        if arguments.json
+        else render(results)
+    )
     return 0

@@ -140,7 +140,10 @@ def managed_overrides(run_log: RunLog | None, directory: Path | None, keep_best:
 
 
 def fit(
-    argv: Sequence[str], run_log: RunLog | None = None, directory: Path | None = None, keep_best: bool = True,
+    argv: Sequence[str],
+    run_log: RunLog | None = None,
+    directory: Path | None = None,
+    keep_best: bool = True,
     callbacks: Sequence[Callback] = (),
 ) -> FitResult:
     """``lightning fit`` on ``argv``; for a sweep or an experiment, logged to ``run_log`` in its own ``directory``

@@ -38,7 +38,9 @@ DEFAULT_TRACKING_URI = tracking_uri_in()
 def sqlite_database(tracking_uri: str) -> Path:
     """The database file of a ``sqlite:///`` tracking URI (relative, or absolute with four slashes)."""
     if not tracking_uri.startswith(SQLITE_PREFIX):
-        raise GlassDataError("trainer.logger", "tracking_uri", f"expected a {SQLITE_PREFIX}PATH URI, got {tracking_uri!r}")
+        raise GlassDataError(
+            "trainer.logger", "tracking_uri", f"expected a {SQLITE_PREFIX}PATH URI, got {tracking_uri!r}"
+        )
     return Path(tracking_uri[len(SQLITE_PREFIX) :])
 
 
@@ -82,7 +84,9 @@ class GlassMLFlowLogger(MLFlowLogger):
         artifact_location: str | None = None,
         run_id: str | None = None,
     ):
-        default_location = default_artifact_location(tracking_uri, experiment_name)  # also creates the store's directory
+        default_location = default_artifact_location(
+            tracking_uri, experiment_name
+        )  # also creates the store's directory
         artifact_location = artifact_location or default_location
         super().__init__(
             experiment_name=experiment_name,
@@ -108,5 +112,7 @@ class GlassMLFlowLogger(MLFlowLogger):
         logged = self.experiment.get_run(self.run_id).data.params
         changed = sorted(key for key, value in flat.items() if key in logged and logged[key] != str(value)[:250])
         if changed:
-            rank_zero_warn(f"MLflow run {self.run_id} already has params {changed} with other values; they keep their first values")
+            rank_zero_warn(
+                f"MLflow run {self.run_id} already has params {changed} with other values; they keep their first values"
+            )
         super().log_hyperparams({key: value for key, value in flat.items() if key not in logged})

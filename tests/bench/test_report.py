@@ -3,7 +3,13 @@ from glass_lightning.bench.workload import Workload
 
 
 def result(train_s, inference_s):
-    return {"train_s": train_s, "inference_s": inference_s, "train_peak_mb": 100.0, "inference_peak_mb": 10.0, "num_edges": 7}
+    return {
+        "train_s": train_s,
+        "inference_s": inference_s,
+        "train_peak_mb": 100.0,
+        "inference_peak_mb": 10.0,
+        "num_edges": 7,
+    }
 
 
 def test_speed_ups_are_reference_time_over_ours_and_failures_are_shown():
@@ -17,5 +23,10 @@ def test_speed_ups_are_reference_time_over_ours_and_failures_are_shown():
 def test_report_has_machine_command_and_sections(tmp_path):
     path = write_report(tmp_path / "BENCHMARKS.md", "glass-lightning bench", "cpu", {"Networks": ["| a | b |"]})
     text = path.read_text()
-    assert "`glass-lightning bench`" in text and "- CPU: " in text and "torch " in text and "## Networks\n\n| a | b |" in text
+    assert (
+        "`glass-lightning bench`" in text
+        and "- CPU: " in text
+        and "torch " in text
+        and "## Networks\n\n| a | b |" in text
+    )
     assert not (tmp_path / "BENCHMARKS.md.tmp").exists()

@@ -13,7 +13,12 @@ def simple_cubic(cells: int = 5) -> Data:
     grid = np.stack(np.meshgrid(*[np.arange(cells)] * 3, indexing="ij"), axis=-1).reshape(-1, 3).astype(float)
     types = (grid.sum(axis=1) % 2).astype(np.int64)  # rock-salt colouring: the nearest neighbours of A are B
     edge_index, edge_vec = periodic_edges(grid, np.full(3, float(cells)), 1.9)
-    return Data(edge_index=torch.tensor(edge_index), edge_vec=torch.tensor(edge_vec), node_type=torch.tensor(types), num_nodes=len(grid))
+    return Data(
+        edge_index=torch.tensor(edge_index),
+        edge_vec=torch.tensor(edge_vec),
+        node_type=torch.tensor(types),
+        num_nodes=len(grid),
+    )
 
 
 def test_counts_and_bond_orders_of_a_simple_cubic_crystal():

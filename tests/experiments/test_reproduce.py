@@ -12,8 +12,14 @@ from glass_lightning.cli import main
 from glass_lightning.experiments.spec import load_experiment
 
 SECTIONS = (
-    "## Model comparison", "## Generalization across temperatures", "## Transfer learning", "## Interpretability",
-    "## Ablations", "## One model for all temperatures", "## What the results say about the paper's claims", "## MLflow runs",
+    "## Model comparison",
+    "## Generalization across temperatures",
+    "## Transfer learning",
+    "## Interpretability",
+    "## Ablations",
+    "## One model for all temperatures",
+    "## What the results say about the paper's claims",
+    "## MLflow runs",
 )
 FIGURES = ("comparison.png", "generalization.png", "transfer.png", "ablations.png", "all_temperatures.png")
 
@@ -51,7 +57,13 @@ def test_the_plan_trains_each_config_once(reproduced):
     # comparison 2 models x 3 T x 2 seeds, 1 ablation, 2 all-temperature fits, 3 x 2 transfers + 3 controls
     assert len(fits) == 12 + 1 + 2 + 9
     assert len({record["key"] for record in fits}) == len(fits)
-    assert {tuple(record["train_temperatures"]) for record in fits} >= {(0.5,), (0.6,), (0.7,), (0.5, 0.6, 0.7), (0.5, 0.7)}
+    assert {tuple(record["train_temperatures"]) for record in fits} >= {
+        (0.5,),
+        (0.6,),
+        (0.7,),
+        (0.5, 0.6, 0.7),
+        (0.5, 0.7),
+    }
 
 
 def test_every_fit_is_an_mlflow_run_with_its_test_scores(reproduced):

@@ -16,6 +16,8 @@ def test_a_difference_counts_only_beyond_the_seed_spread():
 
 
 def test_at_tau_reads_the_time_closest_to_tau_alpha_on_a_log_scale():
-    record = {"scores": {"0.64": {"times": [0.1, 1.0, 10.0, 100.0], "tau_alpha": 20.0, "pooled": [[0.1, 0.2, 0.3, 0.4]]}}}
+    record = {
+        "scores": {"0.64": {"times": [0.1, 1.0, 10.0, 100.0], "tau_alpha": 20.0, "pooled": [[0.1, 0.2, 0.3, 0.4]]}}
+    }
     assert tau_index(record, 0.64) == 2  # log 20 is nearer log 10 than log 100
     assert at_tau(record, 0.64) == 0.3

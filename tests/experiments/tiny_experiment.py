@@ -14,7 +14,9 @@ TEMPERATURES = (0.5, 0.6, 0.7)
 
 
 def write_dataset(directory: Path, per_temperature: int = 4) -> Path:
-    write_synthetic_dataset(directory, TEMPERATURES, per_temperature, seed=lambda temperature, index: index + int(temperature * 100))
+    write_synthetic_dataset(
+        directory, TEMPERATURES, per_temperature, seed=lambda temperature, index: index + int(temperature * 100)
+    )
     return directory
 
 
@@ -23,10 +25,28 @@ def write_experiment(directory: Path, **changes) -> Path:
     data = write_dataset(directory / "data")
     tiny = {
         "trainer": {"max_epochs": 1, "log_every_n_steps": 1},
-        "model": {"model": {"init_args": {"l_max": 1, "channels": 4, "num_layers": 2, "n_basis": 4, "radial_hidden": 8, "decoder_hidden": 8}}},
+        "model": {
+            "model": {
+                "init_args": {
+                    "l_max": 1,
+                    "channels": 4,
+                    "num_layers": 2,
+                    "n_basis": 4,
+                    "radial_hidden": 8,
+                    "decoder_hidden": 8,
+                }
+            }
+        },
         "data": {"init_args": {"paths": str(data), "cutoff": 1.5, "val_fraction": 0.25, "test_fraction": 0.25}},
     }
-    baseline = {"model": {"model": {"class_path": "glass_lightning.models.ExpertRidge", "init_args": {"l_values": "2,4", "shells": 3, "shell_min": 0.7}}}}
+    baseline = {
+        "model": {
+            "model": {
+                "class_path": "glass_lightning.models.ExpertRidge",
+                "init_args": {"l_values": "2,4", "shells": 3, "shell_min": 0.7},
+            }
+        }
+    }
     (directory / "tiny.yaml").write_text(yaml.safe_dump(tiny))
     (directory / "expert.yaml").write_text(yaml.safe_dump(baseline))
     settings = {

@@ -13,17 +13,30 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 def test_a_failing_step_and_a_step_out_of_time_are_reported_and_do_not_stop_the_check():
     failed = run_step(Step("fails", [sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"], 30))
-    slow = run_step(Step("slow", [sys.executable, "-c", "import time; print('started', flush=True); time.sleep(30)"], 2))
+    slow = run_step(
+        Step("slow", [sys.executable, "-c", "import time; print('started', flush=True); time.sleep(30)"], 2)
+    )
     assert failed.status == "failed (exit 3)" and "boom" in failed.output
     assert slow.status == "timed out after 2 s" and slow.seconds < 20
     report = render([failed, slow, Outcome(Step("ok", ["true"], 1), "passed", 0.5, "fine")], "2026-12-03 12:00 UTC")
-    assert "| fails | failed (exit 3) |" in report and "| slow | timed out after 2 s |" in report and "| ok | passed | 0.5 |" in report
+    assert (
+        "| fails | failed (exit 3) |" in report
+        and "| slow | timed out after 2 s |" in report
+        and "| ok | passed | 0.5 |" in report
+    )
     assert report.count("```") == 6
 
 
 def test_the_steps_cover_every_gpu_path_within_the_budget(tmp_path):
     chosen = steps(tmp_path / "data", tmp_path)
-    assert [step.name for step in chosen] == ["environment", "gpu tests", "paper fit", "ddp nccl", "network bench", "simulator"]
+    assert [step.name for step in chosen] == [
+        "environment",
+        "gpu tests",
+        "paper fit",
+        "ddp nccl",
+        "network bench",
+        "simulator",
+    ]
     assert sum(step.timeout for step in chosen) <= device_check.CHECK_BUDGET - 30  # 30 s left for the install
     assert ["-m", "gpu"] == chosen[1].command[3:5]
     assert "configs/paper.yaml" in chosen[2].command and "configs/trainer/ddp.yaml" in chosen[3].command
@@ -31,10 +44,18 @@ def test_the_steps_cover_every_gpu_path_within_the_budget(tmp_path):
 
 def test_the_gpu_tests_exist_and_make_test_deselects_them():
     collected = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "gpu", "tests/gpu"], cwd=REPOSITORY, capture_output=True, text=True
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "gpu", "tests/gpu"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
     )
     assert collected.returncode == 0 and "test_cuda_is_there" in collected.stdout
-    default = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/gpu"], cwd=REPOSITORY, capture_output=True, text=True)
+    default = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/gpu"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+    )
     assert "test_cuda_is_there" not in default.stdout
 
 
@@ -57,7 +78,9 @@ def test_offline_install_uses_only_the_wheelhouse_and_keeps_the_nodes_torch():
 
 
 def test_wheelhouses_take_locked_versions_and_leave_out_the_nodes_stack():
-    (device,) = [line for line in make_dry_run("wheelhouse-device", "NODE_PYTHON=3.12").splitlines() if "pip download" in line]
+    (device,) = [
+        line for line in make_dry_run("wheelhouse-device", "NODE_PYTHON=3.12").splitlines() if "pip download" in line
+    ]
     assert "--python-version 3.12" in device and "--no-deps" in device
     lock = dict(line.split("==") for line in (REPOSITORY / "requirements.lock").read_text().split() if "==" in line)
     assert f"OpenMM=={lock['OpenMM']}" in device and f"vesin=={lock['vesin']}" in device and "torch" not in device

@@ -29,7 +29,10 @@ def dry_run_install(*make_arguments: str) -> list[str]:
     """The pip commands `make install` would run on a machine with nothing installed."""
     printed = subprocess.run(
         ["make", "--always-make", "--dry-run", "install", "VENV=/nonexistent-venv", *make_arguments],
-        cwd=REPOSITORY, capture_output=True, text=True, check=True,
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return [line for line in printed.splitlines() if "pip install" in line]
 
@@ -42,4 +45,6 @@ def test_make_install_installs_everything_through_the_lock():
 
 def test_torch_variable_chooses_the_wheel_index():
     torch_install = dry_run_install("TORCH=cu128")[0]
-    assert torch_install.split().count("torch") == 1 and torch_install.endswith("/whl/cu128 --constraint requirements.lock torch")
+    assert torch_install.split().count("torch") == 1 and torch_install.endswith(
+        "/whl/cu128 --constraint requirements.lock torch"
+    )

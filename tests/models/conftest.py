@@ -2,9 +2,10 @@ import numpy as np
 import pytest
 import torch
 from e3nn import o3
+from models.graph_building import DATA_CUTOFF, build_graph, transformed  # noqa: F401  (fixtures use them)
 
 from glass_lightning.data.synthetic import synthetic_snapshot
-from models.graph_building import DATA_CUTOFF, build_graph, transformed  # noqa: F401  (fixtures use them)
+
 
 @pytest.fixture
 def snapshot():

@@ -15,7 +15,9 @@ def build_graph(positions, types, box, cutoff=DATA_CUTOFF, node_attr=None, snaps
     return Data(
         pos=torch.tensor(positions, dtype=torch.float64),
         node_type=torch.as_tensor(types, dtype=torch.int64),
-        node_attr=torch.zeros(num_particles, 0, dtype=torch.float64) if node_attr is None else torch.as_tensor(node_attr, dtype=torch.float64),
+        node_attr=torch.zeros(num_particles, 0, dtype=torch.float64)
+        if node_attr is None
+        else torch.as_tensor(node_attr, dtype=torch.float64),
         edge_index=torch.tensor(edge_index),
         edge_vec=torch.tensor(edge_vec, dtype=torch.float64),
         y=torch.zeros(num_particles, 4),

@@ -49,5 +49,7 @@ def test_weight_columns_give_one_q_set_per_column():
     weights = torch.stack([first_shell, torch.ones_like(first_shell)], dim=1)
     q = bond_order_parameters(edge_index, edge_vec, 64, [4, 6], edge_weight=weights)
     assert q.shape == (64, 2, 2)
-    torch.testing.assert_close(q[:, 0], bond_order_parameters(edge_index, edge_vec, 64, [4, 6], edge_weight=first_shell))
+    torch.testing.assert_close(
+        q[:, 0], bond_order_parameters(edge_index, edge_vec, 64, [4, 6], edge_weight=first_shell)
+    )
     torch.testing.assert_close(q[:, 1], bond_order_parameters(edge_index, edge_vec, 64, [4, 6]))

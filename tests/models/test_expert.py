@@ -10,14 +10,18 @@ from glass_lightning.models.expert import parse_l_values
 from glass_lightning.models.radial import polynomial_envelope
 from glass_lightning.models.standardize import RunningStandardizer
 
-
 GRID = np.stack(np.meshgrid(*[np.arange(4)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
 
 
 def simple_cubic_graph(cutoff, types):
     grid = GRID.astype(float)
     edge_index, edge_vec = periodic_edges(grid, np.full(3, 4.0), cutoff)
-    return Data(node_type=torch.as_tensor(types), edge_index=torch.tensor(edge_index), edge_vec=torch.tensor(edge_vec), num_nodes=64)
+    return Data(
+        node_type=torch.as_tensor(types),
+        edge_index=torch.tensor(edge_index),
+        edge_vec=torch.tensor(edge_vec),
+        num_nodes=64,
+    )
 
 
 def test_descriptors_of_a_simple_cubic_crystal():
@@ -64,7 +68,6 @@ def test_running_standardizer_matches_whole_data_statistics():
     torch.testing.assert_close(standardized.std(0, unbiased=False), torch.ones(4))
 
 
-
 @pytest.mark.parametrize("l_values, expected", [("2,4,6", [2, 4, 6]), ("6", [6]), ([1, 2], [1, 2])])
 def test_parse_l_values(l_values, expected):
     assert parse_l_values(l_values) == expected
@@ -72,7 +75,12 @@ def test_parse_l_values(l_values, expected):
 
 @pytest.mark.parametrize(
     "arguments, field",
-    [({"l_values": "2,x"}, "l_values"), ({"l_values": "-2"}, "l_values"), ({"shells": 0}, "shells"), ({"shell_min": 3.0}, "shell_min")],
+    [
+        ({"l_values": "2,x"}, "l_values"),
+        ({"l_values": "-2"}, "l_values"),
+        ({"shells": 0}, "shells"),
+        ({"shell_min": 3.0}, "shell_min"),
+    ],
 )
 def test_bad_hyperparameters_are_rejected(arguments, field):
     with pytest.raises(GlassDataError, match=f"field '{field}'"):

@@ -8,7 +8,15 @@ from glass_lightning.errors import GlassDataError
 from glass_lightning.models import ExpertRidge, FrozenBackbone, SE3Net, count_parameters
 from glass_lightning.models.frozen import network_from_checkpoint
 
-SE3_ARGS = {"num_outputs": 3, "cutoff": 1.8, "l_max": 1, "channels": 4, "num_layers": 2, "n_basis": 4, "radial_hidden": 8}
+SE3_ARGS = {
+    "num_outputs": 3,
+    "cutoff": 1.8,
+    "l_max": 1,
+    "channels": 4,
+    "num_layers": 2,
+    "n_basis": 4,
+    "radial_hidden": 8,
+}
 
 
 def save_checkpoint(path, network_class, init_args) -> torch.nn.Module:
@@ -17,7 +25,9 @@ def save_checkpoint(path, network_class, init_args) -> torch.nn.Module:
     network = network_class(**init_args)
     class_path = f"glass_lightning.models.{network_class.__name__}"
     state = {f"model.{key}": value for key, value in network.state_dict().items()}
-    torch.save({"hyper_parameters": {"model": {"class_path": class_path, "init_args": init_args}}, "state_dict": state}, path)
+    torch.save(
+        {"hyper_parameters": {"model": {"class_path": class_path, "init_args": init_args}}, "state_dict": state}, path
+    )
     return network
 
 
@@ -43,7 +53,9 @@ def test_random_weights_keep_the_architecture_not_the_training(tmp_path, graph):
     save_checkpoint(tmp_path / "se3.ckpt", SE3Net, SE3_ARGS)
     trained = network_from_checkpoint(tmp_path / "se3.ckpt").double()
     torch.manual_seed(1)
-    random = FrozenBackbone(num_outputs=3, cutoff=2.0, checkpoint=str(tmp_path / "se3.ckpt"), random_weights=True).double()
+    random = FrozenBackbone(
+        num_outputs=3, cutoff=2.0, checkpoint=str(tmp_path / "se3.ckpt"), random_weights=True
+    ).double()
     assert sum(p.numel() for p in random.backbone.parameters()) == sum(p.numel() for p in trained.parameters())
     assert not torch.allclose(random.backbone.invariant_features(graph), trained.invariant_features(graph))
 
@@ -53,7 +65,13 @@ def test_bad_backbones_are_named(tmp_path):
     save_checkpoint(tmp_path / "expert.ckpt", ExpertRidge, {"num_outputs": 3, "cutoff": 1.8, "shells": 3})
     torch.save({"state_dict": {}}, tmp_path / "bare.ckpt")
     (tmp_path / "text.ckpt").write_text("not a checkpoint")
-    torch.save({"hyper_parameters": {"model": {"class_path": "glass_lightning.models.SE3Net", "init_args": SE3_ARGS}}, "state_dict": {"model.x": torch.zeros(1)}}, tmp_path / "foreign.ckpt")
+    torch.save(
+        {
+            "hyper_parameters": {"model": {"class_path": "glass_lightning.models.SE3Net", "init_args": SE3_ARGS}},
+            "state_dict": {"model.x": torch.zeros(1)},
+        },
+        tmp_path / "foreign.ckpt",
+    )
     cases = [
         ({"checkpoint": str(tmp_path / "text.ckpt")}, "checkpoint"),
         ({"checkpoint": str(tmp_path / "foreign.ckpt")}, "state_dict"),

@@ -30,7 +30,9 @@ def assert_equivariant(layer, irreps_in, irreps_out, graph, matrix, features=Non
         features = irreps_in.randn(graph.num_nodes, -1, dtype=torch.float64)
     rotated_in = features @ irreps_in.D_from_matrix(matrix).T
     expected = layer(features, edge_geometry(graph, None, tensor_product)) @ irreps_out.D_from_matrix(matrix).T
-    torch.testing.assert_close(layer(rotated_in, edge_geometry(graph, matrix, tensor_product)), expected, atol=1e-10, rtol=1e-8)
+    torch.testing.assert_close(
+        layer(rotated_in, edge_geometry(graph, matrix, tensor_product)), expected, atol=1e-10, rtol=1e-8
+    )
 
 
 @pytest.mark.parametrize("parity", ["natural", "both"])
@@ -66,7 +68,13 @@ def test_equivariant_convolution(graph, orthogonal, parity):
 def test_scalar_input_convolution(graph, orthogonal):
     irreps_out = gated_nonlinearity(hidden_irreps(L_MAX, 4, "natural")).irreps_in
     convolution = ScalarInputConvolution(3, 2, 4, L_MAX, irreps_out, n_basis=6, radial_hidden=8)
-    scalars = torch.cat([torch.nn.functional.one_hot(graph.node_type, 2).double(), torch.randn(graph.num_nodes, 1, dtype=torch.float64)], dim=1)
+    scalars = torch.cat(
+        [
+            torch.nn.functional.one_hot(graph.node_type, 2).double(),
+            torch.randn(graph.num_nodes, 1, dtype=torch.float64),
+        ],
+        dim=1,
+    )
     assert_equivariant(convolution, o3.Irreps("3x0e"), irreps_out, graph, orthogonal, features=scalars)
 
 
@@ -81,7 +89,11 @@ def test_scalar_input_convolution_equals_generic_tensor_product_layout(graph):
     layout = channels_to_irreps_layout(embedded.sum(1), convolution.dims_mid)
     radial = convolution.radial(edges.basis).view(-1, 2, L_MAX + 1)
     for l, span in zip(range(L_MAX + 1), irreps_out.slices()):
-        per_edge = radial[:, :, l, None] * convolution.embedding(scalars)[edges.source][:, :, None] * edges.harmonics[:, None, l * l : (l + 1) ** 2]
+        per_edge = (
+            radial[:, :, l, None]
+            * convolution.embedding(scalars)[edges.source][:, :, None]
+            * edges.harmonics[:, None, l * l : (l + 1) ** 2]
+        )
         expected = torch.zeros(graph.num_nodes, 2, 2 * l + 1, dtype=torch.float64).index_add_(0, edges.target, per_edge)
         torch.testing.assert_close(layout[:, span], expected.flatten(1))
 
@@ -91,6 +103,9 @@ def test_interaction_block_with_residual(graph, orthogonal, normalization):
     irreps = hidden_irreps(L_MAX, 4, "natural")
     tensor_product = HarmonicTensorProduct(irreps, L_MAX, gated_nonlinearity(irreps).irreps_in)
     block = InteractionBlock(
-        lambda irreps_out: EquivariantConvolution(tensor_product, irreps_out, 6, 8), irreps, residual=True, normalization=normalization
+        lambda irreps_out: EquivariantConvolution(tensor_product, irreps_out, 6, 8),
+        irreps,
+        residual=True,
+        normalization=normalization,
     )
     assert_equivariant(block, irreps, irreps, graph, orthogonal, tensor_product=tensor_product)

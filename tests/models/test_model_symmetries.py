@@ -12,15 +12,32 @@ from glass_lightning.models import ExpertRidge, InvariantGNN, SE3Net, count_para
 
 MODEL_CUTOFF = 1.6
 MODELS = {
-    "se3": lambda **kw: SE3Net(3, MODEL_CUTOFF, l_max=2, channels=4, num_layers=2, radial_hidden=8, decoder_hidden=8, **kw),
-    "se3-invariants-coarse-grained": lambda **kw: SE3Net(
-        3, MODEL_CUTOFF, l_max=2, channels=4, num_layers=2, radial_hidden=8, readout="invariants", readout_width=8, coarse_graining=2, **kw
+    "se3": lambda **kw: SE3Net(
+        3, MODEL_CUTOFF, l_max=2, channels=4, num_layers=2, radial_hidden=8, decoder_hidden=8, **kw
     ),
-    "se3-both-parities": lambda **kw: SE3Net(3, MODEL_CUTOFF, l_max=1, channels=4, num_layers=2, radial="gaussian", parity="both", **kw),
+    "se3-invariants-coarse-grained": lambda **kw: SE3Net(
+        3,
+        MODEL_CUTOFF,
+        l_max=2,
+        channels=4,
+        num_layers=2,
+        radial_hidden=8,
+        readout="invariants",
+        readout_width=8,
+        coarse_graining=2,
+        **kw,
+    ),
+    "se3-both-parities": lambda **kw: SE3Net(
+        3, MODEL_CUTOFF, l_max=1, channels=4, num_layers=2, radial="gaussian", parity="both", **kw
+    ),
     "invariant": lambda **kw: InvariantGNN(3, MODEL_CUTOFF, hidden=8, num_layers=2, decoder_hidden=8, **kw),
-    "invariant-coarse-grained": lambda **kw: InvariantGNN(3, MODEL_CUTOFF, hidden=8, num_layers=1, coarse_graining=2, **kw),
+    "invariant-coarse-grained": lambda **kw: InvariantGNN(
+        3, MODEL_CUTOFF, hidden=8, num_layers=1, coarse_graining=2, **kw
+    ),
     "expert-ridge": lambda **kw: ExpertRidge(3, MODEL_CUTOFF, l_values="2,4,6", shells=4, **kw),
-    "expert-mlp": lambda **kw: ExpertRidge(3, MODEL_CUTOFF, l_values=[4, 6], shells=3, hidden=8, coarse_grain=False, **kw),
+    "expert-mlp": lambda **kw: ExpertRidge(
+        3, MODEL_CUTOFF, l_values=[4, 6], shells=3, hidden=8, coarse_grain=False, **kw
+    ),
 }
 
 
@@ -46,7 +63,9 @@ def test_invariant_under_rotations_and_reflections(model, graph, orthogonal, tra
 def test_invariant_under_periodic_translation(model, snapshot, make_graph):
     shifted = np.mod(snapshot.positions + np.array([0.37, -1.9, 2.6]), snapshot.box)
     expected = model(make_graph(snapshot.positions, snapshot.types, snapshot.box))
-    torch.testing.assert_close(model(make_graph(shifted, snapshot.types, snapshot.box)), expected, atol=1e-10, rtol=1e-8)
+    torch.testing.assert_close(
+        model(make_graph(shifted, snapshot.types, snapshot.box)), expected, atol=1e-10, rtol=1e-8
+    )
 
 
 def test_equivariant_under_particle_permutation(model, snapshot, make_graph):
@@ -75,7 +94,11 @@ def test_edges_beyond_model_cutoff_are_ignored(model, snapshot, make_graph):
 def test_gradients_reach_every_parameter(name, graph):
     model = MODELS[name]().double().train()
     model(graph).pow(2).mean().backward()
-    missing = [key for key, parameter in model.named_parameters() if parameter.grad is None or not torch.isfinite(parameter.grad).all()]
+    missing = [
+        key
+        for key, parameter in model.named_parameters()
+        if parameter.grad is None or not torch.isfinite(parameter.grad).all()
+    ]
     assert not missing
     assert any(parameter.grad.abs().sum() > 0 for parameter in model.parameters())
 
@@ -104,7 +127,9 @@ def test_output_is_continuous_as_a_neighbour_crosses_the_cutoff(model, graph):
     """One pair stretched from just inside to just outside the model cutoff: the output barely moves."""
     pair = (graph.edge_vec.norm(dim=1) < MODEL_CUTOFF).nonzero()[0, 0]
     j, i = graph.edge_index[:, pair]
-    both_directions = ((graph.edge_index[0] == j) & (graph.edge_index[1] == i)) | ((graph.edge_index[0] == i) & (graph.edge_index[1] == j))
+    both_directions = ((graph.edge_index[0] == j) & (graph.edge_index[1] == i)) | (
+        (graph.edge_index[0] == i) & (graph.edge_index[1] == j)
+    )
     outputs = []
     for length in (MODEL_CUTOFF * (1 - 1e-6), MODEL_CUTOFF * (1 + 1e-6)):
         stretched = graph.clone()

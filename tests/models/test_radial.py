@@ -31,11 +31,19 @@ def test_basis_shape_and_vanishes_beyond_cutoff(name):
 def test_bessel_basis_values():
     basis = RadialBasis("bessel", 3, cutoff=2.0)
     r = torch.tensor([0.7], dtype=torch.float64)
-    expected = (2 / 2.0) ** 0.5 * torch.sin(torch.arange(1, 4, dtype=torch.float64) * torch.pi * 0.7 / 2.0) / 0.7 * polynomial_envelope(r, 2.0)
+    expected = (
+        (2 / 2.0) ** 0.5
+        * torch.sin(torch.arange(1, 4, dtype=torch.float64) * torch.pi * 0.7 / 2.0)
+        / 0.7
+        * polynomial_envelope(r, 2.0)
+    )
     torch.testing.assert_close(basis(r)[0], expected.to(torch.float64))
 
 
-@pytest.mark.parametrize("arguments, field", [(("cosine", 8, 2.0), "radial"), (("bessel", 0, 2.0), "n_basis"), (("bessel", 8, -1.0), "cutoff")])
+@pytest.mark.parametrize(
+    "arguments, field",
+    [(("cosine", 8, 2.0), "radial"), (("bessel", 0, 2.0), "n_basis"), (("bessel", 8, -1.0), "cutoff")],
+)
 def test_bad_arguments_are_rejected(arguments, field):
     with pytest.raises(GlassDataError, match=f"field '{field}'"):
         RadialBasis(*arguments)

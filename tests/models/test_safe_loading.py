@@ -11,7 +11,10 @@ from glass_lightning.training.module import CHECKPOINT_KEY, GlassModule
 
 def crafted_checkpoint(path, marker, **overrides):
     """A checkpoint whose network 'class' would create ``marker`` if it were ever called."""
-    hyper_parameters = {"model": {"class_path": "os.system", "init_args": {"command": f"touch {marker}"}}, "num_outputs": 1}
+    hyper_parameters = {
+        "model": {"class_path": "os.system", "init_args": {"command": f"touch {marker}"}},
+        "num_outputs": 1,
+    }
     hyper_parameters.update(overrides)
     torch.save({"state_dict": {}, "hyper_parameters": hyper_parameters, CHECKPOINT_KEY: {"network": "x"}}, path)
     return path
@@ -21,7 +24,10 @@ def crafted_checkpoint(path, marker, **overrides):
     "model",
     [
         {"class_path": "os.system", "init_args": {}},  # a function, not a class
-        {"class_path": "subprocess.Popen", "init_args": {"args": "touch {marker}", "shell": True}},  # a class, not a network
+        {
+            "class_path": "subprocess.Popen",
+            "init_args": {"args": "touch {marker}", "shell": True},
+        },  # a class, not a network
         {"class_path": "antigravity.geohash", "init_args": {}},  # a module never imported: not even imported now
     ],
 )
@@ -48,7 +54,9 @@ def test_lightning_loading_refuses_a_crafted_network_or_instantiator(tmp_path):
 def test_trusted_and_already_imported_classes_still_load():
     assert class_from_path("glass_lightning.models.SE3Net", base=torch.nn.Module).__name__ == "SE3Net"
     assert class_from_path("torch.optim.AdamW", base=torch.optim.Optimizer) is torch.optim.AdamW
-    assert class_from_path("collections.OrderedDict", base=dict).__name__ == "OrderedDict"  # imported, and the base fits
+    assert (
+        class_from_path("collections.OrderedDict", base=dict).__name__ == "OrderedDict"
+    )  # imported, and the base fits
     with pytest.raises(GlassDataError, match="only an expected base class"):
         class_from_path("collections.OrderedDict")
 

@@ -19,13 +19,20 @@ def test_first_layer_invariants_shape_and_rotation_invariance(graph, orthogonal,
     model = SE3Net(2, 1.6, l_max=3, channels=5, num_layers=1).double()
     invariants = model.first_layer_invariants(graph)
     assert invariants.shape == (graph.num_nodes, 2 * 4 * 5)
-    torch.testing.assert_close(model.first_layer_invariants(transform(graph, orthogonal)), invariants, atol=1e-10, rtol=1e-8)
+    torch.testing.assert_close(
+        model.first_layer_invariants(transform(graph, orthogonal)), invariants, atol=1e-10, rtol=1e-8
+    )
 
 
 def simple_cubic_graph(cutoff):
     grid = np.stack(np.meshgrid(*[np.arange(4)] * 3, indexing="ij"), axis=-1).reshape(-1, 3).astype(float)
     edge_index, edge_vec = periodic_edges(grid, np.full(3, 4.0), cutoff)
-    return Data(node_type=torch.zeros(64, dtype=torch.int64), edge_index=torch.tensor(edge_index), edge_vec=torch.tensor(edge_vec), num_nodes=64)
+    return Data(
+        node_type=torch.zeros(64, dtype=torch.int64),
+        edge_index=torch.tensor(edge_index),
+        edge_vec=torch.tensor(edge_vec),
+        num_nodes=64,
+    )
 
 
 def test_first_layer_invariants_reduce_to_steinhardt_on_one_shell():
@@ -75,8 +82,15 @@ def test_shared_head_when_per_type_heads_is_off(graph):
 
 @pytest.mark.parametrize(
     "arguments, field",
-    [({"parity": "odd"}, "parity"), ({"normalization": "batch"}, "normalization"), ({"l_max": -1}, "l_max"), ({"num_layers": 0}, "num_layers"), ({"radial": "cosine"}, "radial"),
-     ({"readout": "norms"}, "readout"), ({"coarse_graining": -1}, "coarse_graining")],
+    [
+        ({"parity": "odd"}, "parity"),
+        ({"normalization": "batch"}, "normalization"),
+        ({"l_max": -1}, "l_max"),
+        ({"num_layers": 0}, "num_layers"),
+        ({"radial": "cosine"}, "radial"),
+        ({"readout": "norms"}, "readout"),
+        ({"coarse_graining": -1}, "coarse_graining"),
+    ],
 )
 def test_bad_hyperparameters_are_rejected(arguments, field):
     with pytest.raises(GlassDataError, match=f"field '{field}'"):
@@ -84,7 +98,11 @@ def test_bad_hyperparameters_are_rejected(arguments, field):
 
 
 def test_invariants_read_out_and_coarse_graining_widen_the_representation(graph):
-    model = SE3Net(3, 1.6, l_max=2, channels=4, num_layers=2, readout="invariants", readout_width=8, coarse_graining=2).double().eval()
+    model = (
+        SE3Net(3, 1.6, l_max=2, channels=4, num_layers=2, readout="invariants", readout_width=8, coarse_graining=2)
+        .double()
+        .eval()
+    )
     features = model.invariant_features(graph)
     assert features.shape == (graph.num_nodes, 8) == (graph.num_nodes, model.num_invariant_features)
     # the read-out sees the per-species first-layer invariants: 2 species x 3 degrees x 4 channels,

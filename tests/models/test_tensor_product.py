@@ -40,14 +40,21 @@ def reference_messages(irreps_in, l_max_sh, wanted, features, harmonics, weights
     return torch.cat([outputs[ir] for ir in reached], dim=2), len(paths)
 
 
-@pytest.mark.parametrize("irreps, l_max_sh, targets", [("3x0e+3x1o+3x2e", 2, "5x0e+3x1o+3x2e"), ("2x0e+2x0o+2x1o+2x1e", 2, "0e+0o+1o+1e"), ("2x0e+2x1o", 3, "0e+1o+3o")])
+@pytest.mark.parametrize(
+    "irreps, l_max_sh, targets",
+    [("3x0e+3x1o+3x2e", 2, "5x0e+3x1o+3x2e"), ("2x0e+2x0o+2x1o+2x1e", 2, "0e+0o+1o+1e"), ("2x0e+2x1o", 3, "0e+1o+3o")],
+)
 def test_equals_the_path_by_path_formula(irreps, l_max_sh, targets):
     irreps = o3.Irreps(irreps)
     tensor_product = HarmonicTensorProduct(irreps, l_max_sh, targets)
     features = irreps.randn(30, -1)
-    harmonics = o3.spherical_harmonics(list(range(l_max_sh + 1)), torch.randn(30, 3), normalize=True, normalization="component")
+    harmonics = o3.spherical_harmonics(
+        list(range(l_max_sh + 1)), torch.randn(30, 3), normalize=True, normalization="component"
+    )
     weights = torch.randn(30, tensor_product.channels * tensor_product.num_paths)
-    expected, num_paths = reference_messages(irreps, l_max_sh, {ir for _, ir in o3.Irreps(targets)}, features, harmonics, weights)
+    expected, num_paths = reference_messages(
+        irreps, l_max_sh, {ir for _, ir in o3.Irreps(targets)}, features, harmonics, weights
+    )
     assert tensor_product.num_paths == num_paths
     torch.testing.assert_close(messages(tensor_product, features, harmonics, weights), expected)
 

@@ -22,15 +22,21 @@ def test_pair_potential_equals_direct_numpy_evaluation(pair):
     for distance in rng.uniform(0.8 * sigma, 3.2 * sigma, size=12):
         direction = rng.normal(size=3)
         positions = np.array([[6.0, 6.0, 6.0], [6.0, 6.0, 6.0] + distance * direction / np.linalg.norm(direction)])
-        expected = 4 * epsilon * ((sigma / distance) ** 12 - (sigma / distance) ** 6) - shift if distance < cutoff else 0.0
+        expected = (
+            4 * epsilon * ((sigma / distance) ** 12 - (sigma / distance) ** 6) - shift if distance < cutoff else 0.0
+        )
         assert openmm_energy(positions, types, box) == pytest.approx(expected, abs=1e-9)
-        assert kob_andersen.pair_energy(np.array([distance]), types[:1], types[1:])[0] == pytest.approx(expected, abs=1e-12)
+        assert kob_andersen.pair_energy(np.array([distance]), types[:1], types[1:])[0] == pytest.approx(
+            expected, abs=1e-12
+        )
 
 
 def test_per_particle_energies_sum_to_the_openmm_total():
     types = kob_andersen.species(200)
     box = np.full(3, kob_andersen.box_length(200, 1.2))
-    context = engine.make_context(engine.build_system(types, box), openmm.VerletIntegrator(0.005), "Reference", threads=1)
+    context = engine.make_context(
+        engine.build_system(types, box), openmm.VerletIntegrator(0.005), "Reference", threads=1
+    )
     context.setPositions(np.random.default_rng(3).random((200, 3)) * box)
     positions = engine.minimize(context, tolerance=1.0)  # off the overlaps of a random start, still far from a minimum
     per_particle = kob_andersen.per_particle_energy(positions, types, box)

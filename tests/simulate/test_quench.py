@@ -17,7 +17,9 @@ def test_quench_adds_minimized_positions_and_keeps_the_rest(tmp_path):
     thermal_energy = per_particle_energy(np.mod(original.positions, original.box), original.types, original.box)
     assert quenched.inherent_potential_energy.sum() < thermal_energy.sum()
     np.testing.assert_allclose(
-        quenched.inherent_potential_energy, per_particle_energy(quenched.inherent_positions, quenched.types, quenched.box), rtol=1e-9
+        quenched.inherent_potential_energy,
+        per_particle_energy(quenched.inherent_positions, quenched.types, quenched.box),
+        rtol=1e-9,
     )
     np.testing.assert_array_equal(quenched.positions, original.positions)
     np.testing.assert_array_equal(quenched.propensity, original.propensity)

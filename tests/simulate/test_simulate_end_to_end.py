@@ -16,8 +16,15 @@ def quick_config(output, **overrides):
 
 
 def same_snapshot(first, second):
-    for name in ("positions", "inherent_positions", "potential_energy", "inherent_potential_energy", "times",
-                 "propensity", "mean_squared_displacement"):
+    for name in (
+        "positions",
+        "inherent_positions",
+        "potential_energy",
+        "inherent_potential_energy",
+        "times",
+        "propensity",
+        "mean_squared_displacement",
+    ):
         np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
     assert first.metadata == second.metadata
 

@@ -28,12 +28,36 @@ def space_with(**changes) -> dict:
 @pytest.mark.parametrize(
     ("changes", "key", "problem"),
     [
-        ({"search_space": space_with(depth={"type": "int", "low": 1, "high": 3})}, "search_space.depth", "SE3Net has no argument 'depth'"),
-        ({"search_space": space_with(channels={"type": "int", "low": 8, "high": 8})}, "search_space.channels", "empty range"),
-        ({"search_space": space_with(radial={"type": "categorical", "choices": []})}, "search_space.radial", "non-empty list"),
-        ({"search_space": space_with(lr={"type": "float", "low": 0.0, "high": 0.1, "log": True})}, "search_space.lr", "log scale"),
-        ({"search_space": space_with(num_outputs={"type": "int", "low": 1, "high": 2})}, "search_space.num_outputs", "set from the data"),
-        ({"search_space": space_with(**{"data.init_args.nonsense": {"type": "int", "low": 1, "high": 2}})}, "search_space.data.init_args.nonsense", "GlassDataModule has no argument"),
+        (
+            {"search_space": space_with(depth={"type": "int", "low": 1, "high": 3})},
+            "search_space.depth",
+            "SE3Net has no argument 'depth'",
+        ),
+        (
+            {"search_space": space_with(channels={"type": "int", "low": 8, "high": 8})},
+            "search_space.channels",
+            "empty range",
+        ),
+        (
+            {"search_space": space_with(radial={"type": "categorical", "choices": []})},
+            "search_space.radial",
+            "non-empty list",
+        ),
+        (
+            {"search_space": space_with(lr={"type": "float", "low": 0.0, "high": 0.1, "log": True})},
+            "search_space.lr",
+            "log scale",
+        ),
+        (
+            {"search_space": space_with(num_outputs={"type": "int", "low": 1, "high": 2})},
+            "search_space.num_outputs",
+            "set from the data",
+        ),
+        (
+            {"search_space": space_with(**{"data.init_args.nonsense": {"type": "int", "low": 1, "high": 2}})},
+            "search_space.data.init_args.nonsense",
+            "GlassDataModule has no argument",
+        ),
         ({"objective": "val/spearman_A_mean"}, "objective", "expected val/pearson"),
         ({"overrides": {"trainer.no_such_key": 1}}, "overrides.trainer.no_such_key", "no 'trainer.no_such_key'"),
         ({"sampler": {"name": "grid"}}, "sampler.name", "expected one of"),
@@ -81,7 +105,9 @@ def test_command_reports_a_bad_sweep_file_without_a_traceback(tmp_path, base_con
 
 
 def test_command_line_settings_join_the_overrides_and_are_checked(tmp_path, base_config, capsys):
-    path = write_sweep(tmp_path / "good.yaml", sweep_settings(tmp_path, base_config, objective="val/pearson_per_configuration_A_mean"))
+    path = write_sweep(
+        tmp_path / "good.yaml", sweep_settings(tmp_path, base_config, objective="val/pearson_per_configuration_A_mean")
+    )
     spec = load_sweep(path, {"data.init_args.batch_size": 1})
     assert spec.overrides["data.init_args.batch_size"] == 1 and spec.objective == "val/pearson_per_configuration_A_mean"
     assert main(["sweep", "--config", str(path), "--set", "data.init_args.batch_sise=1"]) == 1

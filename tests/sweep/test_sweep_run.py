@@ -71,7 +71,9 @@ def test_every_trial_is_a_nested_mlflow_run_with_its_state(sweep):
     for child in by_state["complete"]:
         assert child.info.status == "FINISHED"
         assert {"l_max", "num_layers", "channels", "cutoff", "lr"} <= set(child.data.params)
-        assert {"val/pearson_A_mean", "val/pearson_B_mean", "val/pearson_A_t0", "val/pearson_A_t2", "objective"} <= set(child.data.metrics)
+        assert {"val/pearson_A_mean", "val/pearson_B_mean", "val/pearson_A_t0", "val/pearson_A_t2", "objective"} <= set(
+            child.data.metrics
+        )
         trial = study.trials[int(child.data.tags["optuna.trial"])]
         assert child.data.metrics["objective"] == pytest.approx(trial.value)
     assert by_state["pruned"][0].info.status == "KILLED"

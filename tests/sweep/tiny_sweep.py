@@ -28,7 +28,18 @@ def write_training_config(directory: Path, data: Path) -> list[Path]:
             "default_root_dir": str(directory / "outputs"),
             "logger": {"init_args": {"experiment_name": "tiny", "run_name": "tiny", "tracking_uri": store}},
         },
-        "model": {"model": {"init_args": {"l_max": 1, "channels": 4, "num_layers": 1, "n_basis": 4, "radial_hidden": 8, "decoder_hidden": 8}}},
+        "model": {
+            "model": {
+                "init_args": {
+                    "l_max": 1,
+                    "channels": 4,
+                    "num_layers": 1,
+                    "n_basis": 4,
+                    "radial_hidden": 8,
+                    "decoder_hidden": 8,
+                }
+            }
+        },
         "data": {"init_args": {"paths": str(data), "cutoff": 1.5, "val_fraction": 0.25, "test_fraction": 0.25}},
     }
     path = directory / "tiny.yaml"

@@ -37,7 +37,13 @@ def write_config(directory: Path, data: Path, experiment: str, **overrides) -> P
         "model": {"model": {"class_path": "tiny.TinyNet", "init_args": {"hidden": 4}}},
         "data": {
             "class_path": "glass_lightning.data.datamodule.GlassDataModule",
-            "init_args": {"paths": str(data), "cutoff": 1.5, "batch_size": 1, "val_fraction": 0.25, "test_fraction": 0.25},
+            "init_args": {
+                "paths": str(data),
+                "cutoff": 1.5,
+                "batch_size": 1,
+                "val_fraction": 0.25,
+                "test_fraction": 0.25,
+            },
         },
     }
     for dotted, value in overrides.items():

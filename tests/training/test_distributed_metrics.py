@@ -39,8 +39,12 @@ def test_ddp_validation_and_test_pearson_equal_a_single_process_on_the_same_weig
     ddp_run, single_validate, single_test = runs_of(directory, "ddp")
     ddp = ddp_run.data.metrics
     best_epoch_validation = {"val/pearson_A_mean": ddp["val/pearson_A_mean_best"]}
-    assert single_validate.data.metrics["val/pearson_A_mean"] == pytest.approx(best_epoch_validation["val/pearson_A_mean"], abs=1e-6)
+    assert single_validate.data.metrics["val/pearson_A_mean"] == pytest.approx(
+        best_epoch_validation["val/pearson_A_mean"], abs=1e-6
+    )
     compared = [key for key in single_test.data.metrics if key.startswith("test/")]
-    assert {"test/loss", "test/pearson_B_t0", "test/pearson_per_configuration_A_t1", "test/T0.6/pearson_A_t2"} <= set(compared)
+    assert {"test/loss", "test/pearson_B_t0", "test/pearson_per_configuration_A_t1", "test/T0.6/pearson_A_t2"} <= set(
+        compared
+    )
     for key in compared:
         assert ddp[key] == pytest.approx(single_test.data.metrics[key], abs=1e-6), key

@@ -2,9 +2,9 @@ import pytest
 import torch
 from lightning.pytorch import Trainer
 from lightning.pytorch.loggers import Logger
+from tiny import TinyNet
 from torch_geometric.data import Batch, Data
 from torch_geometric.loader import DataLoader
-from tiny import TinyNet
 
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models import SE3Net
@@ -43,7 +43,9 @@ def test_loss_weights_scale_each_type():
     prediction = torch.randn(10, 3)
     per_particle = ((prediction - data.y) ** 2).mean(dim=1)
     weight = torch.where(data.node_type == 0, 1.0, 3.0)
-    assert module.loss(prediction, data).item() == pytest.approx(((weight * per_particle).sum() / weight.sum()).item(), rel=1e-6)
+    assert module.loss(prediction, data).item() == pytest.approx(
+        ((weight * per_particle).sum() / weight.sum()).item(), rel=1e-6
+    )
 
 
 def test_batch_without_any_weighted_particle_gives_zero_loss_not_nan():
@@ -59,7 +61,9 @@ def test_per_configuration_standardization_ignores_each_configuration_and_type_s
     prediction = torch.randn(20, 3)
     rescaled = batch.clone()
     group = batch.batch * 2 + batch.node_type
-    rescaled.y = batch.y * torch.tensor([2.0, 0.5, 3.0, 7.0])[group, None] + torch.tensor([1.0, -4.0, 0.0, 9.0])[group, None]
+    rescaled.y = (
+        batch.y * torch.tensor([2.0, 0.5, 3.0, 7.0])[group, None] + torch.tensor([1.0, -4.0, 0.0, 9.0])[group, None]
+    )
     assert module.loss(prediction, rescaled).item() == pytest.approx(module.loss(prediction, batch).item(), rel=1e-5)
     target = module.fitted_target(batch)
     for label in range(4):
@@ -77,7 +81,9 @@ def test_a_training_step_lowers_the_loss_on_a_fixed_batch():
     torch.manual_seed(0)
     module = GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3)
     batch = Batch.from_data_list([random_graph(seed=seed) for seed in range(2)])
-    trainer = Trainer(max_steps=20, logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
+    trainer = Trainer(
+        max_steps=20, logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False
+    )
     before = module.loss(module(batch), batch).item()
     trainer.fit(module, train_dataloaders=DataLoader([random_graph(seed=seed) for seed in range(2)], batch_size=2))
     assert module.loss(module(batch), batch).item() < before
@@ -85,7 +91,9 @@ def test_a_training_step_lowers_the_loss_on_a_fixed_batch():
 
 def test_validation_tracks_the_best_mean_pearson_per_type():
     module = GlassModule(TinyNet(num_outputs=3, cutoff=1.0), num_outputs=3)
-    trainer = Trainer(max_epochs=2, logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
+    trainer = Trainer(
+        max_epochs=2, logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False
+    )
     loader = DataLoader([random_graph(seed=seed) for seed in range(3)], batch_size=1)
     trainer.fit(module, train_dataloaders=loader, val_dataloaders=loader)
     logged = trainer.callback_metrics
@@ -98,18 +106,24 @@ def test_test_logs_both_pearson_conventions():
     trainer = Trainer(logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
     trainer.test(module, dataloaders=DataLoader([random_graph(seed=seed) for seed in range(2)], batch_size=2))
     logged = trainer.callback_metrics
-    assert {"test/pearson_A_t1", "test/pearson_per_configuration_A_t1", "test/pearson_per_configuration_B_mean"} <= set(logged)
+    assert {"test/pearson_A_t1", "test/pearson_per_configuration_A_t1", "test/pearson_per_configuration_B_mean"} <= set(
+        logged
+    )
 
 
 def test_gradient_norms_are_grouped_by_part_of_the_network():
     from glass_lightning.training.module import network_parts_gradients
 
-    network = SE3Net(3, 1.0, l_max=1, channels=4, num_layers=2, readout="invariants", readout_width=8, coarse_graining=1)
+    network = SE3Net(
+        3, 1.0, l_max=1, channels=4, num_layers=2, readout="invariants", readout_width=8, coarse_graining=1
+    )
     data = random_graph()
     network(data).pow(2).sum().backward()
     parts = network_parts_gradients(network)
     assert {"layers.0", "layers.1", "invariant_encoder", "coarse_graining", "decoder"} <= set(parts)
-    assert sum(len(gradients) for gradients in parts.values()) == sum(1 for p in network.parameters() if p.grad is not None)
+    assert sum(len(gradients) for gradients in parts.values()) == sum(
+        1 for p in network.parameters() if p.grad is not None
+    )
 
 
 def test_compiled_network_matches_eager_in_outputs_and_gradients_and_keeps_its_checkpoint_keys():

@@ -43,7 +43,13 @@ def tiny_config(directory: Path, data: Path) -> Path:
         "model": {"model": {"class_path": "tiny.TinyNet", "init_args": {"hidden": 4}}},
         "data": {
             "class_path": "glass_lightning.data.datamodule.GlassDataModule",
-            "init_args": {"paths": str(data), "cutoff": 1.5, "batch_size": 2, "val_fraction": 0.25, "test_fraction": 0.25},
+            "init_args": {
+                "paths": str(data),
+                "cutoff": 1.5,
+                "batch_size": 2,
+                "val_fraction": 0.25,
+                "test_fraction": 0.25,
+            },
         },
         "prediction_writer": {"output_dir": str(directory / "predictions")},
     }
@@ -102,11 +108,32 @@ def test_single_timescale_fits_and_tests_end_to_end(tmp_path, dataset):
     """One timescale makes torchmetrics return 0-d correlations; fit and test must still log them
     (and the gradient norms per part of the network, when asked)."""
     config = tiny_config(tmp_path, dataset)
-    lightning_main(["fit", "--config", str(config), "--data.init_args.timescales", "[1]", "--trainer.max_epochs", "1", "--test_after_fit", "true",
-                   "--model.log_gradient_norms", "true", "--trainer.log_every_n_steps", "1"])
+    lightning_main(
+        [
+            "fit",
+            "--config",
+            str(config),
+            "--data.init_args.timescales",
+            "[1]",
+            "--trainer.max_epochs",
+            "1",
+            "--test_after_fit",
+            "true",
+            "--model.log_gradient_norms",
+            "true",
+            "--trainer.log_every_n_steps",
+            "1",
+        ]
+    )
     _, run = fit_run(tmp_path)
-    for name in ("val/pearson_A_t0", "test/pearson_A_mean", "test/pearson_per_configuration_A_t0", "grad_norm/head", "grad_norm/embedding",
-                 "train/pearson_per_configuration_A_t0"):
+    for name in (
+        "val/pearson_A_t0",
+        "test/pearson_A_mean",
+        "test/pearson_per_configuration_A_t0",
+        "grad_norm/head",
+        "grad_norm/embedding",
+        "train/pearson_per_configuration_A_t0",
+    ):
         assert np.isfinite(run.data.metrics[name])
     assert "test/pearson_A_t1" not in run.data.metrics
 
@@ -114,9 +141,16 @@ def test_single_timescale_fits_and_tests_end_to_end(tmp_path, dataset):
 def test_mlflow_run_holds_params_pearson_scalars_config_plots_and_checkpoint(trained):
     client, run = fit_run(trained)
     metrics = run.data.metrics
-    for name in ("val/pearson_A_t0", "val/pearson_A_mean", "val/pearson_A_mean_best", "test/pearson_B_t2",
-                 "test/pearson_per_configuration_A_mean", "test/T0.5/pearson_A_t1", "test/T0.7/pearson_per_configuration_A_t0",
-                 "test/T0.5/noise_ceiling_A_t2"):
+    for name in (
+        "val/pearson_A_t0",
+        "val/pearson_A_mean",
+        "val/pearson_A_mean_best",
+        "test/pearson_B_t2",
+        "test/pearson_per_configuration_A_mean",
+        "test/T0.5/pearson_A_t1",
+        "test/T0.7/pearson_per_configuration_A_t0",
+        "test/T0.5/noise_ceiling_A_t2",
+    ):
         assert name in metrics and np.isfinite(metrics[name])
     assert run.data.params["model/class_path"] == "tiny.TinyNet"
     assert run.data.params["data/init_args/cutoff"] == "1.5"
@@ -180,14 +214,27 @@ def test_checkpoint_alone_predicts_on_files_without_targets_as_at_test_time(trai
     for source in expected.values():
         (snapshot,) = read_snapshots(str(source["source"]))
         name, folder = Path(str(source["source"])).stem, f"T{snapshot.temperature:g}"
-        stripped = dataclasses.replace(snapshot, times=None, propensity=None, mean_squared_displacement=None, bond_breaking=None)
+        stripped = dataclasses.replace(
+            snapshot, times=None, propensity=None, mean_squared_displacement=None, bond_breaking=None
+        )
         write_snapshot(inputs["native"] / folder / f"{name}.npz", stripped)
         write_extxyz(stripped, inputs["extxyz"] / folder / f"{name}.extxyz")
-        one_frame = Trajectory(snapshot.positions[None], snapshot.types, snapshot.box, np.zeros(1), None, snapshot.source)
+        one_frame = Trajectory(
+            snapshot.positions[None], snapshot.types, snapshot.box, np.zeros(1), None, snapshot.source
+        )
         write_lammps_dump(inputs["lammps-dump"] / folder / f"{name}.dump", one_frame)
     for file_format, folder in inputs.items():
         output = tmp_path / f"out-{file_format}"
-        command = ["predict", "--ckpt", str(checkpoint_of(trained)), str(folder), "--format", file_format, "--output", str(output)]
+        command = [
+            "predict",
+            "--ckpt",
+            str(checkpoint_of(trained)),
+            str(folder),
+            "--format",
+            file_format,
+            "--output",
+            str(output),
+        ]
         assert main([*command, "--plot"]) == 0
         written = sorted(output.rglob("*.npz"))
         assert sorted(path.name for path in written) == sorted(expected)
@@ -196,13 +243,17 @@ def test_checkpoint_alone_predicts_on_files_without_targets_as_at_test_time(trai
                 reference = expected[path.name]
                 np.testing.assert_allclose(archive["prediction"], reference["prediction"], rtol=1e-5, atol=1e-6)
                 np.testing.assert_array_equal(archive["times"], reference["times"])
-                assert "target" not in archive and float(archive["temperature"]) == pytest.approx(float(reference["temperature"]))
+                assert "target" not in archive and float(archive["temperature"]) == pytest.approx(
+                    float(reference["temperature"])
+                )
             assert path.with_suffix(".png").stat().st_size > 0
             viewer = ase.io.read(path.with_suffix(".extxyz"), format="extxyz")
             np.testing.assert_allclose(viewer.arrays["prediction"], reference["prediction"], rtol=1e-5, atol=1e-6)
 
 
-def test_predict_refuses_a_checkpoint_without_a_graph_recipe_and_features_of_a_network_without_them(trained, tmp_path, dataset, capsys):
+def test_predict_refuses_a_checkpoint_without_a_graph_recipe_and_features_of_a_network_without_them(
+    trained, tmp_path, dataset, capsys
+):
     checkpoint = torch.load(checkpoint_of(trained), map_location="cpu", weights_only=True)
     del checkpoint["glass_lightning"]["graph_recipe"]
     torch.save(checkpoint, tmp_path / "old.ckpt")
@@ -230,7 +281,15 @@ def test_wrong_type_fails_before_training(tmp_path, dataset, capsys):
     assert not (tmp_path / "mlruns").exists()
 
 
-@pytest.mark.parametrize("names", [["default.yaml"], ["paper.yaml"], ["default.yaml", "baselines/invariant.yaml"], ["default.yaml", "baselines/expert.yaml"]])
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["default.yaml"],
+        ["paper.yaml"],
+        ["default.yaml", "baselines/invariant.yaml"],
+        ["default.yaml", "baselines/expert.yaml"],
+    ],
+)
 def test_shipped_configs_parse(names, capsys):
     configs = [argument for name in names for argument in ("--config", str(REPOSITORY / "configs" / name))]
     with pytest.raises(SystemExit) as exit_info:
@@ -256,5 +315,8 @@ def test_botan_configs_parse_with_the_data_folder_given(names, capsys):
         lightning_main(["fit", *configs, "--data.init_args.paths", "some/quenched/folder", "--print_config"])
     assert exit_info.value.code == 0
     printed = yaml.safe_load(capsys.readouterr().out)
-    assert printed["data"]["init_args"]["positions"] == "inherent" and printed["model"]["standardize_per_configuration"] is True
+    assert (
+        printed["data"]["init_args"]["positions"] == "inherent"
+        and printed["model"]["standardize_per_configuration"] is True
+    )
     assert printed["checkpoint"]["monitor"] == "val/pearson_per_configuration_A_mean"

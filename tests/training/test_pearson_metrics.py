@@ -5,7 +5,10 @@ from scipy.stats import pearsonr
 
 from glass_lightning.data.snapshot import type_name
 from glass_lightning.training.metrics import (
-    PerConfigurationPearson, PooledPearsonByType, pearson_by_group, per_configuration_pearson,
+    PerConfigurationPearson,
+    PooledPearsonByType,
+    pearson_by_group,
+    per_configuration_pearson,
 )
 
 
@@ -70,14 +73,18 @@ def test_per_configuration_metric_averages_configurations_not_particles():
     metric.update(prediction[10:], target[10:], node_type[10:], batch[10:] - 1, num_graphs=1)
     result = metric.compute()
     for k in range(2):
-        per_snapshot = [pearsonr(prediction[batch == g, k].numpy(), target[batch == g, k].numpy()).statistic for g in range(2)]
+        per_snapshot = [
+            pearsonr(prediction[batch == g, k].numpy(), target[batch == g, k].numpy()).statistic for g in range(2)
+        ]
         assert result[0][k].item() == pytest.approx(np.mean(per_snapshot), abs=1e-6)
     assert result[1] is None
 
 
 def test_constant_prediction_is_not_counted_as_a_configuration():
     target = torch.randn(8, 1)
-    correlation, valid = per_configuration_pearson(torch.ones(8, 1), target, torch.zeros(8, dtype=torch.long), torch.zeros(8, dtype=torch.long), 1, 1)
+    correlation, valid = per_configuration_pearson(
+        torch.ones(8, 1), target, torch.zeros(8, dtype=torch.long), torch.zeros(8, dtype=torch.long), 1, 1
+    )
     assert not valid.any() and torch.isfinite(correlation).all()
 
 
@@ -88,7 +95,9 @@ def test_pearson_by_group_pools_and_averages_within_each_group():
     node_type = torch.zeros(120, dtype=torch.long)
     target = torch.as_tensor(rng.normal(size=(120, 1)))
     prediction = target + torch.as_tensor(rng.normal(size=(120, 1)))
-    pooled, per_configuration = pearson_by_group(prediction, target, node_type, graph, group_of_graph, num_groups=2, num_types=2)
+    pooled, per_configuration = pearson_by_group(
+        prediction, target, node_type, graph, group_of_graph, num_groups=2, num_types=2
+    )
     for group, graphs in ((0, (0, 1)), (1, (2, 3))):
         chosen = torch.isin(graph, torch.tensor(graphs)).numpy()
         assert pooled[group, 0, 0] == pytest.approx(pearsonr(prediction[chosen, 0], target[chosen, 0])[0])

@@ -41,7 +41,11 @@ def test_probe_scores_every_feature_set_of_an_se3net(tmp_path, capsys):
     assert main(["probe", "--config", str(probe_config(tmp_path, tmp_path / "data", network)), "--json"]) == 0
     scores = yaml.safe_load(capsys.readouterr().out)
     assert set(scores) == {
-        "first layer", "first layer + coarse-grained", "last layer", "last layer + coarse-grained", "potential energy alone",
+        "first layer",
+        "first layer + coarse-grained",
+        "last layer",
+        "last layer + coarse-grained",
+        "potential energy alone",
         "inherent energy alone",
     }
     for energy in ("potential energy alone", "inherent energy alone"):  # synthetic: energy falls as the target rises

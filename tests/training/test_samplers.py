@@ -9,7 +9,9 @@ from glass_lightning.data.samplers import EpochShuffleSampler, UnpaddedShardSamp
 def test_evaluation_shards_cover_every_sample_exactly_once(size, processes):
     shards = [list(UnpaddedShardSampler(range(size), num_replicas=processes, rank=rank)) for rank in range(processes)]
     assert sorted(index for shard in shards for index in shard) == list(range(size))
-    assert [len(UnpaddedShardSampler(range(size), num_replicas=processes, rank=rank)) for rank in range(processes)] == [len(s) for s in shards]
+    assert [len(UnpaddedShardSampler(range(size), num_replicas=processes, rank=rank)) for rank in range(processes)] == [
+        len(s) for s in shards
+    ]
 
 
 def test_training_order_depends_only_on_seed_and_epoch():

@@ -1,8 +1,7 @@
-"""A tiny network (the shared model contract, nothing more) for the training tests, so that the training code is tested fast and on its own."""
+"""A tiny network (the shared model contract, nothing more) for the training tests, so that the
+training code is tested fast and on its own."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import torch
 from torch import nn

@@ -15,7 +15,11 @@ FIGURE = "ablations.png"
 def _figure(context: ReportContext, values: dict[str, float], temperature: float) -> None:
     names = list(values)
     figure, axis = plt.subplots(figsize=(5.5, 0.45 * len(names) + 1.2))
-    axis.barh(range(len(names)), [values[name] for name in names], color=["black" if name == "as configured" else "tab:blue" for name in names])
+    axis.barh(
+        range(len(names)),
+        [values[name] for name in names],
+        color=["black" if name == "as configured" else "tab:blue" for name in names],
+    )
     axis.set_yticks(range(len(names)), names)
     axis.invert_yaxis()
     axis.set_xlabel(f"Pearson A at tau_alpha, T = {temperature:g}")
@@ -31,7 +35,13 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
     _figure(context, values, temperature)
     reference = values["as configured"]
     rows = [
-        [name, f"{record['num_parameters']:,}".replace(",", " "), number(values[name]), signed(values[name] - reference), number(mean_over_times(record, temperature))]
+        [
+            name,
+            f"{record['num_parameters']:,}".replace(",", " "),
+            number(values[name]),
+            signed(values[name] - reference),
+            number(mean_over_times(record, temperature)),
+        ]
         for name, record in records.items()
     ]
     seeds = spreads(context, context.studied, temperature)
@@ -39,7 +49,11 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         beyond = [name for name in values if name != "as configured" and abs(values[name] - reference) > seeds.width]
         verdict = (
             f"The seed-to-seed spread of the configured model at T = {temperature:g} is {seeds.width:.3f} ({seeds.runs} seeds); "
-            + (f"only {', '.join(beyond)} differ{'s' if len(beyond) == 1 else ''} from it by more than that." if beyond else "no ablation differs from it by more than that.")
+            + (
+                f"only {', '.join(beyond)} differ{'s' if len(beyond) == 1 else ''} from it by more than that."
+                if beyond
+                else "no ablation differs from it by more than that."
+            )
         )
     else:
         verdict = "With one seed there is no seed-to-seed spread to compare these differences with."
@@ -48,6 +62,7 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         f"{context.studied} at T = {temperature:g}, seed {context.seeds[0]}, one run each; each row changes one setting "
         "of the configured model (the `ablations` of the experiment file). Pearson of type A.",
         table(["variant", "parameters", "at tau_alpha", "change", "mean over times"], rows),
-        FIGURE, "Ablations",
+        FIGURE,
+        "Ablations",
         [verdict],
     )

@@ -17,10 +17,15 @@ def _figure(context: ReportContext, records: dict[str, dict]) -> None:
     figure, axes = time_panels(len(context.temperatures))
     for temperature, axis in zip(context.temperatures, axes):
         per_temperature = context.runs(context.studied, temperature)[0]
-        lines = {f"trained at T = {temperature:g} only": per_temperature, **{f"one model, {name}": record for name, record in records.items()}}
+        lines = {
+            f"trained at T = {temperature:g} only": per_temperature,
+            **{f"one model, {name}": record for name, record in records.items()},
+        }
         for name, record in lines.items():
             axis.plot(record["scores"][f"{temperature:g}"]["times"], curve(record, temperature), marker="o", label=name)
-        axis.set_title(f"T = {temperature:g}" + (" (held out)" if temperature in context.spec.held_out_temperatures else ""))
+        axis.set_title(
+            f"T = {temperature:g}" + (" (held out)" if temperature in context.spec.held_out_temperatures else "")
+        )
     finish_time_panels(figure, axes, context.figure_path(FIGURE))
 
 
@@ -29,19 +34,27 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
     records = {name: context.record(fit) for name, fit in fits.items()}
     _figure(context, records)
     held = context.spec.held_out_temperatures
-    header = ["tested at", f"trained at that T only ({len(context.runs(context.studied, context.temperatures[0]))} seeds)", "one model, all T"]
+    header = [
+        "tested at",
+        f"trained at that T only ({len(context.runs(context.studied, context.temperatures[0]))} seeds)",
+        "one model, all T",
+    ]
     header += [f"one model, without T = {', '.join(f'{t:g}' for t in held)}"] if "held out" in records else []
     rows = []
     for temperature in context.temperatures:
         mark = " (held out)" if any(same_temperature(temperature, value) for value in held) else ""
-        cells = [spreads(context, context.studied, temperature).text()] + [number(at_tau(record, temperature)) for record in records.values()]
+        cells = [spreads(context, context.studied, temperature).text()] + [
+            number(at_tau(record, temperature)) for record in records.values()
+        ]
         rows.append([f"T = {temperature:g}{mark}", *cells])
     verdicts = []
     for temperature in context.temperatures:
         alone = spreads(context, context.studied, temperature)
         joint = Spread.of([at_tau(records["all"], temperature)])
         relation = {True: "above", False: "below", None: "within the seed-to-seed spread of"}[exceeds(joint, alone)]
-        verdicts.append(f"At T = {temperature:g} the one model ({joint.mean:.3f}) is {relation} the model trained there alone ({alone.mean:.3f}).")
+        verdicts.append(
+            f"At T = {temperature:g} the one model ({joint.mean:.3f}) is {relation} the model trained there alone ({alone.mean:.3f})."
+        )
     trained = {name: record["train_configurations"] for name, record in records.items()}
     alone_count = context.runs(context.studied, context.temperatures[0])[0]["train_configurations"]
     verdicts.append(
@@ -60,6 +73,7 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         f"trained on every temperature at once, and on every temperature but {', '.join(f'{t:g}' for t in held) or 'none'}; "
         f"seed {context.seeds[0]}, one run each. Output k is the k-th time of each temperature's grid. Pearson of type A at tau_alpha.",
         table(header, rows),
-        FIGURE, "One model for all temperatures",
+        FIGURE,
+        "One model for all temperatures",
         verdicts,
     )

@@ -12,7 +12,9 @@ from glass_lightning.experiments.scores import PER_CONFIGURATION, Spread, at_tau
 FIGURE = "comparison.png"
 
 
-def spreads(context: ReportContext, model: str, temperature: float, statistic=at_tau, convention: str = "pooled") -> Spread:
+def spreads(
+    context: ReportContext, model: str, temperature: float, statistic=at_tau, convention: str = "pooled"
+) -> Spread:
     """The statistic of ``model`` trained and tested at ``temperature``, over the seeds."""
     return Spread.of([statistic(record, temperature, convention) for record in context.runs(model, temperature)])
 
@@ -56,7 +58,9 @@ def _verdicts(context: ReportContext) -> list[str]:
     if all(outcome is True for outcome in outcomes):
         summary = f"These data agree with the paper: {context.studied} leads at every temperature."
     elif any(outcome is False for outcome in outcomes):
-        summary = f"These data do not reproduce this claim: {context.studied} is behind another model at some temperature."
+        summary = (
+            f"These data do not reproduce this claim: {context.studied} is behind another model at some temperature."
+        )
     else:
         summary = "These data do not resolve this claim: the differences are within the seed-to-seed spread."
     return [summary, *sentences]
@@ -65,17 +69,34 @@ def _verdicts(context: ReportContext) -> list[str]:
 def section(context: ReportContext) -> tuple[str, list[str]]:
     """The section's markdown and its verdict sentences."""
     _figure(context)
-    header = ["model", "parameters"] + [f"T = {t:g}: pooled / per configuration" for t in context.temperatures] + ["mean over times, pooled"]
+    header = (
+        ["model", "parameters"]
+        + [f"T = {t:g}: pooled / per configuration" for t in context.temperatures]
+        + ["mean over times, pooled"]
+    )
     rows = []
     for model in context.spec.models:
         parameters = context.runs(model, context.temperatures[0])[0]["num_parameters"]
-        cells = [f"{spreads(context, model, t).text()} / {spreads(context, model, t, convention=PER_CONFIGURATION).text()}" for t in context.temperatures]
+        cells = [
+            f"{spreads(context, model, t).text()} / {spreads(context, model, t, convention=PER_CONFIGURATION).text()}"
+            for t in context.temperatures
+        ]
         means = np.mean([spreads(context, model, t, mean_over_times).mean for t in context.temperatures])
         rows.append([model, f"{parameters:,}".replace(",", " "), *cells, number(means)])
     if context.energy is not None:
         energy = context.energy
-        cells = [f"{number(at_tau(energy, t))} / {number(at_tau(energy, t, PER_CONFIGURATION))}" for t in context.temperatures]
-        rows.append([f"{energy['node_input']} (no learning)", "0", *cells, number(np.mean([mean_over_times(energy, t) for t in context.temperatures]))])
+        cells = [
+            f"{number(at_tau(energy, t))} / {number(at_tau(energy, t, PER_CONFIGURATION))}"
+            for t in context.temperatures
+        ]
+        rows.append(
+            [
+                f"{energy['node_input']} (no learning)",
+                "0",
+                *cells,
+                number(np.mean([mean_over_times(energy, t) for t in context.temperatures])),
+            ]
+        )
     seeds = ", ".join(str(seed) for seed in context.seeds)
     verdicts = _verdicts(context)
     return context.figure_section(
@@ -85,6 +106,7 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         "the lowest and highest run. The last row is the Pearson correlation of each particle's energy with its "
         "propensity, with no learning.",
         table(header, rows),
-        FIGURE, "Pearson against time per model",
+        FIGURE,
+        "Pearson against time per model",
         verdicts,
     )

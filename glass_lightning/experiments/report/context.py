@@ -27,7 +27,11 @@ class ReportContext:
     def runs(self, model: str, temperature: float) -> list[dict]:
         """The records of ``model`` trained at ``temperature`` alone, one per seed that was run."""
         fits = self.plan.comparison
-        return [self.records[fits[key].key] for key in fits if key[:2] == (model, temperature) and fits[key].key in self.records]
+        return [
+            self.records[fits[key].key]
+            for key in fits
+            if key[:2] == (model, temperature) and fits[key].key in self.records
+        ]
 
     def figure_path(self, name: str) -> Path:
         self.spec.figures_dir.mkdir(parents=True, exist_ok=True)

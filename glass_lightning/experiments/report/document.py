@@ -6,7 +6,14 @@ from __future__ import annotations
 import datetime
 
 from glass_lightning.data.atomic_npz import write_text_atomically
-from glass_lightning.experiments.report import ablations, all_temperatures, comparison, generalization, interpretability, transfer
+from glass_lightning.experiments.report import (
+    ablations,
+    all_temperatures,
+    comparison,
+    generalization,
+    interpretability,
+    transfer,
+)
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.markdown import table
 
@@ -38,7 +45,11 @@ def _header(context: ReportContext, config_path: str) -> str:
     spec = context.spec
     run = next(iter(context.records.values()))
     temperatures = ", ".join(f"{t:g}" for t in context.temperatures)
-    taus = ", ".join(f"{t:g}: {run['scores'][f'{t:g}']['tau_alpha']:.3g}" for t in context.temperatures if run["scores"][f"{t:g}"]["tau_alpha"])
+    taus = ", ".join(
+        f"{t:g}: {run['scores'][f'{t:g}']['tau_alpha']:.3g}"
+        for t in context.temperatures
+        if run["scores"][f"{t:g}"]["tau_alpha"]
+    )
     seconds = sum(record.get("wall_seconds", 0.0) for record in context.records.values())
     return "\n\n".join(
         [
@@ -53,7 +64,10 @@ def _header(context: ReportContext, config_path: str) -> str:
 
 
 def _run_index(context: ReportContext) -> str:
-    rows = [[record["label"], f"`{record['run_id']}`", f"{record['wall_seconds']:.0f}", str(record["epochs"])] for record in context.records.values()]
+    rows = [
+        [record["label"], f"`{record['run_id']}`", f"{record['wall_seconds']:.0f}", str(record["epochs"])]
+        for record in context.records.values()
+    ]
     if context.energy is not None:
         rows.append([context.energy["label"], f"`{context.energy['run_id']}`", "0", "0"])
     return "## MLflow runs\n\n" + table(["fit", "MLflow run id", "training time (s)", "epochs"], rows)

@@ -15,7 +15,12 @@ FIGURE = "generalization.png"
 def matrix(context: ReportContext, model: str) -> np.ndarray:
     """[i, j]: trained at temperature i, tested at j; mean over seeds."""
     temperatures = context.temperatures
-    return np.array([[np.mean([at_tau(run, target) for run in context.runs(model, source)]) for target in temperatures] for source in temperatures])
+    return np.array(
+        [
+            [np.mean([at_tau(run, target) for run in context.runs(model, source)]) for target in temperatures]
+            for source in temperatures
+        ]
+    )
 
 
 def retention(values: np.ndarray) -> float:
@@ -54,9 +59,11 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
             cells = [f"**{number(value)}**" if i == j else number(value) for j, value in enumerate(values[i])]
             rows.append([model if i == 0 else "", f"T = {source:g}", *cells])
     kept = {model: retention(values) for model, values in matrices.items()}
-    verdict = "Tested away from its training temperature, a model keeps on average " + ", ".join(
-        f"{model} {100 * share:.0f} %" for model, share in kept.items()
-    ) + " of the correlation reached by the model trained at the test temperature."
+    verdict = (
+        "Tested away from its training temperature, a model keeps on average "
+        + ", ".join(f"{model} {100 * share:.0f} %" for model, share in kept.items())
+        + " of the correlation reached by the model trained at the test temperature."
+    )
     if min(kept.values()) >= 0.9:
         verdict += " Every model keeps at least 90 % over this temperature range, so these data cannot separate the models on this claim."
     elif kept[context.studied] >= max(kept.values()):
@@ -69,6 +76,7 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         "temperature's tau_alpha, mean over the seeds. A model's output for its own time closest in t / tau_alpha "
         "is compared with the target; the diagonal (bold) is the model comparison.",
         table(header, rows),
-        FIGURE, "Generalization matrices",
+        FIGURE,
+        "Generalization matrices",
         [verdict],
     )

@@ -13,16 +13,23 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
     for temperature, result in sorted(context.interpretability.items()):
         correlation = np.asarray(result["correlation"])
         rows = [
-            [f"l = {l}" + (" (reference n_s)" if l == 0 else " (reference q_l)"), *[number(value) for value in correlation[index]]]
+            [
+                f"l = {l}" + (" (reference n_s)" if l == 0 else " (reference q_l)"),
+                *[number(value) for value in correlation[index]],
+            ]
             for index, l in enumerate(result["l"])
         ]
-        blocks.append(f"T = {temperature:g}\n\n" + table(["degree", *[f"neighbours of type {name}" for name in result["species"]]], rows))
+        blocks.append(
+            f"T = {temperature:g}\n\n"
+            + table(["degree", *[f"neighbours of type {name}" for name in result["species"]]], rows)
+        )
         if len(result["l"]) > 1:
             best.append(float(np.max(correlation[1:])))
     cutoff = context.spec.bond_order_cutoff
     verdict = (
         f"The strongest link between a learned invariant with l >= 1 and a bond order q_l is |r| = {max(best):.2f}."
-        if best else "The studied model has l_max = 0: it has no angular invariants to compare."
+        if best
+        else "The studied model has l_max = 0: it has no angular invariants to compare."
     )
     text = section_text(
         "Interpretability",

@@ -14,7 +14,9 @@ from glass_lightning.experiments.scores import at_tau
 FIGURE = "transfer.png"
 
 
-def _figure(context: ReportContext, full: dict[float, float], frozen: dict[tuple, float], random: dict[float, float]) -> None:
+def _figure(
+    context: ReportContext, full: dict[float, float], frozen: dict[tuple, float], random: dict[float, float]
+) -> None:
     temperatures = context.temperatures
     sources = [*temperatures, None]
     width = 0.8 / (len(sources) + 1)
@@ -24,7 +26,13 @@ def _figure(context: ReportContext, full: dict[float, float], frozen: dict[tuple
     for offset, source in enumerate(temperatures, start=1):
         values = [frozen.get((source, t), np.nan) for t in temperatures]
         axis.bar(positions + offset * width, values, width, label=f"frozen backbone from T = {source:g}")
-    axis.bar(positions + len(sources) * width, [random[t] for t in temperatures], width, color="gray", label="random backbone")
+    axis.bar(
+        positions + len(sources) * width,
+        [random[t] for t in temperatures],
+        width,
+        color="gray",
+        label="random backbone",
+    )
     axis.set_xticks(positions + 0.4, [f"T = {t:g}" for t in temperatures])
     axis.set_ylabel("Pearson A at tau_alpha")
     axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -38,8 +46,20 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
     frozen = {(s, t): at_tau(context.record(fit), t) for (s, t), fit in context.transfer.items() if s is not None}
     random = {t: at_tau(context.record(context.transfer[(None, t)]), t) for t in temperatures}
     _figure(context, full, frozen, random)
-    header = ["decoder trained at", f"full training ({len(context.runs(context.studied, temperatures[0]))} seeds)"] + [f"backbone from T = {s:g}" for s in temperatures] + ["random backbone"]
-    rows = [[f"T = {t:g}", number(full[t]), *[number(frozen.get((s, t), float("nan"))) for s in temperatures], number(random[t])] for t in temperatures]
+    header = (
+        ["decoder trained at", f"full training ({len(context.runs(context.studied, temperatures[0]))} seeds)"]
+        + [f"backbone from T = {s:g}" for s in temperatures]
+        + ["random backbone"]
+    )
+    rows = [
+        [
+            f"T = {t:g}",
+            number(full[t]),
+            *[number(frozen.get((s, t), float("nan"))) for s in temperatures],
+            number(random[t]),
+        ]
+        for t in temperatures
+    ]
     gap_full = np.mean([value - full[t] for (s, t), value in frozen.items()])
     gap_random = np.mean([value - random[t] for (s, t), value in frozen.items()])
     spread = float(np.mean([spreads(context, context.studied, t).width for t in temperatures]))
@@ -49,9 +69,14 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         f"(seed-to-seed spread of full training: {spread:.3f})."
     )
     if abs(gap_full) <= spread and gap_random > spread:
-        verdict += " As the paper claims, the frozen representation serves other temperatures as well as training there, and far better than random features."
+        verdict += (
+            " As the paper claims, the frozen representation serves other temperatures as well as training there,"
+            " and far better than random features."
+        )
     elif gap_random > spread:
-        verdict += " The frozen representation beats random features but falls short of training at the target temperature."
+        verdict += (
+            " The frozen representation beats random features but falls short of training at the target temperature."
+        )
     else:
         verdict += " Unlike the paper, the frozen representation is no better than random features here."
     return context.figure_section(
@@ -60,6 +85,7 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         "T_j (`glass_lightning.models.FrozenBackbone`, same epochs and optimizer). Control: the same architecture with "
         "random, untrained weights under a trained decoder. Pearson of type A at tau_alpha of T_j, one run each.",
         table(header, rows),
-        FIGURE, "Transfer learning",
+        FIGURE,
+        "Transfer learning",
         [verdict],
     )
