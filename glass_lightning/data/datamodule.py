@@ -53,7 +53,11 @@ class GlassDataModule(pl.LightningDataModule):
         super().__init__()
         self.save_hyperparameters()
         if batch_size < 1 or num_workers < 0:
-            raise GlassDataError("<arguments>", "batch_size", f"expected batch_size >= 1 and num_workers >= 0, got {batch_size}, {num_workers}")
+            raise GlassDataError(
+                "<arguments>",
+                "batch_size",
+                f"expected batch_size >= 1 and num_workers >= 0, got {batch_size}, {num_workers}",
+            )
         self.positions, self.target, self.cutoff = positions, target, float(cutoff)
         self.node_inputs = list(node_inputs or [])
         self.batch_size, self.num_workers = batch_size, num_workers
@@ -67,11 +71,16 @@ class GlassDataModule(pl.LightningDataModule):
         self.num_node_attr = len(self.node_inputs)
         if any(files is not None for files in (train_files, val_files, test_files)):
             patterns = file_format(format).patterns
-            listed = {stage: None if files is None else find_files(files, patterns) for stage, files in zip(STAGES, (train_files, val_files, test_files))}
+            listed = {
+                stage: None if files is None else find_files(files, patterns)
+                for stage, files in zip(STAGES, (train_files, val_files, test_files))
+            }
             self._split = split_by_files([snapshot_files(snapshot) for snapshot in self.snapshots], listed)
         else:
             sources = [snapshot.source for snapshot in self.snapshots]
-            self._split = split_by_fractions(sources, [s.temperature for s in self.snapshots], val_fraction, test_fraction, split_seed)
+            self._split = split_by_fractions(
+                sources, [s.temperature for s in self.snapshots], val_fraction, test_fraction, split_seed
+            )
         self._datasets: dict[str, GlassDataset] = {}
         self._node_attr_statistics: tuple[np.ndarray, np.ndarray] | None = None
         self._target_statistics: dict[float, tuple[np.ndarray, np.ndarray]] | None = None
@@ -83,19 +92,33 @@ class GlassDataModule(pl.LightningDataModule):
             times = snapshot.times if snapshot.times is not None else np.zeros(0)
             known = grids.setdefault(snapshot.temperature, times)
             if known.shape != times.shape or not np.allclose(known, times):
-                raise GlassDataError(snapshot.source, "times", f"expected the time grid {known.tolist()} of the other files at T={snapshot.temperature:g}, got {times.tolist()}")
+                raise GlassDataError(
+                    snapshot.source,
+                    "times",
+                    f"expected the time grid {known.tolist()} of the other files at T={snapshot.temperature:g}, got {times.tolist()}",
+                )
         sizes = {grid.size for grid in grids.values()}
         if timescales == "all":
             if len(sizes) != 1 or 0 in sizes:
-                raise GlassDataError("<arguments>", "timescales", f"'all' needs the same, non-zero number of times at every temperature, got {sorted(sizes)}; list indices instead")
+                raise GlassDataError(
+                    "<arguments>",
+                    "timescales",
+                    f"'all' needs the same, non-zero number of times at every temperature, got {sorted(sizes)}; list indices instead",
+                )
             indices = list(range(sizes.pop()))
         elif isinstance(timescales, str):
-            raise GlassDataError("<arguments>", "timescales", f"expected 'all' or a list of indices, got {timescales!r}")
+            raise GlassDataError(
+                "<arguments>", "timescales", f"expected 'all' or a list of indices, got {timescales!r}"
+            )
         else:
             indices = [int(index) for index in timescales]
             if not indices or len(set(indices)) != len(indices) or min(indices) < 0 or max(indices) >= min(sizes):
-                raise GlassDataError("<arguments>", "timescales", f"expected distinct indices in [0, {min(sizes)}), got {indices}")
-        self.times = {temperature: [float(grid[index]) for index in indices] for temperature, grid in sorted(grids.items())}
+                raise GlassDataError(
+                    "<arguments>", "timescales", f"expected distinct indices in [0, {min(sizes)}), got {indices}"
+                )
+        self.times = {
+            temperature: [float(grid[index]) for index in indices] for temperature, grid in sorted(grids.items())
+        }
         return indices
 
     def _check_requested_fields(self) -> None:
@@ -122,7 +145,9 @@ class GlassDataModule(pl.LightningDataModule):
         """Mean and std (F,) that standardize the node inputs: the training split's."""
         if self._node_attr_statistics is None:
             self._node_attr_statistics = (
-                node_attr_statistics(self.split_snapshots("train"), self.node_inputs) if self.num_node_attr else (np.zeros(0), np.ones(0))
+                node_attr_statistics(self.split_snapshots("train"), self.node_inputs)
+                if self.num_node_attr
+                else (np.zeros(0), np.ones(0))
             )
         return self._node_attr_statistics
 
@@ -132,7 +157,8 @@ class GlassDataModule(pl.LightningDataModule):
         or the identity when ``standardize_targets`` is off."""
         if self._target_statistics is None:
             self._target_statistics = (
-                self._standardization() if self.standardize_targets
+                self._standardization()
+                if self.standardize_targets
                 else {t: (np.zeros(self.num_timescales), np.ones(self.num_timescales)) for t in self.temperatures}
             )
         return self._target_statistics
@@ -146,7 +172,17 @@ class GlassDataModule(pl.LightningDataModule):
         mean, std = self.node_attr_standardization
         for split in SPLITS_OF_STAGE[stage]:
             if split not in self._datasets:
-                self._datasets[split] = GlassDataset(self.split_snapshots(split), self.timescales, self.positions, self.node_inputs, self.target, self.cutoff, mean, std, self.target_standardization)
+                self._datasets[split] = GlassDataset(
+                    self.split_snapshots(split),
+                    self.timescales,
+                    self.positions,
+                    self.node_inputs,
+                    self.target,
+                    self.cutoff,
+                    mean,
+                    std,
+                    self.target_standardization,
+                )
         if stage == "fit" and not self._datasets["train"]:
             raise GlassDataError("<split>", "train_files", "the training split is empty")
 

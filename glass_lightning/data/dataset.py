@@ -48,7 +48,9 @@ def raw_node_attr(snapshot: Snapshot, node_inputs: Sequence[str]) -> np.ndarray:
     for name in node_inputs:
         if name not in NODE_INPUTS:
             raise GlassDataError("<arguments>", "node_inputs", f"expected names from {NODE_INPUTS}, got {name!r}")
-        value = np.full(snapshot.num_particles, snapshot.temperature) if name == "temperature" else getattr(snapshot, name)
+        value = (
+            np.full(snapshot.num_particles, snapshot.temperature) if name == "temperature" else getattr(snapshot, name)
+        )
         if value is None:
             raise GlassDataError(snapshot.source, name, f"the node input '{name}' was requested but this file has none")
         columns.append(value)
@@ -64,13 +66,17 @@ def node_attr_statistics(snapshots: Sequence[Snapshot], node_inputs: Sequence[st
     for name, spread in zip(node_inputs, std):
         if not spread > 0:
             raise GlassDataError(
-                "<split>", "node_inputs", f"the node input {name!r} is constant over the training split, so it cannot be "
-                "standardized and teaches nothing (for 'temperature': train on at least two temperatures)"
+                "<split>",
+                "node_inputs",
+                f"the node input {name!r} is constant over the training split, so it cannot be "
+                "standardized and teaches nothing (for 'temperature': train on at least two temperatures)",
             )
     return values.mean(axis=0), std
 
 
-def target_statistics(snapshots: Sequence[Snapshot], timescales: Sequence[int], target: str) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+def target_statistics(
+    snapshots: Sequence[Snapshot], timescales: Sequence[int], target: str
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
     """Per temperature, the mean and standard deviation (T,) of the target at ``timescales`` over
     every particle of ``snapshots``.
 
@@ -123,21 +129,41 @@ class GlassDataset(Dataset):
         if node_attr_mean is None or node_attr_std is None:
             node_attr_mean, node_attr_std = node_attr_statistics(snapshots, node_inputs)
         self.sources = [snapshot.source for snapshot in snapshots]
-        progress = tqdm(snapshots, desc="building graphs", unit="config", disable=len(snapshots) < PROGRESS_BAR_FROM, leave=False)
+        progress = tqdm(
+            snapshots, desc="building graphs", unit="config", disable=len(snapshots) < PROGRESS_BAR_FROM, leave=False
+        )
         self.graphs = [
-            self._graph(index, snapshot, list(timescales), positions, node_inputs, target, cutoff, node_attr_mean, node_attr_std, target_mean_std, require_targets)
+            self._graph(
+                index,
+                snapshot,
+                list(timescales),
+                positions,
+                node_inputs,
+                target,
+                cutoff,
+                node_attr_mean,
+                node_attr_std,
+                target_mean_std,
+                require_targets,
+            )
             for index, snapshot in enumerate(progress)
         ]
 
     @staticmethod
-    def _graph(index, snapshot, timescales, positions, node_inputs, target, cutoff, mean, std, target_mean_std, require_targets) -> GlassGraph:
+    def _graph(
+        index, snapshot, timescales, positions, node_inputs, target, cutoff, mean, std, target_mean_std, require_targets
+    ) -> GlassGraph:
         pos = snapshot.positions_of(positions)
         has_target = require_targets or getattr(snapshot, target, None) is not None
         raw_target = target_of(snapshot, target)[timescales].T if has_target else None
         if target_mean_std is None:
             y_mean, y_std = np.zeros(len(timescales)), np.ones(len(timescales))
         elif snapshot.temperature not in target_mean_std:
-            raise GlassDataError(snapshot.source, "temperature", f"no target statistics for T={snapshot.temperature:g}; have {sorted(target_mean_std)}")
+            raise GlassDataError(
+                snapshot.source,
+                "temperature",
+                f"no target statistics for T={snapshot.temperature:g}; have {sorted(target_mean_std)}",
+            )
         else:
             y_mean, y_std = target_mean_std[snapshot.temperature]
         edge_index, edge_vec = periodic_edges(pos, snapshot.box, cutoff, snapshot.source)

@@ -25,12 +25,16 @@ def check_box_fits_cutoff(box: np.ndarray, cutoff: float, source: object = "<mem
     shortest = float(np.min(box))
     if shortest <= 2 * cutoff:
         raise GlassDataError(
-            source, "box", f"box length {shortest:.4g} must exceed twice the cutoff (2 x {cutoff:.4g}); "
-            "use a smaller cutoff or a larger system"
+            source,
+            "box",
+            f"box length {shortest:.4g} must exceed twice the cutoff (2 x {cutoff:.4g}); "
+            "use a smaller cutoff or a larger system",
         )
 
 
-def periodic_edges(positions: np.ndarray, box: np.ndarray, cutoff: float, source: object = "<memory>") -> tuple[np.ndarray, np.ndarray]:
+def periodic_edges(
+    positions: np.ndarray, box: np.ndarray, cutoff: float, source: object = "<memory>"
+) -> tuple[np.ndarray, np.ndarray]:
     """Directed edges within ``cutoff`` in an orthorhombic periodic box.
 
     Returns ``edge_index`` (2, E) int64 as (neighbour j, centre i) and ``edge_vec`` (E, 3)

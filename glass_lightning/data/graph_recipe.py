@@ -45,10 +45,15 @@ class GraphRecipe:
         statistics = datamodule.target_standardization
         temperatures = sorted(statistics)
         return cls(
-            cutoff=float(datamodule.cutoff), positions=datamodule.positions, node_inputs=list(datamodule.node_inputs),
-            node_attr_mean=[float(value) for value in mean], node_attr_std=[float(value) for value in std],
-            target=datamodule.target, timescales=[int(index) for index in datamodule.timescales],
-            num_types=int(datamodule.num_types), temperatures=[float(t) for t in temperatures],
+            cutoff=float(datamodule.cutoff),
+            positions=datamodule.positions,
+            node_inputs=list(datamodule.node_inputs),
+            node_attr_mean=[float(value) for value in mean],
+            node_attr_std=[float(value) for value in std],
+            target=datamodule.target,
+            timescales=[int(index) for index in datamodule.timescales],
+            num_types=int(datamodule.num_types),
+            temperatures=[float(t) for t in temperatures],
             times=[[float(time) for time in datamodule.times[t]] for t in temperatures],
             target_mean=[[float(v) for v in statistics[t][0]] for t in temperatures],
             target_std=[[float(v) for v in statistics[t][1]] for t in temperatures],
@@ -63,8 +68,10 @@ class GraphRecipe:
         fields = set(cls.__dataclass_fields__)
         if not isinstance(saved, dict) or set(saved) != fields:
             raise GlassDataError(
-                source, "glass_lightning.graph_recipe", "this checkpoint holds no graph recipe (it was written before "
-                "checkpoints carried one, or not by lightning fit); refit, or predict with lightning predict --config"
+                source,
+                "glass_lightning.graph_recipe",
+                "this checkpoint holds no graph recipe (it was written before "
+                "checkpoints carried one, or not by lightning fit); refit, or predict with lightning predict --config",
             )
         return cls(**saved)
 
@@ -74,7 +81,9 @@ class GraphRecipe:
         if not same_temperature(self.temperatures[index], temperature):
             log.warning(
                 "%s: T=%g was not trained on; predictions use the target scale of T=%g (correlations are unaffected)",
-                source, temperature, self.temperatures[index],
+                source,
+                temperature,
+                self.temperatures[index],
             )
         return index
 
@@ -82,8 +91,10 @@ class GraphRecipe:
         """Refuse a snapshot this model cannot read: more species than it was trained on."""
         if int(snapshot.types.max()) >= self.num_types:
             raise GlassDataError(
-                snapshot.source, "types", f"the model knows {self.num_types} species (0..{self.num_types - 1}), "
-                f"this file has type {int(snapshot.types.max())}"
+                snapshot.source,
+                "types",
+                f"the model knows {self.num_types} species (0..{self.num_types - 1}), "
+                f"this file has type {int(snapshot.types.max())}",
             )
 
     def dataset(self, snapshots: Sequence[Snapshot]) -> GlassDataset:
@@ -94,8 +105,16 @@ class GraphRecipe:
             index = self.nearest_temperature(snapshot.temperature, snapshot.source)
             statistics[snapshot.temperature] = (np.asarray(self.target_mean[index]), np.asarray(self.target_std[index]))
         return GlassDataset(
-            snapshots, self.timescales, self.positions, self.node_inputs, self.target, self.cutoff,
-            np.asarray(self.node_attr_mean), np.asarray(self.node_attr_std), statistics, require_targets=False,
+            snapshots,
+            self.timescales,
+            self.positions,
+            self.node_inputs,
+            self.target,
+            self.cutoff,
+            np.asarray(self.node_attr_mean),
+            np.asarray(self.node_attr_std),
+            statistics,
+            require_targets=False,
         )
 
     def times_at(self, temperature: float) -> np.ndarray:

@@ -22,9 +22,16 @@ from glass_lightning.data.snapshot import Snapshot, type_name
 from glass_lightning.errors import GlassDataError
 
 OPTIONAL_FIELDS = (
-    "inherent_positions", "cage_positions", "potential_energy", "inherent_potential_energy",
-    "propensity", "mean_squared_displacement", "bond_breaking",
+    "inherent_positions",
+    "cage_positions",
+    "potential_energy",
+    "inherent_potential_energy",
+    "propensity",
+    "mean_squared_displacement",
+    "bond_breaking",
 )
+
+
 def _mean_propensity(snapshots: Sequence[Snapshot]) -> dict[str, dict[str, float]]:
     """species -> time -> mean propensity, over the snapshots that have that time."""
     values: dict[str, dict[float, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -34,7 +41,10 @@ def _mean_propensity(snapshots: Sequence[Snapshot]) -> dict[str, dict[str, float
         for label in np.unique(snapshot.types):
             for time, row in zip(snapshot.times, snapshot.propensity):
                 values[type_name(int(label))][float(time)].append(float(row[snapshot.types == label].mean()))
-    return {species: {f"{time:g}": float(np.mean(means)) for time, means in sorted(by_time.items())} for species, by_time in sorted(values.items())}
+    return {
+        species: {f"{time:g}": float(np.mean(means)) for time, means in sorted(by_time.items())}
+        for species, by_time in sorted(values.items())
+    }
 
 
 def _noise_ceilings(snapshots: Sequence[Snapshot]) -> dict[str, dict[str, dict[str, float]]]:
@@ -49,7 +59,10 @@ def _noise_ceilings(snapshots: Sequence[Snapshot]) -> dict[str, dict[str, dict[s
                 if np.isfinite(value):
                     values[type_name(label)][float(time)].append(float(value))
     return {
-        species: {f"{time:g}": {"mean": float(np.mean(v)), "min": float(np.min(v)), "max": float(np.max(v))} for time, v in sorted(by_time.items())}
+        species: {
+            f"{time:g}": {"mean": float(np.mean(v)), "min": float(np.min(v)), "max": float(np.max(v))}
+            for time, v in sorted(by_time.items())
+        }
         for species, by_time in sorted(values.items())
     }
 
@@ -80,7 +93,10 @@ def summarize(snapshots: Sequence[Snapshot], format: str, cutoff: float) -> dict
         "files": sum(len(snapshot_files(snapshot)) for snapshot in snapshots),
         "configurations": len(snapshots),
         "num_particles": num_particles,
-        "composition": {species: round(count / (num_particles * len(snapshots)), 4) for species, count in sorted(composition.items())},
+        "composition": {
+            species: round(count / (num_particles * len(snapshots)), 4)
+            for species, count in sorted(composition.items())
+        },
         "boxes": sorted({tuple(np.round(snapshot.box, 6).tolist()) for snapshot in snapshots}),
         "position_conventions": dict(Counter(snapshot.position_convention for snapshot in snapshots)),
         "optional_fields": {name: sum(getattr(s, name) is not None for s in snapshots) for name in OPTIONAL_FIELDS},
@@ -106,21 +122,32 @@ def render_text(summary: dict, paths: Sequence[str]) -> str:
         + ", ".join(f"{species} {fraction:.1%}" for species, fraction in summary["composition"].items()),
         "box            " + "; ".join(" x ".join(f"{length:.4f}" for length in box) for box in summary["boxes"]),
         "positions      " + ", ".join(f"{name} ({count})" for name, count in summary["position_conventions"].items()),
-        "fields         " + (", ".join(f"{name} ({count})" for name, count in summary["optional_fields"].items() if count) or "none beyond positions and types"),
+        "fields         "
+        + (
+            ", ".join(f"{name} ({count})" for name, count in summary["optional_fields"].items() if count)
+            or "none beyond positions and types"
+        ),
         f"neighbours     mean within r < {summary['cutoff']:g}: "
         + ", ".join(f"{name} {value:.2f}" for name, value in summary["mean_neighbours"].items()),
     ]
     for temperature, details in summary["temperatures"].items():
-        lines.append(f"T = {temperature:<10s} {details['configurations']} configurations, times {', '.join(f'{t:g}' for t in details['times'])}")
+        lines.append(
+            f"T = {temperature:<10s} {details['configurations']} configurations, times {', '.join(f'{t:g}' for t in details['times'])}"
+        )
         for species, by_time in details["mean_propensity"].items():
-            lines.append(f"  mean propensity of {species} at those times: " + ", ".join(f"{value:.3f}" for value in by_time.values()))
+            lines.append(
+                f"  mean propensity of {species} at those times: "
+                + ", ".join(f"{value:.3f}" for value in by_time.values())
+            )
         for species, by_time in details["noise_ceiling"].items():
             lines.append(
                 f"  noise ceiling of {species} (highest Pearson the replicas permit; mean, min-max over files): "
                 + ", ".join(f"{v['mean']:.2f} ({v['min']:.2f}-{v['max']:.2f})" for v in by_time.values())
             )
         if not details["noise_ceiling"]:
-            lines.append("  noise ceiling: unknown (the files store neither replicas nor the replica count with the mean squared displacement)")
+            lines.append(
+                "  noise ceiling: unknown (the files store neither replicas nor the replica count with the mean squared displacement)"
+            )
     return "\n".join(lines)
 
 
@@ -133,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", default="native", choices=sorted(FORMATS))
     parser.add_argument("--json", action="store_true", help="print a JSON object for scripts")
     parser.add_argument("--cutoff", type=float, default=2.0, help="cutoff for the neighbour count (default 2.0)")
-    parser.add_argument("--allow-pickle", action="store_true", help="read pickled files (Bapst et al.); only for trusted files")
+    parser.add_argument(
+        "--allow-pickle", action="store_true", help="read pickled files (Bapst et al.); only for trusted files"
+    )
     arguments = parser.parse_args(argv)
     try:
         snapshots = read_snapshots(arguments.paths, arguments.format, allow_pickle=arguments.allow_pickle)

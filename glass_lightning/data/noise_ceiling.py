@@ -50,7 +50,9 @@ def split_half_reliability(distances: np.ndarray, types: np.ndarray, seed: int =
     return values
 
 
-def moments_reliability(propensity: np.ndarray, mean_squared: np.ndarray, replicas: int, types: np.ndarray) -> list[float]:
+def moments_reliability(
+    propensity: np.ndarray, mean_squared: np.ndarray, replicas: int, types: np.ndarray
+) -> list[float]:
     """Per type label, the reliability of the R-replica mean from its first two moments (N,) each."""
     values = []
     for label in range(int(types.max()) + 1):
@@ -72,10 +74,12 @@ def reliability(snapshot: Snapshot) -> np.ndarray | None:
     replicas = snapshot.metadata.get(REPLICAS_KEY)
     if snapshot.propensity is None or snapshot.mean_squared_displacement is None or not replicas:
         return None
-    return np.array([
-        moments_reliability(propensity, squared, int(replicas), snapshot.types)
-        for propensity, squared in zip(snapshot.propensity, snapshot.mean_squared_displacement)
-    ])
+    return np.array(
+        [
+            moments_reliability(propensity, squared, int(replicas), snapshot.types)
+            for propensity, squared in zip(snapshot.propensity, snapshot.mean_squared_displacement)
+        ]
+    )
 
 
 def noise_ceiling(snapshot: Snapshot) -> np.ndarray | None:

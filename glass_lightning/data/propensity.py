@@ -80,15 +80,22 @@ def propensity_snapshot(
         raise GlassDataError(sources[0], "times", "no frame after t = 0")
     replicas = np.stack(moved)  # (R, n_times, N, 3)
     source = Path(initial.source)
-    propensity, squared, reliability = zip(*(
-        displacement_moments(replicas[:, k], initial.types, source, "positions") for k in range(times.size)
-    ))
+    propensity, squared, reliability = zip(
+        *(displacement_moments(replicas[:, k], initial.types, source, "positions") for k in range(times.size))
+    )
     return dataclasses.replace(
-        initial, times=times, propensity=np.stack(propensity), mean_squared_displacement=np.stack(squared),
+        initial,
+        times=times,
+        propensity=np.stack(propensity),
+        mean_squared_displacement=np.stack(squared),
         bond_breaking=None,
-        metadata=initial.metadata | {
-            "initial": initial.source, "trajectories": sources, "centre_of_mass_removed": remove_centre_of_mass,
-            REPLICAS_KEY: len(sources), RELIABILITY_KEY: list(reliability),
+        metadata=initial.metadata
+        | {
+            "initial": initial.source,
+            "trajectories": sources,
+            "centre_of_mass_removed": remove_centre_of_mass,
+            REPLICAS_KEY: len(sources),
+            RELIABILITY_KEY: list(reliability),
         },
     )
 
@@ -102,7 +109,9 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument("initial", help="the initial configuration (the first frame of this file)")
     result.add_argument("trajectories", nargs="+", help="replica trajectories: files, directories (searched) or globs")
     result.add_argument(
-        "--format", required=True, choices=sorted(TRAJECTORY_FORMATS),
+        "--format",
+        required=True,
+        choices=sorted(TRAJECTORY_FORMATS),
         help="format of the initial configuration and the trajectories",
     )
     result.add_argument("--output", required=True, help="the native .npz file to write")

@@ -162,13 +162,19 @@ class Snapshot:
         if times.ndim != 1 or times.size == 0:
             raise GlassDataError(source, "times", f"expected a non-empty 1-d array, got shape {times.shape}")
         if np.any(self.times <= 0) or np.any(np.diff(self.times) <= 0):
-            raise GlassDataError(source, "times", f"expected positive, strictly increasing times, got {self.times.tolist()}")
+            raise GlassDataError(
+                source, "times", f"expected positive, strictly increasing times, got {self.times.tolist()}"
+            )
         for name in targets:
             value = getattr(self, name)
             if value is not None:
                 setattr(self, name, float_array(value, source, name, (self.times.size, n)))
                 if np.any(getattr(self, name) < 0):
-                    raise GlassDataError(source, name, f"expected non-negative values (a mean distance or a fraction), got a minimum of {getattr(self, name).min():.4g}")
+                    raise GlassDataError(
+                        source,
+                        name,
+                        f"expected non-negative values (a mean distance or a fraction), got a minimum of {getattr(self, name).min():.4g}",
+                    )
 
     @property
     def num_particles(self) -> int:
@@ -184,7 +190,9 @@ class Snapshot:
             raise GlassDataError(self.source, "positions", f"expected one of {POSITION_KINDS}, got {kind!r}")
         value = {"thermal": self.positions, "inherent": self.inherent_positions, "cage": self.cage_positions}[kind]
         if value is None:
-            raise GlassDataError(self.source, f"{kind}_positions", f"{kind} positions were requested but this file has none")
+            raise GlassDataError(
+                self.source, f"{kind}_positions", f"{kind} positions were requested but this file has none"
+            )
         return value
 
     def composition(self) -> dict[int, int]:

@@ -33,7 +33,11 @@ def split_by_fractions(
     three configurations appears in every split. The result depends only on the seed and the
     set of (source, temperature) pairs, never on the order files were found in."""
     if not (0 <= val_fraction < 1 and 0 <= test_fraction < 1 and val_fraction + test_fraction < 1):
-        raise GlassDataError("<arguments>", "val_fraction", f"expected fractions in [0, 1) summing below 1, got val {val_fraction}, test {test_fraction}")
+        raise GlassDataError(
+            "<arguments>",
+            "val_fraction",
+            f"expected fractions in [0, 1) summing below 1, got val {val_fraction}, test {test_fraction}",
+        )
     by_temperature: dict[float, list[int]] = defaultdict(list)
     for index, temperature in enumerate(temperatures):
         by_temperature[round(float(temperature), 6)].append(index)
@@ -49,7 +53,9 @@ def split_by_fractions(
     return {stage: sorted(indices) for stage, indices in split.items()}
 
 
-def split_by_files(files_of_snapshots: Sequence[Sequence[str]], files_of_stages: dict[str, Sequence[Path] | None]) -> dict[str, list[int]]:
+def split_by_files(
+    files_of_snapshots: Sequence[Sequence[str]], files_of_stages: dict[str, Sequence[Path] | None]
+) -> dict[str, list[int]]:
     """Indices of each split from explicit file lists; a stage without a list is empty.
 
     ``files_of_snapshots[k]`` are the files snapshot k was read from; a snapshot belongs to a
@@ -61,10 +67,18 @@ def split_by_files(files_of_snapshots: Sequence[Sequence[str]], files_of_stages:
         listed = [Path(file).resolve() for file in files_of_stages.get(stage) or ()]
         unknown = [str(file) for file in listed if file not in owner]
         if unknown:
-            raise GlassDataError(unknown[0], f"{stage}_files", f"listed for the {stage} split but not in the dataset ({len(unknown)} such files)")
+            raise GlassDataError(
+                unknown[0],
+                f"{stage}_files",
+                f"listed for the {stage} split but not in the dataset ({len(unknown)} such files)",
+            )
         split[stage] = sorted({owner[file] for file in listed})
     for first, second in (("train", "val"), ("train", "test"), ("val", "test")):
         shared = set(split[first]) & set(split[second])
         if shared:
-            raise GlassDataError(files_of_snapshots[min(shared)][0], f"{second}_files", f"the configuration is in both the {first} and {second} splits")
+            raise GlassDataError(
+                files_of_snapshots[min(shared)][0],
+                f"{second}_files",
+                f"the configuration is in both the {first} and {second} splits",
+            )
     return split

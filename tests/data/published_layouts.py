@@ -47,11 +47,17 @@ def botan_replicas(initial: np.ndarray, time_index: int) -> np.ndarray:
     return np.stack([initial + step, initial + 2 * step])
 
 
-def write_botan(folder: Path, time_indices=(1, 5, 7), temperature: str = "0.44", index: int = 0, **overrides) -> list[Path]:
+def write_botan(
+    folder: Path, time_indices=(1, 5, 7), temperature: str = "0.44", index: int = 0, **overrides
+) -> list[Path]:
     positions, types = configuration(index)
     paths = []
     for time_index in time_indices:
-        arrays = {"types": types.astype(np.int8), "initial_positions": positions, "positions": botan_replicas(positions, time_index)}
+        arrays = {
+            "types": types.astype(np.int8),
+            "initial_positions": positions,
+            "positions": botan_replicas(positions, time_index),
+        }
         arrays.update(overrides)
         path = Path(folder) / f"isoconfig_N{len(types)}T{temperature}_{index}_tc{time_index:02d}.npz"
         path.parent.mkdir(parents=True, exist_ok=True)

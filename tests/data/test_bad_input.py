@@ -25,10 +25,18 @@ def _raises(path, field, expected, *read_arguments, **read_keywords):
         ({"md_prop": np.ones((9, N))}, "md_prop", r"expected shape \(10, 64\)"),
         ({"initial_positions": POSITIONS[:, :2]}, "initial_positions", r"expected shape \(\*, 3\)"),
         ({"types": TYPES.astype(float) + 0.5}, "types", "expected integer labels"),
-        ({"initial_positions": np.where(np.arange(N)[:, None] == 3, np.nan, POSITIONS)}, "initial_positions", "NaN or inf"),
+        (
+            {"initial_positions": np.where(np.arange(N)[:, None] == 3, np.nan, POSITIONS)},
+            "initial_positions",
+            "NaN or inf",
+        ),
         ({"bb_prop": np.full((10, N), np.inf)}, "bb_prop", "NaN or inf"),
         ({"types": np.where(np.arange(N) == 0, 2, TYPES)}, "types", r"unknown labels \[2\]"),
-        ({"initial_positions": np.where(np.arange(N)[:, None] == 1, POSITIONS[0] + 0.01, POSITIONS)}, "positions", "on top of each other"),
+        (
+            {"initial_positions": np.where(np.arange(N)[:, None] == 1, POSITIONS[0] + 0.01, POSITIONS)},
+            "positions",
+            "on top of each other",
+        ),
     ],
 )
 def test_glassbench_bad_fields(tmp_path, overrides, field, expected):
@@ -48,7 +56,11 @@ def test_botan_time_index_outside_the_grid(tmp_path):
 @pytest.mark.parametrize(
     "overrides, field, expected",
     [
-        ({"trajectory_target_positions": [[POSITIONS]] * 9}, "trajectory_target_positions", r"one entry per time index \(10\)"),
+        (
+            {"trajectory_target_positions": [[POSITIONS]] * 9},
+            "trajectory_target_positions",
+            r"one entry per time index \(10\)",
+        ),
         ({"metadata": {"pressure": 1.0}}, "metadata", "'temperature' entry"),
         ({"time_indices": np.arange(15, 25)}, "time_indices", "indices into 'time'"),
         ({"box": np.ones(2)}, "box", "one length or three"),
@@ -60,7 +72,11 @@ def test_bapst_bad_fields(tmp_path, overrides, field, expected):
 
 @pytest.mark.parametrize(
     "format, name, expected",
-    [("native", "broken.npz", "not an npz archive .*corrupt"), ("glassbench", "N64T0.44_0.npz", "not an npz archive"), ("bapst", "broken.pickle", "unreadable")],
+    [
+        ("native", "broken.npz", "not an npz archive .*corrupt"),
+        ("glassbench", "N64T0.44_0.npz", "not an npz archive"),
+        ("bapst", "broken.pickle", "unreadable"),
+    ],
 )
 def test_unreadable_files(tmp_path, format, name, expected):
     path = tmp_path / name
@@ -91,11 +107,21 @@ def test_positions_of_the_wrong_kind_are_refused_not_cast(tmp_path, dtype, expec
 def test_particle_number_in_the_name_must_match_the_file(tmp_path):
     path = write_glassbench(tmp_path, index=0)
     path.rename(tmp_path / "N4096T0.44_0.npz")
-    _raises(tmp_path / "N4096T0.44_0.npz", "<file name>", "the name says N4096 but the file holds 64 particles", "glassbench")
+    _raises(
+        tmp_path / "N4096T0.44_0.npz",
+        "<file name>",
+        "the name says N4096 but the file holds 64 particles",
+        "glassbench",
+    )
 
 
 def test_negative_propensities_are_refused(tmp_path):
-    _raises(write_glassbench(tmp_path, md_prop=-np.ones((10, N))), "propensity", "expected non-negative values", "glassbench")
+    _raises(
+        write_glassbench(tmp_path, md_prop=-np.ones((10, N))),
+        "propensity",
+        "expected non-negative values",
+        "glassbench",
+    )
 
 
 def test_empty_directory(tmp_path):
@@ -110,8 +136,16 @@ def test_glob_matching_nothing(tmp_path):
 def test_mixed_particle_numbers(tmp_path):
     write_glassbench(tmp_path, index=0)
     positions, types = configuration(1, num_particles=N + 1)
-    write_glassbench(tmp_path, index=1, types=types, initial_positions=positions, initial_positions_inherent=positions,
-                     initial_positions_cage=positions, md_prop=np.ones((10, N + 1)), bb_prop=np.ones((10, N + 1)))
+    write_glassbench(
+        tmp_path,
+        index=1,
+        types=types,
+        initial_positions=positions,
+        initial_positions_inherent=positions,
+        initial_positions_cage=positions,
+        md_prop=np.ones((10, N + 1)),
+        bb_prop=np.ones((10, N + 1)),
+    )
     (tmp_path / f"N{N}T0.44_1.npz").rename(tmp_path / f"N{N + 1}T0.44_1.npz")
     with pytest.raises(GlassDataError, match="mixed N"):
         read_snapshots(tmp_path, "glassbench")

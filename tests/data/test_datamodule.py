@@ -16,7 +16,9 @@ def dataset_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ka")
     for temperature in (0.5, 0.6):
         for seed in range(5):
-            snapshot = synthetic_snapshot(N, temperature=temperature, num_times=4, seed=seed + 10 * int(temperature * 10))
+            snapshot = synthetic_snapshot(
+                N, temperature=temperature, num_times=4, seed=seed + 10 * int(temperature * 10)
+            )
             write_snapshot(folder / f"T{temperature:.3f}" / f"config_{seed:04d}.npz", snapshot)
     return folder
 
@@ -30,7 +32,12 @@ def test_attributes_are_known_right_after_init(dataset_folder):
 
 
 def test_batches_carry_the_contract_fields(dataset_folder):
-    data = GlassDataModule(str(dataset_folder), timescales=[0, 2], node_inputs=["potential_energy", "inherent_potential_energy"], batch_size=2)
+    data = GlassDataModule(
+        str(dataset_folder),
+        timescales=[0, 2],
+        node_inputs=["potential_energy", "inherent_potential_energy"],
+        batch_size=2,
+    )
     data.setup("fit")
     batch = next(iter(data.val_dataloader()))
     nodes = 2 * N
@@ -64,7 +71,9 @@ def test_targets_are_standardized_per_temperature_and_timescale_with_training_st
     data = GlassDataModule(str(dataset_folder), timescales=[0, 3])
     data.setup("fit")
     for temperature in data.temperatures:
-        train = torch.cat([graph.y for graph in data.train_dataloader() if float(graph.temperature) == pytest.approx(temperature)])
+        train = torch.cat(
+            [graph.y for graph in data.train_dataloader() if float(graph.temperature) == pytest.approx(temperature)]
+        )
         np.testing.assert_allclose(train.mean(dim=0).numpy(), 0.0, atol=1e-5)
         np.testing.assert_allclose(train.std(dim=0, unbiased=False).numpy(), 1.0, atol=1e-4)
     raw = GlassDataModule(str(dataset_folder), timescales=[0, 3], standardize_targets=False)
@@ -84,31 +93,53 @@ def test_node_inputs_are_standardized_with_training_statistics(dataset_folder):
     test_snapshot = next(s for s in data.snapshots if s.source == data.sources("test")[0])
     train_energies = np.concatenate([s.potential_energy for s in data.snapshots if s.source in data.sources("train")])
     expected = (test_snapshot.potential_energy - train_energies.mean()) / train_energies.std()
-    np.testing.assert_allclose(next(iter(data.test_dataloader())).node_attr[:, 0].numpy(), expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        next(iter(data.test_dataloader())).node_attr[:, 0].numpy(), expected, rtol=1e-4, atol=1e-5
+    )
 
 
 def test_splits_are_disjoint_seeded_and_cover_every_temperature(dataset_folder):
     first = GlassDataModule(str(dataset_folder), val_fraction=0.2, test_fraction=0.2, split_seed=7)
-    again = GlassDataModule([str(dataset_folder / "T0.600"), str(dataset_folder / "T0.500")], val_fraction=0.2, test_fraction=0.2, split_seed=7)
+    again = GlassDataModule(
+        [str(dataset_folder / "T0.600"), str(dataset_folder / "T0.500")],
+        val_fraction=0.2,
+        test_fraction=0.2,
+        split_seed=7,
+    )
     stages = ("train", "val", "test")
     assert [first.sources(stage) for stage in stages] == [again.sources(stage) for stage in stages]
-    assert sum(len(set(first.sources(stage))) for stage in stages) == len(set().union(*map(first.sources, stages))) == 10
+    assert (
+        sum(len(set(first.sources(stage))) for stage in stages) == len(set().union(*map(first.sources, stages))) == 10
+    )
     for stage in stages:
         assert {f"T{t:.3f}" for t in (0.5, 0.6)} == {source.split("/")[-2] for source in first.sources(stage)}
 
 
 def test_explicit_file_lists_and_positions_of_another_kind(dataset_folder):
     files = sorted(str(path) for path in dataset_folder.rglob("*.npz"))
-    data = GlassDataModule(str(dataset_folder), positions="inherent", train_files=files[:4], val_files=files[4:5], test_files=[str(dataset_folder / "T0.600")])
+    data = GlassDataModule(
+        str(dataset_folder),
+        positions="inherent",
+        train_files=files[:4],
+        val_files=files[4:5],
+        test_files=[str(dataset_folder / "T0.600")],
+    )
     assert data.sources("train") == files[:4] and data.sources("val") == files[4:5] and len(data.sources("test")) == 5
     data.setup("validate")
-    np.testing.assert_allclose(next(iter(data.val_dataloader())).pos.numpy(), data.snapshots[4].inherent_positions, rtol=1e-6)
+    np.testing.assert_allclose(
+        next(iter(data.val_dataloader())).pos.numpy(), data.snapshots[4].inherent_positions, rtol=1e-6
+    )
 
 
 @pytest.mark.parametrize(
     "arguments, field",
-    [({"positions": "cage"}, "cage_positions"), ({"target": "bond_breaking"}, "bond_breaking"),
-     ({"node_inputs": ["charge"]}, "node_inputs"), ({"timescales": [4]}, "timescales"), ({"timescales": "some"}, "timescales")],
+    [
+        ({"positions": "cage"}, "cage_positions"),
+        ({"target": "bond_breaking"}, "bond_breaking"),
+        ({"node_inputs": ["charge"]}, "node_inputs"),
+        ({"timescales": [4]}, "timescales"),
+        ({"timescales": "some"}, "timescales"),
+    ],
 )
 def test_requests_the_files_cannot_serve_are_refused_at_init(dataset_folder, arguments, field):
     with pytest.raises(GlassDataError, match=f"field '{field}'"):
@@ -131,8 +162,13 @@ def test_the_temperature_as_a_node_input(dataset_folder):
     data.setup("fit")
     for graph in data.split_snapshots("train"):
         assert graph.temperature in (0.5, 0.6)
-    values = {round(float(graph.temperature), 3): float(graph.node_attr[0, 0]) for graph in data.train_dataloader().dataset}
-    assert values == {0.5: pytest.approx(-1.0, abs=1e-5), 0.6: pytest.approx(1.0, abs=1e-5)}  # standardized, equal counts
+    values = {
+        round(float(graph.temperature), 3): float(graph.node_attr[0, 0]) for graph in data.train_dataloader().dataset
+    }
+    assert values == {
+        0.5: pytest.approx(-1.0, abs=1e-5),
+        0.6: pytest.approx(1.0, abs=1e-5),
+    }  # standardized, equal counts
     assert [snapshot.source for snapshot in data.split_snapshots("test")] == data.sources("test")
 
 

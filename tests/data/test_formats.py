@@ -1,6 +1,16 @@
 import numpy as np
 import pytest
-from published_layouts import BAPST_TIME, BAPST_TIME_INDICES, BOX, GRID_044, N, configuration, write_bapst, write_botan, write_glassbench
+from published_layouts import (
+    BAPST_TIME,
+    BAPST_TIME_INDICES,
+    BOX,
+    GRID_044,
+    N,
+    configuration,
+    write_bapst,
+    write_botan,
+    write_glassbench,
+)
 
 from glass_lightning.data.formats import read_snapshots, snapshot_files
 from glass_lightning.data.formats.native import write_snapshot
@@ -30,7 +40,9 @@ def test_glassbench_cage_positions_are_optional(tmp_path):
     assert snapshot.cage_positions is None
 
 
-@pytest.mark.parametrize("temperature, first, last", [("0.50", 0.108, 6860), ("0.56", 0.104, 1650), ("0.64", 0.032, 520)])
+@pytest.mark.parametrize(
+    "temperature, first, last", [("0.50", 0.108, 6860), ("0.56", 0.104, 1650), ("0.64", 0.032, 520)]
+)
 def test_glassbench_time_grid_follows_the_temperature_in_the_name(tmp_path, temperature, first, last):
     (snapshot,) = read_snapshots(write_glassbench(tmp_path, temperature=temperature), "glassbench")
     assert snapshot.times[0] == pytest.approx(first) and snapshot.times[-1] == pytest.approx(last)
@@ -79,7 +91,10 @@ def test_bapst_pickle_reads_with_the_opt_in(tmp_path):
 def test_native_directory_trees_and_globs_are_searched(tmp_path):
     for temperature in (0.5, 0.6):
         for seed in range(2):
-            write_snapshot(tmp_path / f"T{temperature:.3f}" / f"config_{seed:04d}.npz", synthetic_snapshot(64, temperature=temperature, seed=seed))
+            write_snapshot(
+                tmp_path / f"T{temperature:.3f}" / f"config_{seed:04d}.npz",
+                synthetic_snapshot(64, temperature=temperature, seed=seed),
+            )
     assert len(read_snapshots(tmp_path, "native")) == 4
     assert len(read_snapshots(str(tmp_path / "T0.500" / "*.npz"), "native")) == 2
     assert len(read_snapshots(str(tmp_path / "T0.[56]*"), "native")) == 4  # a glob matching directories
@@ -105,7 +120,8 @@ def test_bapst_time_indices_out_of_order_are_sorted_with_their_targets(tmp_path)
     shuffled = {
         "time_indices": np.array(BAPST_TIME_INDICES)[order],
         "trajectory_target_positions": [
-            [configuration(0)[0] + 3 * BOX + [0.0, (replica + 1) * 0.01 * (k + 1), 0.0] for replica in range(2)] for k in order
+            [configuration(0)[0] + 3 * BOX + [0.0, (replica + 1) * 0.01 * (k + 1), 0.0] for replica in range(2)]
+            for k in order
         ],
     }
     (snapshot,) = read_snapshots(write_bapst(tmp_path, **shuffled), "bapst", allow_pickle=True)

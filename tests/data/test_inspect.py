@@ -11,7 +11,10 @@ from glass_lightning.data.synthetic import synthetic_snapshot
 
 def test_inspect_prints_what_a_researcher_checks_first(tmp_path, capsys):
     for seed in range(2):
-        write_snapshot(tmp_path / "T0.500" / f"config_{seed:04d}.npz", synthetic_snapshot(128, temperature=0.5, num_times=3, seed=seed))
+        write_snapshot(
+            tmp_path / "T0.500" / f"config_{seed:04d}.npz",
+            synthetic_snapshot(128, temperature=0.5, num_times=3, seed=seed),
+        )
     assert cli_main(["inspect", str(tmp_path), "--format", "native"]) == 0
     text = capsys.readouterr().out
     assert "files          2 (2 configurations)" in text
@@ -33,8 +36,13 @@ def test_inspect_json_for_every_published_format(tmp_path, capsys):
     assert reports["glassbench"]["optional_fields"]["bond_breaking"] == 1
     assert reports["botan"]["files"] == 2 and reports["botan"]["configurations"] == 1
     assert reports["botan"]["temperatures"]["0.44"]["times"] == [13, 41200]
-    assert reports["botan"]["temperatures"]["0.44"]["mean_propensity"]["B"] == {"13": pytest.approx(0.45), "41200": pytest.approx(1.35)}
-    assert reports["bapst"]["position_conventions"] == {"unwrapped": 1} and list(reports["bapst"]["temperatures"]) == ["0.47"]
+    assert reports["botan"]["temperatures"]["0.44"]["mean_propensity"]["B"] == {
+        "13": pytest.approx(0.45),
+        "41200": pytest.approx(1.35),
+    }
+    assert reports["bapst"]["position_conventions"] == {"unwrapped": 1} and list(reports["bapst"]["temperatures"]) == [
+        "0.47"
+    ]
     assert reports["bapst"]["mean_neighbours"]["all"] > 0
 
 

@@ -7,7 +7,12 @@ from published_layouts import configuration
 
 from glass_lightning.data.formats import read_snapshots
 from glass_lightning.data.inspect import main as inspect_main
-from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, moments_reliability, noise_ceiling, split_half_reliability
+from glass_lightning.data.noise_ceiling import (
+    RELIABILITY_KEY,
+    moments_reliability,
+    noise_ceiling,
+    split_half_reliability,
+)
 from glass_lightning.data.synthetic import REPLICA_SPREAD, REPLICAS, synthetic_snapshot
 
 TRUE_SPREAD, REPLICA_NOISE, NUM_REPLICAS = 0.3, 0.6, 16
@@ -67,4 +72,7 @@ def test_botan_reader_measures_the_split_half_ceiling_and_inspect_prints_it(tmp_
     np.testing.assert_allclose(snapshot.metadata[RELIABILITY_KEY], [expected])
     np.testing.assert_allclose(noise_ceiling(snapshot), np.sqrt([expected]))
     assert inspect_main([str(tmp_path), "--format", "botan", "--cutoff", "1.5"]) == 0
-    assert f"noise ceiling of A (highest Pearson the replicas permit; mean, min-max over files): {np.sqrt(expected[0]):.2f}" in capsys.readouterr().out
+    assert (
+        f"noise ceiling of A (highest Pearson the replicas permit; mean, min-max over files): {np.sqrt(expected[0]):.2f}"
+        in capsys.readouterr().out
+    )

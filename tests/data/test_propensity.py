@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 from trajectory_files import (
-    TEMPERATURE, TIME_STEP, TIMES, expected_displacements, initial_configuration, replica_run, write_gsd,
+    TEMPERATURE,
+    TIME_STEP,
+    TIMES,
+    expected_displacements,
+    initial_configuration,
+    replica_run,
+    write_gsd,
     write_lammps_dump,
 )
 

@@ -6,7 +6,14 @@ import gsd.hoomd
 import numpy as np
 import pytest
 from trajectory_files import (
-    N, TEMPERATURE, TIME_STEP, TIMES, initial_configuration, replica_run, write_gsd, write_lammps_dump,
+    TEMPERATURE,
+    TIME_STEP,
+    TIMES,
+    N,
+    initial_configuration,
+    replica_run,
+    write_gsd,
+    write_lammps_dump,
 )
 
 from glass_lightning.data.formats import TRAJECTORY_FORMATS, read_snapshots

@@ -44,8 +44,17 @@ class FileFormat:
 
 FORMATS: dict[str, FileFormat] = {
     "native": FileFormat(native.FILE_PATTERNS, lambda files, allow_pickle: native.read_snapshot(files[0])),
-    "glassbench": FileFormat(glassbench.FILE_PATTERNS, lambda files, allow_pickle: glassbench.read_snapshot(files[0]), temperature_in_path=True),
-    "botan": FileFormat(botan.FILE_PATTERNS, lambda files, allow_pickle: botan.read_configuration(files), botan.group_files, temperature_in_path=True),
+    "glassbench": FileFormat(
+        glassbench.FILE_PATTERNS,
+        lambda files, allow_pickle: glassbench.read_snapshot(files[0]),
+        temperature_in_path=True,
+    ),
+    "botan": FileFormat(
+        botan.FILE_PATTERNS,
+        lambda files, allow_pickle: botan.read_configuration(files),
+        botan.group_files,
+        temperature_in_path=True,
+    ),
     "bapst": FileFormat(bapst.FILE_PATTERNS, lambda files, allow_pickle: bapst.read_snapshot(files[0], allow_pickle)),
     "extxyz": FileFormat(extxyz.FILE_PATTERNS, lambda files, allow_pickle: extxyz.read_snapshot(files[0])),
     "lammps-dump": FileFormat(
@@ -92,7 +101,9 @@ def find_files(paths: str | Sequence[str], patterns: Sequence[str]) -> list[Path
         matches = [match for candidate in candidates for match in _files_under(candidate, patterns)]
         if not matches:
             where = "glob pattern" if is_glob else "directory"
-            raise GlassDataError(entry, "<path>", f"no dataset files in this {where} (searched recursively for {list(patterns)})")
+            raise GlassDataError(
+                entry, "<path>", f"no dataset files in this {where} (searched recursively for {list(patterns)})"
+            )
         found.update(matches)
     if not found:
         raise GlassDataError("<arguments>", "paths", "expected at least one file, directory or glob")
@@ -106,8 +117,10 @@ def check_no_overlaps(snapshot: Snapshot, min_distance: float = MIN_PAIR_DISTANC
         closest = int(np.argmin(np.linalg.norm(edge_vec, axis=1)))
         j, i = edge_index[:, closest]
         raise GlassDataError(
-            snapshot.source, "positions", f"particles {i} and {j} are {np.linalg.norm(edge_vec[closest]):.3g} apart, "
-            f"closer than {min_distance}: particles on top of each other"
+            snapshot.source,
+            "positions",
+            f"particles {i} and {j} are {np.linalg.norm(edge_vec[closest]):.3g} apart, "
+            f"closer than {min_distance}: particles on top of each other",
         )
 
 
@@ -116,13 +129,18 @@ def _selected(temperature: float, temperatures: Sequence[float] | None) -> bool:
 
 
 def read_snapshots(
-    paths: str | Sequence[str], format: str = "native", allow_pickle: bool = False, temperatures: Sequence[float] | None = None
+    paths: str | Sequence[str],
+    format: str = "native",
+    allow_pickle: bool = False,
+    temperatures: Sequence[float] | None = None,
 ) -> list[Snapshot]:
     """Read and check every configuration under ``paths`` (at ``temperatures`` only, if given)."""
     reader = file_format(format)
     groups = reader.group(find_files(paths, reader.patterns))
     snapshots, available = [], set()
-    for group in tqdm(groups, desc=f"reading {format} files", unit="config", disable=len(groups) < PROGRESS_BAR_FROM, leave=False):
+    for group in tqdm(
+        groups, desc=f"reading {format} files", unit="config", disable=len(groups) < PROGRESS_BAR_FROM, leave=False
+    ):
         if reader.temperature_in_path:
             temperature = temperature_from_path(group[0])
             available.add(temperature)
@@ -135,7 +153,9 @@ def read_snapshots(
             snapshots.append(snapshot)
     missing = [wanted for wanted in temperatures or () if not _selected(wanted, [s.temperature for s in snapshots])]
     if missing:
-        raise GlassDataError(paths, "temperatures", f"no configurations at T={missing}; the files hold T={sorted(available)}")
+        raise GlassDataError(
+            paths, "temperatures", f"no configurations at T={missing}; the files hold T={sorted(available)}"
+        )
     sizes = {snapshot.num_particles for snapshot in snapshots}
     if len(sizes) > 1:
         by_size = {size: next(s.source for s in snapshots if s.num_particles == size) for size in sorted(sizes)}

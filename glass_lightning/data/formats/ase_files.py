@@ -16,8 +16,8 @@ import ase.io
 import numpy as np
 
 from glass_lightning.data.formats.fields import orthorhombic_box
-from glass_lightning.data.snapshot import float_array
 from glass_lightning.data.formats.trajectory import Trajectory, stack_frames
+from glass_lightning.data.snapshot import float_array
 from glass_lightning.errors import GlassDataError
 
 IMAGE_COLUMN = "image"

@@ -34,7 +34,16 @@ def _unpickle(path: Path) -> dict:
     try:
         with open(path, "rb") as stream:
             content = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError) as error:
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        IndexError,
+        TypeError,
+        ValueError,
+    ) as error:
         raise GlassDataError(path, "<file>", f"unreadable as a pickle ({type(error).__name__}: {error})") from error
     if not isinstance(content, dict):
         raise GlassDataError(path, "<file>", f"expected a pickled dict, got {type(content).__name__}")
@@ -47,9 +56,13 @@ def _target_times(content: dict, path: Path) -> tuple[np.ndarray, np.ndarray]:
     time = float_array(required_field(content, path, "time"), path, "time", (None,))
     indices = np.asarray(required_field(content, path, "time_indices"))
     if indices.ndim != 1 or not np.issubdtype(indices.dtype, np.integer):
-        raise GlassDataError(path, "time_indices", f"expected a 1-d list of integers, got {indices.dtype} of shape {indices.shape}")
+        raise GlassDataError(
+            path, "time_indices", f"expected a 1-d list of integers, got {indices.dtype} of shape {indices.shape}"
+        )
     if np.any(indices < 0) or np.any(indices >= time.size):
-        raise GlassDataError(path, "time_indices", f"expected indices into 'time' (length {time.size}), got {indices.tolist()}")
+        raise GlassDataError(
+            path, "time_indices", f"expected indices into 'time' (length {time.size}), got {indices.tolist()}"
+        )
     order = np.argsort(indices, kind="stable")
     return time[indices[order]], order
 
@@ -74,13 +87,22 @@ def read_snapshot(path: Path, allow_pickle: bool = False) -> Snapshot:
     times, order = _target_times(content, path)
     trajectories = required_field(content, path, "trajectory_target_positions")
     if len(trajectories) != times.size:
-        raise GlassDataError(path, "trajectory_target_positions", f"expected one entry per time index ({times.size}), got {len(trajectories)}")
+        raise GlassDataError(
+            path,
+            "trajectory_target_positions",
+            f"expected one entry per time index ({times.size}), got {len(trajectories)}",
+        )
     trajectories = [trajectories[index] for index in order]
     types = ka_types(required_field(content, path, "types"), path, n)
-    replica_arrays = [float_array(replicas, path, "trajectory_target_positions", (None, n, 3)) for replicas in trajectories]
-    propensity, squared, reliability = zip(*(
-        replica_displacements(positions, replicas, types, path, "trajectory_target_positions") for replicas in replica_arrays
-    ))
+    replica_arrays = [
+        float_array(replicas, path, "trajectory_target_positions", (None, n, 3)) for replicas in trajectories
+    ]
+    propensity, squared, reliability = zip(
+        *(
+            replica_displacements(positions, replicas, types, path, "trajectory_target_positions")
+            for replicas in replica_arrays
+        )
+    )
     extra = {key: value for key, value in metadata.items() if isinstance(value, (str, int, float, bool))}
     return Snapshot(
         positions=positions,
@@ -91,8 +113,11 @@ def read_snapshot(path: Path, allow_pickle: bool = False) -> Snapshot:
         propensity=np.stack(propensity),
         mean_squared_displacement=np.stack(squared),
         metadata={
-            "format": "bapst", **extra, "is_values": float_array(content.get("is_values", []), path, "is_values", (None,)).tolist(),
-            REPLICAS_KEY: min(len(replicas) for replicas in replica_arrays), RELIABILITY_KEY: list(reliability),
+            "format": "bapst",
+            **extra,
+            "is_values": float_array(content.get("is_values", []), path, "is_values", (None,)).tolist(),
+            REPLICAS_KEY: min(len(replicas) for replicas in replica_arrays),
+            RELIABILITY_KEY: list(reliability),
         },
         source=str(path),
     )

@@ -19,7 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from glass_lightning.data.formats.fields import (
-    check_count_in_name, ka_types, open_npz, replica_displacements, required_field, temperature_from_path,
+    check_count_in_name,
+    ka_types,
+    open_npz,
+    replica_displacements,
+    required_field,
+    temperature_from_path,
 )
 from glass_lightning.data.formats.glassbench import cubic_box, time_grid
 from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
@@ -34,7 +39,9 @@ TIME_INDEX_IN_NAME = re.compile(r"^(?P<configuration>.+)_tc(?P<index>\d+)$")
 def _configuration_and_time_index(path: Path) -> tuple[str, int]:
     match = TIME_INDEX_IN_NAME.match(path.stem)
     if match is None:
-        raise GlassDataError(path, "<file name>", "expected a BOTAN name ending in '_tc{KK}.npz' (e.g. isoconfig_N4096T0.44_0_tc07.npz)")
+        raise GlassDataError(
+            path, "<file name>", "expected a BOTAN name ending in '_tc{KK}.npz' (e.g. isoconfig_N4096T0.44_0_tc07.npz)"
+        )
     return match["configuration"], int(match["index"])
 
 
@@ -44,7 +51,9 @@ def group_files(files: list[Path]) -> list[list[Path]]:
     for path in files:
         configuration, _ = _configuration_and_time_index(path)
         groups[path.parent / configuration].append(path)
-    return [sorted(group, key=lambda path: _configuration_and_time_index(path)[1]) for _, group in sorted(groups.items())]
+    return [
+        sorted(group, key=lambda path: _configuration_and_time_index(path)[1]) for _, group in sorted(groups.items())
+    ]
 
 
 def _read_one_time(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[float], int]:
@@ -69,12 +78,24 @@ def read_configuration(files: list[Path]) -> Snapshot:
     for path in files:
         _, index = _configuration_and_time_index(path)
         if not 1 <= index <= grid.size:
-            raise GlassDataError(path, "<file name>", f"time index tc{index:02d} is outside the {grid.size}-point grid of T={temperature:g}")
+            raise GlassDataError(
+                path,
+                "<file name>",
+                f"time index tc{index:02d} is outside the {grid.size}-point grid of T={temperature:g}",
+            )
         file_types, file_initial, propensity, squared, file_reliability, replicas = _read_one_time(path)
         if types is None:
             types, initial = file_types, file_initial
-        elif file_types.shape != types.shape or not np.array_equal(file_types, types) or not np.allclose(file_initial, initial):
-            raise GlassDataError(path, "initial_positions", f"expected the same configuration (types and initial positions) as {first.name}")
+        elif (
+            file_types.shape != types.shape
+            or not np.array_equal(file_types, types)
+            or not np.allclose(file_initial, initial)
+        ):
+            raise GlassDataError(
+                path,
+                "initial_positions",
+                f"expected the same configuration (types and initial positions) as {first.name}",
+            )
         indices.append(index)
         propensities.append(propensity)
         squared_displacements.append(squared)
@@ -90,8 +111,11 @@ def read_configuration(files: list[Path]) -> Snapshot:
         propensity=np.stack(propensities),
         mean_squared_displacement=np.stack(squared_displacements),
         metadata={
-            "format": "botan", "time_indices": indices, "files": [str(path) for path in files],
-            REPLICAS_KEY: replicas, RELIABILITY_KEY: reliabilities,
+            "format": "botan",
+            "time_indices": indices,
+            "files": [str(path) for path in files],
+            REPLICAS_KEY: replicas,
+            RELIABILITY_KEY: reliabilities,
         },
         source=str(first.parent / f"{_configuration_and_time_index(first)[0]}_tc*.npz"),
     )

@@ -29,13 +29,17 @@ import ase.io
 import numpy as np
 
 from glass_lightning.data.formats.ase_files import (
-    IMAGE_COLUMN, box_of, labels_of, positions_of, read_frames, trajectory_of,
+    IMAGE_COLUMN,
+    box_of,
+    labels_of,
+    positions_of,
+    read_frames,
+    trajectory_of,
 )
 from glass_lightning.data.formats.fields import configuration_temperature
-from glass_lightning.data.snapshot import float_array
 from glass_lightning.data.formats.trajectory import Trajectory, time_of_step
 from glass_lightning.data.noise_ceiling import REPLICAS_KEY
-from glass_lightning.data.snapshot import Snapshot, wrap_positions
+from glass_lightning.data.snapshot import Snapshot, float_array, wrap_positions
 from glass_lightning.errors import GlassDataError
 
 FORMAT = "extxyz"
@@ -58,7 +62,9 @@ def _atoms(positions: np.ndarray, types: np.ndarray, box: np.ndarray, info: dict
 
 
 def write_extxyz(
-    snapshot: Snapshot, path: str | os.PathLike, per_particle_columns: Sequence[str] | None = None,
+    snapshot: Snapshot,
+    path: str | os.PathLike,
+    per_particle_columns: Sequence[str] | None = None,
     extra_columns: Mapping[str, np.ndarray] | None = None,
 ) -> Path:
     """Write ``snapshot`` as one extended XYZ frame with its temperature, times and the named

@@ -28,11 +28,17 @@ def open_npz(path: Path) -> np.lib.npyio.NpzFile:
         if "pickled" not in str(error):
             raise GlassDataError(path, "<file>", f"unreadable as an npz archive ({error})") from error
         # numpy's last guess for a file that is neither a zip archive nor a .npy array
-        raise GlassDataError(path, "<file>", "not an npz archive (neither a zip of arrays nor a .npy array): corrupt, or another format") from None
+        raise GlassDataError(
+            path, "<file>", "not an npz archive (neither a zip of arrays nor a .npy array): corrupt, or another format"
+        ) from None
     except (OSError, zipfile.BadZipFile, EOFError) as error:
         raise GlassDataError(path, "<file>", f"unreadable as an npz archive ({error})") from error
     if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise GlassDataError(path, "<file>", f"holds a single array of shape {loaded.shape} (a .npy file under an .npz name), not an archive of named arrays")
+        raise GlassDataError(
+            path,
+            "<file>",
+            f"holds a single array of shape {loaded.shape} (a .npy file under an .npz name), not an archive of named arrays",
+        )
     return loaded
 
 
@@ -56,7 +62,9 @@ def ka_types(value: Any, path: Path, num_particles: int) -> np.ndarray:
         raise GlassDataError(path, "types", f"expected integer labels, got dtype {types.dtype}")
     unknown = sorted(set(np.unique(types).tolist()) - set(KA_TYPE_LABELS))
     if unknown:
-        raise GlassDataError(path, "types", f"expected Kob-Andersen labels {KA_TYPE_LABELS} (0 = A, 1 = B), got unknown labels {unknown}")
+        raise GlassDataError(
+            path, "types", f"expected Kob-Andersen labels {KA_TYPE_LABELS} (0 = A, 1 = B), got unknown labels {unknown}"
+        )
     return types.astype(np.int64)
 
 
@@ -64,7 +72,9 @@ def check_count_in_name(path: Path, num_particles: int) -> None:
     """A file name that states the particle number (``..._N4096...``) must agree with the file."""
     match = COUNT_IN_NAME.search(path.stem)
     if match and int(match[1]) != num_particles:
-        raise GlassDataError(path, "<file name>", f"the name says N{match[1]} but the file holds {num_particles} particles")
+        raise GlassDataError(
+            path, "<file name>", f"the name says N{match[1]} but the file holds {num_particles} particles"
+        )
 
 
 def temperature_from_path(path: Path) -> float:
@@ -73,7 +83,9 @@ def temperature_from_path(path: Path) -> float:
         matches = TEMPERATURE_IN_PATH.findall(part)
         if matches:
             return float(matches[-1])
-    raise GlassDataError(path, "temperature", "expected 'T{temperature}' in the file name or a parent folder (e.g. N4096T0.44_0.npz)")
+    raise GlassDataError(
+        path, "temperature", "expected 'T{temperature}' in the file name or a parent folder (e.g. N4096T0.44_0.npz)"
+    )
 
 
 def replica_displacements(

@@ -14,7 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from glass_lightning.data.formats.fields import (
-    check_count_in_name, ka_types, open_npz, required_field, temperature_from_path,
+    check_count_in_name,
+    ka_types,
+    open_npz,
+    required_field,
+    temperature_from_path,
 )
 from glass_lightning.data.snapshot import Snapshot, float_array, same_temperature
 from glass_lightning.errors import GlassDataError
@@ -40,14 +44,18 @@ def time_grid(temperature: float, path: Path) -> np.ndarray:
     for known, times in TIME_GRIDS.items():
         if same_temperature(known, temperature):
             return np.array(times, dtype=np.float64)
-    raise GlassDataError(path, "temperature", f"no GlassBench time grid for T={temperature:g}; expected one of {sorted(TIME_GRIDS)}")
+    raise GlassDataError(
+        path, "temperature", f"no GlassBench time grid for T={temperature:g}; expected one of {sorted(TIME_GRIDS)}"
+    )
 
 
 def read_snapshot(path: Path) -> Snapshot:
     temperature = temperature_from_path(path)
     times = time_grid(temperature, path)
     with open_npz(path) as archive:
-        positions = float_array(required_field(archive, path, "initial_positions"), path, "initial_positions", (None, 3))
+        positions = float_array(
+            required_field(archive, path, "initial_positions"), path, "initial_positions", (None, 3)
+        )
         n = len(positions)
         check_count_in_name(path, n)
         cage = None
@@ -58,7 +66,9 @@ def read_snapshot(path: Path) -> Snapshot:
             types=ka_types(required_field(archive, path, "types"), path, n),
             box=cubic_box(n),
             temperature=temperature,
-            inherent_positions=float_array(required_field(archive, path, "initial_positions_inherent"), path, "initial_positions_inherent", (n, 3)),
+            inherent_positions=float_array(
+                required_field(archive, path, "initial_positions_inherent"), path, "initial_positions_inherent", (n, 3)
+            ),
             cage_positions=cage,
             times=times,
             propensity=float_array(required_field(archive, path, "md_prop"), path, "md_prop", (times.size, n)),

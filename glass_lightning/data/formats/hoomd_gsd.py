@@ -20,9 +20,8 @@ import gsd.hoomd
 import numpy as np
 
 from glass_lightning.data.formats.fields import configuration_temperature, orthorhombic_box
-from glass_lightning.data.snapshot import float_array
 from glass_lightning.data.formats.trajectory import Trajectory, stack_frames, time_of_step
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.snapshot import Snapshot, float_array
 from glass_lightning.errors import GlassDataError
 
 FILE_PATTERNS = ("*.gsd",)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.formats.fields import open_npz, required_field
 from glass_lightning.data.atomic_npz import write_npz_atomically
+from glass_lightning.data.formats.fields import open_npz, required_field
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 
@@ -67,7 +67,9 @@ def read_snapshot(path: str | os.PathLike) -> Snapshot:
             raise GlassDataError(path, "format", f"expected {FORMAT_NAME!r}, got {str(archive['format'])!r}")
         version = int(required_field(archive, path, "format_version"))
         if version > FORMAT_VERSION:
-            raise GlassDataError(path, "format_version", f"expected <= {FORMAT_VERSION}, got {version}; upgrade glass_lightning")
+            raise GlassDataError(
+                path, "format_version", f"expected <= {FORMAT_VERSION}, got {version}; upgrade glass_lightning"
+            )
         try:
             metadata = json.loads(str(required_field(archive, path, "metadata")))
         except json.JSONDecodeError as error:

@@ -62,8 +62,12 @@ def _same_in_every_frame(values: Sequence[np.ndarray], path: Path, name: str) ->
 
 
 def stack_frames(
-    path: Path, positions: Sequence[np.ndarray], types: Sequence[np.ndarray], boxes: Sequence[np.ndarray],
-    times: Sequence[float], images: Sequence[np.ndarray] | None,
+    path: Path,
+    positions: Sequence[np.ndarray],
+    types: Sequence[np.ndarray],
+    boxes: Sequence[np.ndarray],
+    times: Sequence[float],
+    images: Sequence[np.ndarray] | None,
 ) -> Trajectory:
     """A checked :class:`Trajectory` from per-frame arrays: at least one frame, the same particles,
     species and box in every frame, finite positions, times that start at 0 or later and increase."""
