@@ -55,6 +55,9 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
 
+test-fast: $(STAMP)  # while working: everything but the slow end-to-end runs (make test runs them too)
+	$(BIN)/pytest -q -m "not slow and not gpu"
+
 train: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/lightning fit --config configs/default.yaml
 

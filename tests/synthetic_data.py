@@ -1,9 +1,12 @@
-"""The tiny synthetic native dataset the training, sweep and experiment tests share."""
+"""The tiny synthetic native dataset the training, sweep and experiment tests share, and how tests
+compare two snapshots."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import numpy as np
 
 from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.data.synthetic import synthetic_snapshot
@@ -28,3 +31,22 @@ def write_synthetic_dataset(
         for temperature in temperatures
         for index in range(per_temperature)
     ]
+
+
+SNAPSHOT_ARRAYS = (
+    "positions",
+    "types",
+    "box",
+    "inherent_positions",
+    "potential_energy",
+    "inherent_potential_energy",
+    "times",
+    "propensity",
+    "mean_squared_displacement",
+)
+
+
+def assert_same_arrays(first, second) -> None:
+    """Every array of two snapshots equal to the last bit."""
+    for name in SNAPSHOT_ARRAYS:
+        np.testing.assert_array_equal(getattr(first, name), getattr(second, name), err_msg=name)

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from synthetic_data import assert_same_arrays
 
 from glass_lightning.data.formats.native import read_snapshot, write_snapshot
 from glass_lightning.data.snapshot import Snapshot
@@ -40,7 +41,9 @@ def test_positions_are_normalized_from_every_convention(shift, convention):
     ],
 )
 def test_bad_fields_raise_our_error_naming_the_field(changes, field):
-    arguments = dict(positions=np.random.default_rng(0).random((3, 3)), types=np.zeros(3, dtype=int), box=(4.0,) * 3, temperature=0.5)
+    arguments = dict(
+        positions=np.random.default_rng(0).random((3, 3)), types=np.zeros(3, dtype=int), box=(4.0,) * 3, temperature=0.5
+    )
     arguments.update(changes)
     with pytest.raises(GlassDataError, match=f"field '{field}'"):
         Snapshot(**arguments)
@@ -50,9 +53,7 @@ def test_native_round_trip_keeps_every_field(tmp_path):
     snapshot = synthetic_snapshot(num_particles=64, num_times=3, seed=4)
     path = write_snapshot(tmp_path / "config_0000.npz", snapshot)
     loaded = read_snapshot(path)
-    for name in ("positions", "types", "box", "inherent_positions", "potential_energy", "inherent_potential_energy",
-                 "times", "propensity", "mean_squared_displacement"):
-        np.testing.assert_array_equal(getattr(loaded, name), getattr(snapshot, name))
+    assert_same_arrays(loaded, snapshot)
     assert loaded.temperature == snapshot.temperature
     assert loaded.metadata == snapshot.metadata
     assert loaded.cage_positions is None and loaded.bond_breaking is None
@@ -61,7 +62,15 @@ def test_native_round_trip_keeps_every_field(tmp_path):
 
 def test_native_reader_names_a_missing_key(tmp_path):
     path = tmp_path / "broken.npz"
-    np.savez(path, format="glass_lightning.snapshot", format_version=1, types=np.zeros(2), box=np.ones(3), temperature=0.5, metadata="{}")
+    np.savez(
+        path,
+        format="glass_lightning.snapshot",
+        format_version=1,
+        types=np.zeros(2),
+        box=np.ones(3),
+        temperature=0.5,
+        metadata="{}",
+    )
     with pytest.raises(GlassDataError, match="broken.npz: field 'positions'"):
         read_snapshot(path)
 

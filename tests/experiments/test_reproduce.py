@@ -11,6 +11,8 @@ from tiny_experiment import write_experiment
 from glass_lightning.cli import main
 from glass_lightning.experiments.spec import load_experiment
 
+pytestmark = pytest.mark.slow  # end to end
+
 SECTIONS = (
     "## Model comparison",
     "## Generalization across temperatures",

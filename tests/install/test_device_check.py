@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from glass_lightning import device_check
 from glass_lightning.device_check import Outcome, Step, render, run_step, steps
 
@@ -42,6 +44,7 @@ def test_the_steps_cover_every_gpu_path_within_the_budget(tmp_path):
     assert "configs/paper.yaml" in chosen[2].command and "configs/trainer/ddp.yaml" in chosen[3].command
 
 
+@pytest.mark.slow
 def test_the_gpu_tests_exist_and_make_test_deselects_them():
     collected = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "gpu", "tests/gpu"],

@@ -4,6 +4,7 @@ must reach a high Pearson correlation on a configuration it never saw. A network
 loses the angular information its first layer computes fails this."""
 
 import numpy as np
+import pytest
 import torch
 from models.graph_building import build_graph
 
@@ -28,6 +29,7 @@ def coarse_grained_q6_graph(seed: int):
     return graph
 
 
+@pytest.mark.slow
 def test_se3net_learns_a_coarse_grained_bond_order_parameter():
     torch.manual_seed(0)
     train = [coarse_grained_q6_graph(seed) for seed in range(4)]

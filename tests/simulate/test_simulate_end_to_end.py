@@ -2,6 +2,7 @@ import shutil
 
 import numpy as np
 import pytest
+from synthetic_data import assert_same_arrays
 
 from glass_lightning.data import propensity
 from glass_lightning.data.formats import extxyz
@@ -10,23 +11,11 @@ from glass_lightning.data.graph import periodic_edges
 from glass_lightning.simulate import command, dataset
 from glass_lightning.simulate.config import QUICK, load_config
 
+pytestmark = pytest.mark.slow  # end to end
+
 
 def quick_config(output, **overrides):
     return load_config(None, dict(QUICK, output=str(output), workers=1, threads=1, **overrides))
-
-
-def same_snapshot(first, second):
-    for name in (
-        "positions",
-        "inherent_positions",
-        "potential_energy",
-        "inherent_potential_energy",
-        "times",
-        "propensity",
-        "mean_squared_displacement",
-    ):
-        np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
-    assert first.metadata == second.metadata
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +98,8 @@ def test_killed_run_resumes_with_identical_configurations(tmp_path, monkeypatch)
     for checkpoint in saved.glob(".*.thermal"):
         shutil.copy(checkpoint, directory)
     dataset.generate(config, progress=False)
-    same_snapshot(read_snapshot(directory / "config_0000.npz"), first)
-    same_snapshot(read_snapshot(directory / "config_0001.npz"), second)
+    assert_same_arrays(read_snapshot(directory / "config_0000.npz"), first)
+    assert_same_arrays(read_snapshot(directory / "config_0001.npz"), second)
 
 
 def test_job_array_shards_write_the_same_files_as_one_run_from_the_same_samples(tmp_path):
@@ -132,7 +121,7 @@ def test_job_array_shards_write_the_same_files_as_one_run_from_the_same_samples(
     assert len(expected) == QUICK["configurations"] * len(QUICK["temperatures"])
     assert sorted(path.relative_to(sharded) for path in sharded.glob("T*/config_*.npz")) == expected
     for relative in expected:
-        same_snapshot(read_snapshot(sharded / relative), read_snapshot(whole / relative))
+        assert_same_arrays(read_snapshot(sharded / relative), read_snapshot(whole / relative))
 
 
 @pytest.mark.parametrize("shard", ["2/2", "1", "a/b", "slurm"])

@@ -16,6 +16,8 @@ from glass_lightning.sweep.command import run_sweep
 from glass_lightning.sweep.study import open_study
 from glass_lightning.training.tracking import tracking_uri_in
 
+pytestmark = pytest.mark.slow  # end to end
+
 NO_SUCH_PID = 2**22 + 1  # above Linux's pid_max default: never a live process
 
 

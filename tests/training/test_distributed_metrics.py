@@ -22,6 +22,7 @@ def ddp_fit(tmp_path_factory) -> tuple[Path, Path]:
     return directory, config
 
 
+@pytest.mark.slow
 def test_a_ddp_fit_is_one_mlflow_run_with_one_checkpoint(ddp_fit):
     directory, _ = ddp_fit
     (run,) = runs_of(directory, "ddp")

@@ -126,6 +126,7 @@ def test_gradient_norms_are_grouped_by_part_of_the_network():
     )
 
 
+@pytest.mark.slow
 def test_compiled_network_matches_eager_in_outputs_and_gradients_and_keeps_its_checkpoint_keys():
     torch.manual_seed(0)
     network = SE3Net(3, 1.0, l_max=1, channels=2, num_layers=2)

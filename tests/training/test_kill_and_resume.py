@@ -8,6 +8,8 @@ from synthetic_data import write_synthetic_dataset
 
 from glass_lightning.cli import lightning_main
 
+pytestmark = pytest.mark.slow  # end to end
+
 # 6 training files, batch size 1: 6 steps per epoch; last.ckpt every 4 steps and every epoch;
 # killed at step 10, i.e. 4 batches into the second epoch, 2 steps after the step-8 checkpoint.
 SETTINGS = {
