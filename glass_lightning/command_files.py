@@ -1,17 +1,20 @@
-"""Commands driven by one YAML file and a worker count (``sweep``, ``reproduce``): reading the
-file as a mapping of known keys with errors that name the file and the key, and the command line."""
+"""Commands driven by one YAML file (``sweep``, ``reproduce``): the file read into a dataclass whose
+fields are its keys, errors that name the file and the key, and the command line."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from glass_lightning.errors import GlassDataError
+from glass_lightning.training.run import check_fit, fit_arguments
+from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
 
 
 def require(source: str, key: str, ok: bool, problem: str) -> None:
@@ -20,15 +23,52 @@ def require(source: str, key: str, ok: bool, problem: str) -> None:
         raise GlassDataError(source, key, problem)
 
 
-def read_mapping(path: str | Path, keys: set[str], kind: str) -> dict[str, Any]:
-    """The YAML mapping in ``path``; a missing file, another YAML type or an unknown key is an error."""
-    source = str(path)
-    require(source, "<file>", Path(path).is_file(), f"the {kind} file does not exist")
-    raw = yaml.safe_load(Path(path).read_text()) or {}
-    require(source, "<root>", isinstance(raw, dict), "expected a mapping")
-    unknown = sorted(set(raw) - keys)
-    require(source, unknown[0] if unknown else "", not unknown, f"unknown key; expected some of {sorted(keys)}")
-    return raw
+def as_list(value: Any) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+@dataclass(kw_only=True)
+class FitsFile:
+    """A file of fits: each starts from ``base_config`` (one file or a list, merged in order) with the
+    dotted ``overrides`` set, like ``lightning fit --config ... --key value``. A subclass adds its keys
+    as fields (no default: required) and checks them in ``__post_init__``."""
+
+    KIND = "fits"
+    source: str
+    base_config: str | list[str]  # training config(s), merged in order like repeated --config
+    overrides: dict[str, Any] = field(default_factory=dict)  # dotted config paths set in every fit
+    tracking_uri: str | None = None  # default: sqlite:///mlruns/mlflow.db
+    workers: int = 1  # processes on this machine (--workers overrides)
+
+    @classmethod
+    def load(cls, path: str | Path, workers: int | None = None, settings: dict[str, Any] | None = None):
+        """Read and check the file; ``workers`` replaces the file's, ``settings`` (dotted path -> value,
+        from the command line) join its overrides. Every mistake is reported here, before any fit."""
+        source, keys = str(path), [each for each in fields(cls) if each.init and each.name != "source"]
+        require(source, "<file>", Path(path).is_file(), f"the {cls.KIND} file does not exist")
+        raw = yaml.safe_load(Path(path).read_text()) or {}
+        require(source, "<root>", isinstance(raw, dict), "expected a mapping")
+        names = sorted(each.name for each in keys)
+        unknown = sorted(set(raw) - set(names))
+        require(source, unknown[0] if unknown else "", not unknown, f"unknown key; expected some of {names}")
+        for each in keys:
+            if each.default is MISSING and each.default_factory is MISSING:
+                require(source, each.name, raw.get(each.name) not in (None, "", [], {}), "required")
+        raw["overrides"] = dict(raw.get("overrides") or {}) | dict(settings or {})
+        raw["workers"] = raw.get("workers") if workers is None else workers
+        return cls(source=source, **{key: value for key, value in raw.items() if value is not None})
+
+    def __post_init__(self) -> None:
+        self.base_config = [str(path) for path in as_list(self.base_config)]
+        self.tracking_uri = self.tracking_uri or DEFAULT_TRACKING_URI
+        ok = isinstance(self.workers, int) and self.workers >= 1
+        require(self.source, "workers", ok, f"expected a positive integer, got {self.workers!r}")
+
+    def checked(self, files: list[str], entries: dict[str, tuple[str, Any]] | None = None, base_field="base_config"):
+        """The training config of ``files`` with the overrides and ``entries`` (file key -> (dotted path,
+        value)) set, parsed by the CLI; a bad one names the entry of this file that set it."""
+        overrides = {f"overrides.{key}": (key, value) for key, value in self.overrides.items()}
+        return check_fit(self.source, fit_arguments(files), overrides | (entries or {}), base_field)
 
 
 def parse_settings(items: list[str]) -> dict[str, Any]:
@@ -47,30 +87,24 @@ def run_file_command(
     description: str,
     kind: str,
     workers_help: str,
-    action: Callable[..., Any],
+    action: Callable[[str, int | None, dict[str, Any]], Any],
     errors: tuple[type[Exception], ...] = (GlassDataError,),
-    settable: bool = False,
 ) -> int:
-    """``glass-lightning NAME --config FILE [--workers K]``: run ``action(file, workers)``; the
-    expected ``errors`` are printed as one line and exit with status 1. With ``settable``,
-    ``--set KEY=VALUE`` (repeatable) is passed on as ``action(file, workers, settings)``."""
+    """``glass-lightning NAME --config FILE [--workers K] [--set KEY=VALUE ...]``: run ``action(file,
+    workers, settings)``; the expected ``errors`` are printed as one line and exit with status 1."""
     parser = argparse.ArgumentParser(prog=f"glass-lightning {name}", description=description)
     parser.add_argument("--config", required=True, help=f"the {kind} file (YAML)")
     parser.add_argument("--workers", type=int, default=None, help=workers_help)
-    if settable:
-        parser.add_argument(
-            "--set",
-            action="append",
-            default=[],
-            metavar="KEY=VALUE",
-            help="a dotted training-config path and its value, added to the file's overrides (e.g. data.init_args.paths=DIR)",
-        )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a dotted training-config path and its value, added to the file's overrides (e.g. data.init_args.paths=DIR)",
+    )
     arguments = parser.parse_args(argv)
     try:
-        if settable:
-            action(arguments.config, arguments.workers, parse_settings(arguments.set))
-        else:
-            action(arguments.config, arguments.workers)
+        action(arguments.config, arguments.workers, parse_settings(arguments.set))
     except errors as error:
         print(f"glass-lightning {name}: {error}", file=sys.stderr)
         return 1

@@ -30,13 +30,11 @@ def _interpretability(spec: ExperimentSpec, plan: Plan, records: dict, tests: di
     results = {}
     for temperature in plan.temperatures:
         record = records[plan.studied(temperature).key]
-        result = invariants_against_bond_order(
-            record["checkpoint"], tests[temperature], record["data"], spec.bond_order_cutoff
-        )
+        result = invariants_against_bond_order(record["checkpoint"], tests[temperature], spec.bond_order_cutoff)
         metrics = {
-            f"interpretability/l{l}_{species}": result["correlation"][row][column]
-            for row, l in enumerate(result["l"])
-            for column, species in enumerate(result["species"])
+            f"interpretability/l{l}_{species}": value
+            for l, row in zip(result["l"], result["correlation"])
+            for species, value in zip(result["species"], row)
         }
         log_to_run(spec.tracking_uri, record["run_id"], metrics)
         results[temperature] = result
@@ -46,18 +44,13 @@ def _interpretability(spec: ExperimentSpec, plan: Plan, records: dict, tests: di
 def data_summary(plan: Plan, records: dict, tests: dict) -> dict:
     """Sizes quoted in the report: particles, training and test configurations per temperature."""
     temperature = plan.temperatures[0]
-    trained = next(
-        record["train_configurations"] for record in records.values() if len(record["train_temperatures"] or []) == 1
-    )
+    alone = [record for record in records.values() if len(record["train_temperatures"] or []) == 1]
+    trained = alone[0]["train_configurations"]
     return {"particles": tests[temperature][0].num_particles, "train": trained, "test": len(tests[temperature])}
 
 
-def reproduce(config_path: str, workers: int | None = None) -> ExperimentSpec:
-    spec = load_experiment(config_path)
-    if workers is not None:
-        if workers < 1:
-            raise GlassDataError(config_path, "workers", f"expected at least 1 worker, got {workers}")
-        spec.workers = workers
+def reproduce(config_path: str, workers: int | None = None, settings: dict | None = None) -> ExperimentSpec:
+    spec = load_experiment(config_path, workers, settings)
     tests = evaluation_snapshots(spec.configs[spec.studied_model].data.init_args.as_dict())
     plan = Plan(spec, sorted(tests))
     ensure_experiment(spec.tracking_uri, spec.experiment_name)
@@ -73,14 +66,12 @@ def reproduce(config_path: str, workers: int | None = None) -> ExperimentSpec:
     if "interpretability" in spec.experiments:
         context.interpretability = _interpretability(spec, plan, records, tests)
     write_results(context, config_path, data_summary(plan, records, tests))
-    print(
-        f"reproduce {spec.name}: {len(records)} fits, {time.monotonic() - started:.0f} s; wrote {spec.results} and {spec.figures_dir}/"
-    )
+    seconds = time.monotonic() - started
+    print(f"reproduce {spec.name}: {len(records)} fits, {seconds:.0f} s; wrote {spec.results} and {spec.figures_dir}/")
     return spec
 
 
 def main(argv: list[str]) -> int:
     workers_help = "parallel fit processes (default: the experiment file's)"
-    return run_file_command(
-        argv, "reproduce", __doc__.split("\n\n")[0], "experiment", workers_help, reproduce, (GlassDataError, FitsFailed)
-    )
+    errors = (GlassDataError, FitsFailed)
+    return run_file_command(argv, "reproduce", __doc__.split("\n\n")[0], "experiment", workers_help, reproduce, errors)

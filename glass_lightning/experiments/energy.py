@@ -12,7 +12,7 @@ from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.experiments.evaluation import score_node_input
 from glass_lightning.experiments.records import log_to_run, read_record, score_metrics, scores_record, write_record
 from glass_lightning.experiments.spec import ExperimentSpec
-from glass_lightning.training.tracking import GlassMLFlowLogger
+from glass_lightning.training.tracking import start_run
 
 ENERGIES = ("inherent_potential_energy", "potential_energy")  # the first one the files have
 
@@ -23,25 +23,15 @@ def energy_baseline(spec: ExperimentSpec, test_snapshots: dict[float, list[Snaps
     if path.is_file():
         return read_record(path)
     snapshots = [snapshot for group in test_snapshots.values() for snapshot in group]
-    num_types = max(int(snapshot.types.max()) for snapshot in snapshots) + 1
     available = [name for name in ENERGIES if all(getattr(snapshot, name) is not None for snapshot in snapshots)]
     if not available:
         return None
+    num_types = max(int(snapshot.types.max()) for snapshot in snapshots) + 1
     scores = score_node_input(available[0], target, test_snapshots, num_types)
-    logger = GlassMLFlowLogger(
-        experiment_name=spec.experiment_name,
-        run_name=f"{available[0]} baseline",
-        tracking_uri=spec.tracking_uri,
-        log_model=False,
-    )
-    log_to_run(spec.tracking_uri, logger.run_id, score_metrics(scores), {"reproduce.node_input": available[0]})
-    MlflowClient(spec.tracking_uri).set_terminated(logger.run_id)
-    record = {
-        "label": f"{available[0]} (no learning)",
-        "run_id": logger.run_id,
-        "experiment": spec.experiment_name,
-        "node_input": available[0],
-        "scores": scores_record(scores),
-    }
+    run_id = start_run(spec.tracking_uri, spec.experiment_name, f"{available[0]} baseline")
+    log_to_run(spec.tracking_uri, run_id, score_metrics(scores), {"reproduce.node_input": available[0]})
+    MlflowClient(spec.tracking_uri).set_terminated(run_id)
+    record = {"label": f"{available[0]} (no learning)", "run_id": run_id, "experiment": spec.experiment_name}
+    record |= {"node_input": available[0], "scores": scores_record(scores)}
     write_record(path, record)
     return record

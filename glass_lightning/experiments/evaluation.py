@@ -1,25 +1,28 @@
-"""Test a trained model at every temperature of the dataset, seen or not.
+"""Test a trained model at every temperature of the dataset, seen or not, from its checkpoint alone
+(the graph recipe stored in it, as ``glass-lightning predict`` reads it), scored per temperature by
+the function that scores a test split after fit (``training.metrics.pearson_per_temperature``).
 
 The test configurations of a temperature are the same whichever temperatures a fit trained on
 (splits are drawn per temperature). A model's output channels are the times of its training
 temperature(s); at a temperature T it never saw, target time t is compared with the channel of
 the nearest training temperature whose time is closest to t in units of tau_alpha (log scale),
-so "at tau_alpha" means at each temperature's own tau_alpha. Pearson correlations are computed
+so "at tau_alpha" means at each temperature's own tau_alpha (both read from the test files). Pearson correlations are computed
 on raw propensities (they are unchanged by the per-temperature standardization), pooled over
 the temperature's test particles and as the mean over its configurations.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 from torch_geometric.data import Batch
 
 from glass_lightning.data.dataset import GlassDataset, raw_node_attr, target_of
-from glass_lightning.data.snapshot import Snapshot, tau_alpha
-from glass_lightning.training.metrics import pearson_by_group
+from glass_lightning.data.snapshot import Snapshot, same_temperature, tau_alpha
+from glass_lightning.training.metrics import pearson_per_temperature
+from glass_lightning.training.predict import load_predictor
 
 
 @dataclass
@@ -33,18 +36,10 @@ class TemperatureScore:
     channels: list[int]  # the model output compared with each time
 
     def as_record(self) -> dict:
-        return {
-            "times": self.times,
-            "tau_alpha": self.tau_alpha,
-            "channels": self.channels,
-            "pooled": self.pooled.tolist(),
-            "per_configuration": self.per_configuration.tolist(),
-        }
+        return asdict(self) | {"pooled": self.pooled.tolist(), "per_configuration": self.per_configuration.tolist()}
 
 
-def matching_channels(
-    model_times: list[float], model_tau: float | None, times: list[float], tau: float | None
-) -> list[int]:
+def matching_channels(model_times: list[float], model_tau: float | None, times: list, tau: float | None) -> list[int]:
     """For each of ``times``, the model channel closest in log(t / tau_alpha) (log t when a tau is unknown)."""
     model_scale, scale = (model_tau, tau) if model_tau and tau else (1.0, 1.0)
     model_log = np.log(np.asarray(model_times) / model_scale)
@@ -55,24 +50,16 @@ def score(
     predictions: list[np.ndarray], targets: list[np.ndarray], types: list[np.ndarray], num_types: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pooled and per-configuration Pearson (num_types, T) of per-configuration (N, T) arrays."""
-    prediction = torch.as_tensor(np.concatenate(predictions), dtype=torch.float64)
-    target = torch.as_tensor(np.concatenate(targets), dtype=torch.float64)
-    node_type = torch.as_tensor(np.concatenate(types), dtype=torch.int64)
     graph = torch.cat([torch.full((len(values),), index, dtype=torch.int64) for index, values in enumerate(types)])
-    pooled, per_configuration = pearson_by_group(
-        prediction, target, node_type, graph, torch.zeros(len(types), dtype=torch.int64), 1, num_types
+    scores = pearson_per_temperature(
+        torch.as_tensor(np.concatenate(predictions), dtype=torch.float64),
+        torch.as_tensor(np.concatenate(targets), dtype=torch.float64),
+        torch.as_tensor(np.concatenate(types), dtype=torch.int64),
+        graph,
+        torch.zeros(len(types)),  # one group: these configurations
+        num_types,
     )
-    return pooled[0].numpy(), per_configuration[0].numpy()
-
-
-@torch.no_grad()
-def predict(model: torch.nn.Module, graphs: GlassDataset) -> list[np.ndarray]:
-    """(N, num_outputs) predictions of ``model`` for every graph, in evaluation mode."""
-    was_training = model.training
-    model.eval()
-    outputs = [model(Batch.from_data_list([graph])).double().numpy() for graph in graphs]
-    model.train(was_training)
-    return outputs
+    return scores[0.0]
 
 
 def temperature_score(
@@ -85,29 +72,25 @@ def temperature_score(
     return TemperatureScore(times, tau_alpha(snapshots), pooled, per_configuration, channels)
 
 
-def evaluate(
-    model: torch.nn.Module, fit_data, test_snapshots: dict[float, list[Snapshot]]
-) -> dict[float, TemperatureScore]:
-    """Score ``model`` (trained on ``fit_data``, a GlassDataModule) on ``test_snapshots`` per temperature."""
-    mean, std = fit_data.node_attr_standardization
+@torch.no_grad()
+def evaluate(checkpoint: str, test_snapshots: dict[float, list[Snapshot]]) -> dict[float, TemperatureScore]:
+    """Score the network of ``checkpoint`` on ``test_snapshots`` per temperature, from the checkpoint alone:
+    its graphs built with the recipe stored in it, as ``glass-lightning predict`` builds them."""
+    module, recipe = load_predictor(checkpoint)
+    mean, std = np.asarray(recipe.node_attr_mean), np.asarray(recipe.node_attr_std)
     scores = {}
     for temperature, snapshots in sorted(test_snapshots.items()):
+        timescales = list(range(len(snapshots[0].times)))
         graphs = GlassDataset(
-            snapshots,
-            list(range(len(snapshots[0].times))),
-            fit_data.positions,
-            fit_data.node_inputs,
-            fit_data.target,
-            fit_data.cutoff,
-            mean,
-            std,
+            snapshots, timescales, recipe.positions, recipe.node_inputs, recipe.target, recipe.cutoff, mean, std
         )
-        reference = min(sorted(fit_data.times), key=lambda value: abs(value - temperature))
-        reference_snapshots = [snapshot for snapshot in fit_data.snapshots if snapshot.temperature == reference]
-        model_times, model_tau = fit_data.times[reference], tau_alpha(reference_snapshots)
-        channels = matching_channels(model_times, model_tau, list(snapshots[0].times), tau_alpha(snapshots))
-        predictions = [output[:, channels] for output in predict(model, graphs)]
-        scores[temperature] = temperature_score(snapshots, predictions, fit_data.target, fit_data.num_types, channels)
+        reference = min(recipe.temperatures, key=lambda value: abs(value - temperature))
+        model_tau = tau_alpha(next(group for key, group in test_snapshots.items() if same_temperature(key, reference)))
+        channels = matching_channels(
+            recipe.times_at(reference), model_tau, list(snapshots[0].times), tau_alpha(snapshots)
+        )
+        predictions = [module(Batch.from_data_list([graph])).double().numpy()[:, channels] for graph in graphs]
+        scores[temperature] = temperature_score(snapshots, predictions, recipe.target, recipe.num_types, channels)
     return scores
 
 

@@ -11,8 +11,6 @@ import json
 import shutil
 from pathlib import Path
 
-import torch
-
 from glass_lightning.data.datamodule import GlassDataModule
 from glass_lightning.errors import GlassDataError
 from glass_lightning.experiments.evaluation import evaluate
@@ -56,8 +54,7 @@ def run_fit(spec: ExperimentSpec, planned: Fit) -> dict:
         monitor = result.cli.trainer.checkpoint_callback.monitor
         problem = f"no best checkpoint was saved: {monitor} was never a finite value"
         raise GlassDataError(planned.label, "checkpoint.monitor", problem)
-    model.load_state_dict(torch.load(result.best_checkpoint, map_location="cpu", weights_only=True)["state_dict"])
-    scores = evaluate(model, data, evaluation_snapshots(planned.config.data.init_args.as_dict()))
+    scores = evaluate(str(result.best_checkpoint), evaluation_snapshots(planned.config.data.init_args.as_dict()))
     parameters = count_parameters(model.model)
     params = {"reproduce.num_parameters": str(parameters), "reproduce.checkpoint": str(result.best_checkpoint)}
     log_to_run(spec.tracking_uri, result.run_id, score_metrics(scores), params)
@@ -69,12 +66,7 @@ def run_fit(spec: ExperimentSpec, planned: Fit) -> dict:
         "network": planned.config.model.model.class_path,
         "train_temperatures": planned.config.get(TEMPERATURES),
         "seed": planned.config.seed_everything,
-        "data": {
-            "positions": data.positions,
-            "cutoff": data.cutoff,
-            "target": data.target,
-            "num_types": data.num_types,
-        },
+        "data": {name: getattr(data, name) for name in ("positions", "cutoff", "target", "num_types")},
         "train_configurations": len(data.split_snapshots("train")),
         "num_parameters": parameters,
         "epochs": result.epochs,

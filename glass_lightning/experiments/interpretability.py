@@ -20,7 +20,7 @@ from glass_lightning.data.dataset import GlassDataset
 from glass_lightning.data.snapshot import Snapshot, type_name
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.bond_order import bond_order_parameters
-from glass_lightning.models.frozen import network_from_checkpoint
+from glass_lightning.training.predict import load_predictor
 
 CENTRE_TYPE = 0  # type A centres, the literature's headline
 
@@ -51,18 +51,16 @@ def absolute_correlations(features: np.ndarray, reference: np.ndarray) -> np.nda
 
 
 @torch.no_grad()
-def invariants_against_bond_order(checkpoint: str, snapshots: list[Snapshot], data: dict, shell_cutoff: float) -> dict:
-    """``{"l": [...], "species": [...], "correlation": (L+1, S) nested list}`` for one trained network;
-    ``data`` holds the ``positions``, ``target`` and ``cutoff`` it was trained with (a fit record's)."""
-    network = network_from_checkpoint(checkpoint).eval()
+def invariants_against_bond_order(checkpoint: str, snapshots: list[Snapshot], shell_cutoff: float) -> dict:
+    """``{"l": [...], "species": [...], "correlation": (L+1, S) nested list}`` for one trained network,
+    its graphs built with the recipe stored in ``checkpoint``."""
+    module, recipe = load_predictor(checkpoint)
+    network = module.model
     if not hasattr(network, "first_layer_invariants") or network.num_node_attr:
-        raise GlassDataError(
-            checkpoint,
-            "model",
-            f"{type(network).__name__} on one-hot inputs with first_layer_invariants (SE3Net) is needed",
-        )
+        needed = f"{type(network).__name__} on one-hot inputs with first_layer_invariants (SE3Net) is needed"
+        raise GlassDataError(checkpoint, "model", needed)
     num_types, l_max, channels = network.num_types, network.layers[0].convolution.l_max, network.channels
-    graphs = GlassDataset(snapshots, [0], data["positions"], [], data["target"], data["cutoff"])
+    graphs = GlassDataset(snapshots, [0], recipe.positions, [], recipe.target, recipe.cutoff)
     invariants, references = [], []
     for graph in graphs:
         batch = Batch.from_data_list([graph])

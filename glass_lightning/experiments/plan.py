@@ -16,8 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from functools import cached_property, partial
 
 from jsonargparse import Namespace
 from torch import nn
@@ -49,6 +48,10 @@ class Fit:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def temperature_list(temperatures: list[float]) -> str:
+    return ", ".join(f"{value:g}" for value in temperatures)
+
+
 def temperature_label(temperature: float) -> str:
     return f"T={temperature:g}"
 
@@ -59,140 +62,96 @@ class Plan:
     def __init__(self, spec: ExperimentSpec, temperatures: list[float]):
         self.spec, self.temperatures = spec, sorted(temperatures)
         self._fits: dict[tuple[str, ...], Fit] = {}  # arguments -> the fit, parsed once
-        self.ablation_temperature = (
-            self.temperatures[0] if spec.ablation_temperature is None else spec.ablation_temperature
-        )
+        chosen = spec.ablation_temperature
+        self.ablation_temperature = self.temperatures[0] if chosen is None else chosen
         self._check_temperatures()
         self._check_studied_model()
 
     def _check_temperatures(self) -> None:
-        spec, known = self.spec, self.temperatures
-        wanted = set(spec.experiments)
-        source = spec.source
-        listed = ", ".join(f"{value:g}" for value in known)
-        if "ablations" in wanted:
-            require(
-                source,
-                "ablation_temperature",
-                self._has(self.ablation_temperature),
-                f"{self.ablation_temperature:g} is not a temperature of the data ({listed})",
-            )
-        for value in spec.held_out_temperatures:
-            require(
-                source,
-                "held_out_temperatures",
-                self._has(value),
-                f"{value:g} is not a temperature of the data ({listed})",
-            )
-        if wanted & {"generalization", "transfer", "all_temperatures"}:
-            require(
-                source,
-                "experiments",
-                len(known) >= 2,
-                f"generalization, transfer and all_temperatures need at least two temperatures; the data has {listed}",
-            )
-        if "all_temperatures" in wanted and spec.held_out_temperatures:
-            left = len(known) - len(spec.held_out_temperatures)
-            require(
-                source,
-                "held_out_temperatures",
-                left >= 2,
-                f"the temperature input needs at least two training temperatures; {left} would be left",
-            )
+        spec, known, wanted = self.spec, self.temperatures, set(self.spec.experiments)
+        need, listed = partial(require, spec.source), temperature_list(known)
+        for key, values in (
+            ("ablation_temperature", [self.ablation_temperature] if "ablations" in wanted else []),
+            ("held_out_temperatures", spec.held_out_temperatures),
+        ):
+            unknown = [value for value in values if not self._has(value)]
+            need(key, not unknown, f"{temperature_list(unknown)} is not a temperature of the data ({listed})")
+        many = wanted & {"generalization", "transfer", "all_temperatures"}
+        problem = f"generalization, transfer and all_temperatures need at least two temperatures; the data has {listed}"
+        need("experiments", len(known) >= 2 or not many, problem)
+        left = len(known) - len(spec.held_out_temperatures)
+        ok = "all_temperatures" not in wanted or not spec.held_out_temperatures or left >= 2
+        problem = f"the temperature input needs at least two training temperatures; {left} would be left"
+        need("held_out_temperatures", ok, problem)
 
     def _check_studied_model(self) -> None:
         """Transfer and interpretability read SE3Net's features: fail now, not after the first fits."""
-        spec, wanted = self.spec, set(self.spec.experiments)
+        spec, wanted, need = self.spec, set(self.spec.experiments), partial(require, self.spec.source)
         config = spec.configs[spec.studied_model]
         network = config.model.model.class_path
         studied_class = class_from_path(network, spec.source, f"models.{spec.studied_model}", nn.Module)
         for experiment, method in (("transfer", "invariant_features"), ("interpretability", "first_layer_invariants")):
-            if experiment in wanted:
-                require(
-                    spec.source,
-                    "experiments",
-                    hasattr(studied_class, method),
-                    f"{experiment} needs a studied model with {method} (SE3Net); {network} has none",
-                )
+            ok = experiment not in wanted or hasattr(studied_class, method)
+            need("experiments", ok, f"{experiment} needs a studied model with {method} (SE3Net); {network} has none")
         inputs = config.get(NODE_INPUTS) or []
-        if "interpretability" in wanted:
-            require(
-                spec.source,
-                "experiments",
-                not inputs,
-                f"interpretability reads the first layer on one-hot inputs; the studied model also takes {inputs}",
-            )
+        also = f"interpretability reads the first layer on one-hot inputs; the studied model also takes {inputs}"
+        need("experiments", "interpretability" not in wanted or not inputs, also)
 
     def _has(self, temperature: float) -> bool:
         return any(same_temperature(temperature, value) for value in self.temperatures)
 
-    def _fit(
-        self, label: str, model: str, temperatures: list[float], seed: int, changes: dict[str, Any] | None = None
-    ) -> Fit:
+    def _fit(self, label: str, temperatures: list[float], changes: dict | None = None, model=None, seed=None) -> Fit:
+        """The fit of ``model`` (default: the studied one) at ``seed`` (default: the first) on ``temperatures``."""
+        model, seed = model or self.spec.studied_model, self.spec.seeds[0] if seed is None else seed
         values = {"seed_everything": seed, TEMPERATURES: list(temperatures), **(changes or {})}
-        arguments = [*self.spec.models[model], *overrides(values)]
-        return self._fits.setdefault(tuple(arguments), Fit(label, arguments))
+        arguments = [*self.spec.arguments[model], *overrides(values)]
+        return self._fits.setdefault(tuple(arguments), Fit(f"{model} {label}", arguments))
+
+    def _alone(self, model: str, temperature: float, seed: int) -> Fit:
+        return self._fit(f"{temperature_label(temperature)} seed {seed}", [temperature], model=model, seed=seed)
 
     @cached_property
     def comparison(self) -> dict[tuple[str, float, int], Fit]:
         """(model, temperature, seed) -> fit on that temperature alone."""
-        return {
-            (model, temperature, seed): self._fit(
-                f"{model} {temperature_label(temperature)} seed {seed}", model, [temperature], seed
-            )
-            for model in self.spec.models
-            for temperature in self.temperatures
-            for seed in self.spec.seeds
-        }
+        spec = self.spec
+        return {(m, t, s): self._alone(m, t, s) for m in spec.models for t in self.temperatures for s in spec.seeds}
 
     def studied(self, temperature: float) -> Fit:
         """The studied model trained at ``temperature`` with the first seed."""
-        model, seed = self.spec.studied_model, self.spec.seeds[0]
-        return self._fit(f"{model} {temperature_label(temperature)} seed {seed}", model, [temperature], seed)
+        return self._alone(self.spec.studied_model, temperature, self.spec.seeds[0])
 
     def ablations(self) -> dict[str, Fit]:
         """Ablation name -> fit; "as configured" is the studied model unchanged."""
-        fits = {"as configured": self.studied(self.ablation_temperature)}
-        model, seed = self.spec.studied_model, self.spec.seeds[0]
+        temperature = self.ablation_temperature
+        fits = {"as configured": self.studied(temperature)}
         for name, changes in self.spec.ablations.items():
-            label = f"{model} {temperature_label(self.ablation_temperature)} {name}"
-            fits[name] = self._fit(label, model, [self.ablation_temperature], seed, changes)
+            fits[name] = self._fit(f"{temperature_label(temperature)} {name}", [temperature], changes)
         return fits
 
     def all_temperatures(self) -> dict[str, Fit]:
         """ "all" and, with held-out temperatures, "held out": the studied model with the temperature input."""
-        model, seed = self.spec.studied_model, self.spec.seeds[0]
-        inputs = list(self.spec.configs[model].get(NODE_INPUTS) or []) + ["temperature"]
-        fits = {"all": self._fit(f"{model} all temperatures", model, self.temperatures, seed, {NODE_INPUTS: inputs})}
-        if self.spec.held_out_temperatures:
-            held_out = self.spec.held_out_temperatures
-            kept = [value for value in self.temperatures if not any(same_temperature(value, held) for held in held_out)]
-            held = ", ".join(f"{value:g}" for value in self.spec.held_out_temperatures)
-            fits["held out"] = self._fit(
-                f"{model} all temperatures but {held}", model, kept, seed, {NODE_INPUTS: inputs}
-            )
+        inputs = {
+            NODE_INPUTS: list(self.spec.configs[self.spec.studied_model].get(NODE_INPUTS) or []) + ["temperature"]
+        }
+        fits = {"all": self._fit("all temperatures", self.temperatures, inputs)}
+        if held := self.spec.held_out_temperatures:
+            kept = [value for value in self.temperatures if not any(same_temperature(value, each) for each in held)]
+            fits["held out"] = self._fit(f"all temperatures but {temperature_list(held)}", kept, inputs)
         return fits
 
     def transfer(self, checkpoint_at: dict[float, str]) -> dict[tuple[float | None, float], Fit]:
         """(source temperature, target temperature) -> decoder fit at the target on the frozen
         backbone trained at the source; source None: the random-weights control. The decoder keeps
         the studied model's settings that FrozenBackbone takes (``decoder_hidden``, ``per_type_heads``)."""
-        model, seed = self.spec.studied_model, self.spec.seeds[0]
         fits = {}
         for target in self.temperatures:
-            for source in [*self.temperatures, None]:
-                if source == target:
-                    continue
+            for source in [value for value in [*self.temperatures, None] if value != target]:
                 backbone = checkpoint_at[target if source is None else source]
                 init_args = {"checkpoint": backbone, "random_weights": source is None}
                 origin = "random backbone" if source is None else f"backbone from {temperature_label(source)}"
-                label = f"{model} decoder at {temperature_label(target)}, {origin}"
+                network = {"model.model": {"class_path": FROZEN_BACKBONE, "init_args": init_args}}
                 fits[(source, target)] = self._fit(
-                    label,
-                    model,
-                    [target],
-                    seed,
-                    {"model.model": {"class_path": FROZEN_BACKBONE, "init_args": init_args}},
+                    f"decoder at {temperature_label(target)}, {origin}", [target], network
                 )
         return fits
 

@@ -13,7 +13,7 @@ import os
 import traceback
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from unittest.mock import patch
 
 import torch
 from tqdm.auto import tqdm
@@ -26,21 +26,6 @@ from glass_lightning.experiments.spec import ExperimentSpec
 
 class FitsFailed(RuntimeError):
     """Some fits raised; the message names each with its error."""
-
-
-@contextmanager
-def _quiet_children():
-    """Processes started inside inherit TQDM_DISABLE (tqdm reads it when imported): the runner's
-    bar reports progress, not each fit's own bars."""
-    before = os.environ.get("TQDM_DISABLE")
-    os.environ["TQDM_DISABLE"] = "1"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["TQDM_DISABLE"]
-        else:
-            os.environ["TQDM_DISABLE"] = before
 
 
 def _start_worker(threads: int) -> None:
@@ -70,8 +55,9 @@ def run_fits(spec: ExperimentSpec, fits: list[Fit], description: str) -> dict[st
     failures = []
     progress = tqdm(total=len(pending), desc=description, unit="fit")
     context = multiprocessing.get_context("spawn")
+    # children inherit TQDM_DISABLE (tqdm reads it when imported): this bar reports progress, not each fit's bars
     with (
-        _quiet_children(),
+        patch.dict(os.environ, {"TQDM_DISABLE": "1"}),
         ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,)) as pool,
     ):
         futures = {pool.submit(_run_in_worker, spec, fit): fit for fit in pending}

@@ -20,14 +20,19 @@ def temperature_key(temperature: float) -> str:
     return f"{temperature:g}"
 
 
+def scores_at(record: dict, temperature: float) -> dict:
+    """The record's times, tau_alpha and correlations at ``temperature``."""
+    return record["scores"][temperature_key(temperature)]
+
+
 def tau_index(record: dict, temperature: float) -> int:
-    result = record["scores"][temperature_key(temperature)]
+    result = scores_at(record, temperature)
     return closest_timescale(np.asarray(result["times"]), result["tau_alpha"])
 
 
 def curve(record: dict, temperature: float, convention: str = POOLED, label: int = 0) -> np.ndarray:
     """Pearson of type ``label`` at every time of ``temperature``."""
-    return np.asarray(record["scores"][temperature_key(temperature)][convention][label], dtype=float)
+    return np.asarray(scores_at(record, temperature)[convention][label], dtype=float)
 
 
 def at_tau(record: dict, temperature: float, convention: str = POOLED, label: int = 0) -> float:
@@ -72,3 +77,8 @@ def exceeds(first: Spread, second: Spread) -> bool | None:
     if abs(difference) <= spread:
         return None
     return difference > 0
+
+
+def relation(first: Spread, second: Spread) -> str:
+    """How ``first`` stands against ``second``, in words (see :func:`exceeds`)."""
+    return {True: "above", False: "below", None: "within the seed-to-seed spread of"}[exceeds(first, second)]

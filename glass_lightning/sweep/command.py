@@ -46,10 +46,7 @@ def _worker_process(config: str, settings: dict, parent_run_id: str, threads: in
 
 
 def run_sweep(config: str, workers: int | None = None, settings: dict | None = None) -> SweepSpec:
-    spec = load_sweep(config, settings)
-    workers = workers or spec.workers
-    if workers < 1:
-        raise GlassDataError(spec.source, "workers", f"expected at least 1 worker, got {workers}")
+    spec = load_sweep(config, settings, workers)
     check_objective_against_data(spec)
     study = open_study(spec)
     retried = fail_dead_trials(study, spec.max_retry)
@@ -60,21 +57,20 @@ def run_sweep(config: str, workers: int | None = None, settings: dict | None = N
             study.enqueue_trial(params)
     run_id = parent_run(spec, study)
     started = time.monotonic()
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    if workers == 1:
+    if spec.workers == 1:
         run_worker(spec, run_id)
     else:
+        threads = max(1, (os.cpu_count() or 1) // spec.workers)
         context = multiprocessing.get_context("spawn")
-        processes = [
-            context.Process(target=_worker_process, args=(config, settings, run_id, threads)) for _ in range(workers)
-        ]
+        arguments = (config, settings, run_id, threads)
+        processes = [context.Process(target=_worker_process, args=arguments) for _ in range(spec.workers)]
         for process in processes:
             process.start()
         for process in processes:
             process.join()
     best = finish_study(spec, study, run_id)
     counts = {state: count for state, count in state_counts(study).items() if count}
-    print(f"sweep {spec.study_name}: {counts} in {time.monotonic() - started:.0f} s with {workers} worker(s)")
+    print(f"sweep {spec.study_name}: {counts} in {time.monotonic() - started:.0f} s with {spec.workers} worker(s)")
     if best is not None:
         print(
             f"best trial {study.best_trial.number}: {spec.objective} = {study.best_value:.4f} with {study.best_params}"
@@ -85,4 +81,4 @@ def run_sweep(config: str, workers: int | None = None, settings: dict | None = N
 
 def main(argv: list[str]) -> int:
     workers_help = "worker processes on this machine (default: the sweep file's, else 1)"
-    return run_file_command(argv, "sweep", __doc__.split("\n\n")[0], "sweep", workers_help, run_sweep, settable=True)
+    return run_file_command(argv, "sweep", __doc__.split("\n\n")[0], "sweep", workers_help, run_sweep)

@@ -33,41 +33,30 @@ class ObjectivePruning(PyTorchLightningPruningCallback):
         super().on_validation_end(trainer, pl_module)
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def start_child_run(spec: SweepSpec, client: MlflowClient, parent_run_id: str, trial: optuna.Trial) -> str:
-    parent = client.get_run(parent_run_id)
     tags = {"mlflow.parentRunId": parent_run_id, "optuna.study": spec.study_name, "optuna.trial": str(trial.number)}
-    return client.create_run(
-        parent.info.experiment_id, run_name=f"{spec.study_name}-trial-{trial.number}", tags=tags
-    ).info.run_id
+    experiment_id = client.get_run(parent_run_id).info.experiment_id
+    return client.create_run(experiment_id, run_name=f"{spec.study_name}-trial-{trial.number}", tags=tags).info.run_id
 
 
 def finish_child_run(
-    client: MlflowClient, run_id: str, state: str, value: float | None = None, error: str | None = None
+    client: MlflowClient, run_id: str, state: str, value: float | None = None, error: str = ""
 ) -> None:
     client.set_tag(run_id, "optuna.state", state)
     if value is not None:
         client.log_metric(run_id, "objective", value)
-    if error is not None:
+    if error:
         client.set_tag(run_id, "error", error[:5000])
-    status = {"complete": "FINISHED", "pruned": "KILLED", "failed": "FAILED"}[state]
-    client.set_terminated(run_id, status)
-
-
-def suggest(spec: SweepSpec, trial: optuna.Trial) -> dict:
-    return {parameter.name: parameter.suggest(trial) for parameter in spec.parameters}
+    client.set_terminated(run_id, {"complete": "FINISHED", "pruned": "KILLED", "failed": "FAILED"}[state])
 
 
 def run_trial(spec: SweepSpec, parent_run_id: str, trial: optuna.Trial) -> float:
     """Fit the trial's config and return the best per-epoch value of the objective."""
-    trial.set_user_attr(WORKER_ATTR, worker_name())
+    trial.set_user_attr(WORKER_ATTR, f"{socket.gethostname()}:{os.getpid()}")
     client = MlflowClient(spec.tracking_uri)
     run_id = start_child_run(spec, client, parent_run_id, trial)
     try:
-        params = suggest(spec, trial)
+        params = {parameter.name: parameter.suggest(trial) for parameter in spec.parameters}
         for name, value in params.items():
             client.log_param(run_id, name, value)
         pruning = ObjectivePruning(trial, spec.objective)

@@ -12,7 +12,7 @@ from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.sweep.plots import study_plots
 from glass_lightning.sweep.spec import SweepSpec
 from glass_lightning.sweep.trial_config import best_config
-from glass_lightning.training.tracking import GlassMLFlowLogger
+from glass_lightning.training.tracking import start_run
 
 PARENT_RUN_ATTR = "mlflow_parent_run_id"
 
@@ -24,23 +24,10 @@ def parent_run(spec: SweepSpec, study: optuna.Study) -> str:
     if known:
         client.update_run(known, status="RUNNING")
         return known
-    logger = GlassMLFlowLogger(
-        spec.experiment_name,
-        run_name=spec.study_name,
-        tracking_uri=spec.tracking_uri,
-        tags={"optuna.study": spec.study_name},
-        log_model=False,
-    )
-    run_id = logger.run_id
+    run_id = start_run(spec.tracking_uri, spec.experiment_name, spec.study_name, {"optuna.study": spec.study_name})
     client.log_artifact(run_id, spec.source)
-    for name, parameter in ((p.name, p) for p in spec.parameters):
-        client.log_param(
-            run_id,
-            f"space.{name}",
-            parameter.choices
-            if parameter.kind == "categorical"
-            else f"{parameter.kind}[{parameter.low:g}, {parameter.high:g}]{' log' if parameter.log else ''}",
-        )
+    for parameter in spec.parameters:
+        client.log_param(run_id, f"space.{parameter.name}", str(parameter))
     client.log_param(run_id, "objective", spec.objective)
     study.set_user_attr(PARENT_RUN_ATTR, run_id)
     return run_id

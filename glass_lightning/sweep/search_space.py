@@ -42,6 +42,12 @@ class Parameter:
             return trial.suggest_float(self.name, self.low, self.high, step=self.step, log=self.log)
         return trial.suggest_categorical(self.name, list(self.choices))
 
+    def __str__(self) -> str:
+        """The range as the study's MLflow run shows it."""
+        if self.kind == "categorical":
+            return str(self.choices)
+        return f"{self.kind}[{self.low:g}, {self.high:g}]{' log' if self.log else ''}"
+
     @property
     def largest(self) -> float:
         return float(self.high) if self.kind != "categorical" else float(max(self.choices))
@@ -61,29 +67,36 @@ def _number(source: str, key: str, value: Any) -> float:
 
 
 def parse_parameter(source: str, name: str, spec: Any) -> Parameter:
+    """The parameter ``name`` of the search space, checked (a size linked from the data cannot be searched)."""
     key = f"search_space.{name}"
-    if not isinstance(spec, dict) or spec.get("type") not in ("int", "float", "categorical"):
-        raise GlassDataError(source, key, f"expected a mapping with type int | float | categorical, got {spec!r}")
+
+    def need(ok: bool, problem: str) -> None:
+        if not ok:
+            raise GlassDataError(source, key, problem)
+
+    need(
+        config_path(name) not in LINKED_FROM_DATA,
+        f"'{name.rsplit('.', 1)[-1]}' is set from the data, it cannot be searched",
+    )
+    kind = spec.get("type") if isinstance(spec, dict) else None
+    need(
+        kind in ("int", "float", "categorical"), f"expected a mapping with type int | float | categorical, got {spec!r}"
+    )
     unknown = set(spec) - {"type", "low", "high", "log", "step", "choices"}
-    if unknown:
-        raise GlassDataError(source, key, f"unknown entries {sorted(unknown)}")
-    if spec["type"] == "categorical":
+    need(not unknown, f"unknown entries {sorted(unknown)}")
+    if kind == "categorical":
         choices = spec.get("choices")
-        if not isinstance(choices, list) or not choices:
-            raise GlassDataError(source, key, f"expected a non-empty list of choices, got {choices!r}")
-        return Parameter(name, "categorical", choices=tuple(choices))
-    if "low" not in spec or "high" not in spec:
-        raise GlassDataError(source, key, "expected 'low' and 'high'")
+        need(isinstance(choices, list) and bool(choices), f"expected a non-empty list of choices, got {choices!r}")
+        return Parameter(name, kind, choices=tuple(choices))
+    need("low" in spec and "high" in spec, "expected 'low' and 'high'")
     low, high = _number(source, f"{key}.low", spec["low"]), _number(source, f"{key}.high", spec["high"])
-    log = bool(spec.get("log", False))
-    if not low < high:
-        raise GlassDataError(source, key, f"empty range: expected low < high, got [{low:g}, {high:g}]")
-    if log and low <= 0:
-        raise GlassDataError(source, key, f"a log scale needs low > 0, got {low:g}")
-    step = None if spec.get("step") is None else _number(source, f"{key}.step", spec["step"])
-    if spec["type"] == "int" and (low != int(low) or high != int(high)):
-        raise GlassDataError(source, key, f"expected integer bounds, got [{low:g}, {high:g}]")
-    return Parameter(name, spec["type"], low, high, log, step)
+    log, step = bool(spec.get("log", False)), spec.get("step")
+    need(low < high, f"empty range: expected low < high, got [{low:g}, {high:g}]")
+    need(not log or low > 0, f"a log scale needs low > 0, got {low:g}")
+    need(
+        kind == "float" or (low == int(low) and high == int(high)), f"expected integer bounds, got [{low:g}, {high:g}]"
+    )
+    return Parameter(name, kind, low, high, log, None if step is None else _number(source, f"{key}.step", step))
 
 
 def config_path(name: str) -> str:
@@ -91,10 +104,3 @@ def config_path(name: str) -> str:
     if "." in name:
         return name
     return ALIASES.get(name, f"{NETWORK_ARGS}.{name}")
-
-
-def check_searchable(source: str, name: str) -> None:
-    """A size the CLI links from the data into the network cannot be searched."""
-    if config_path(name) in LINKED_FROM_DATA:
-        problem = f"'{name.rsplit('.', 1)[-1]}' is set from the data, it cannot be searched"
-        raise GlassDataError(source, f"search_space.{name}", problem)

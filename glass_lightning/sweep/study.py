@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import optuna
+import psutil
 from optuna.storages import JournalStorage, RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import TrialState
@@ -29,12 +30,8 @@ def storage_of(spec: SweepSpec) -> optuna.storages.BaseStorage:
     With a database, Optuna's heartbeat fails trials whose worker stopped beating and retries them."""
     if "://" in spec.storage:
         retry = RetryHeartbeatStaleTrialCallback(max_retry=spec.max_retry)
-        return RDBStorage(
-            spec.storage,
-            heartbeat_interval=HEARTBEAT_SECONDS,
-            grace_period=GRACE_SECONDS,
-            heartbeat_stale_trial_callback=retry,
-        )
+        heartbeat = {"heartbeat_interval": HEARTBEAT_SECONDS, "grace_period": GRACE_SECONDS}
+        return RDBStorage(spec.storage, heartbeat_stale_trial_callback=retry, **heartbeat)
     Path(spec.storage).parent.mkdir(parents=True, exist_ok=True)
     return JournalStorage(JournalFileBackend(spec.storage))
 
@@ -51,16 +48,6 @@ def open_study(spec: SweepSpec) -> optuna.Study:
     )
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by another user
-        pass
-    return True
-
-
 def fail_dead_trials(study: optuna.Study, max_retry: int) -> list[int]:
     """Mark failed the running trials whose worker on this machine no longer exists, and retry them
     (the journal storage has no heartbeat; a database's heartbeat covers the other machines)."""
@@ -69,7 +56,7 @@ def fail_dead_trials(study: optuna.Study, max_retry: int) -> list[int]:
     failed = []
     for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         worker_host, _, pid = str(trial.user_attrs.get(WORKER_ATTR, "")).rpartition(":")
-        if worker_host == host and pid.isdigit() and not _process_alive(int(pid)):
+        if worker_host == host and pid.isdigit() and not psutil.pid_exists(int(pid)):
             study.tell(trial.number, state=TrialState.FAIL, skip_if_finished=True)
             retry(study, study.trials[trial.number])
             failed.append(trial.number)
@@ -94,9 +81,8 @@ def run_worker(spec: SweepSpec, parent_run_id: str) -> None:
     objective = functools.partial(run_trial, spec, parent_run_id)
     started, failures = time.monotonic(), 0
     limit = spec.n_trials or MAX_FAILURES_WITHOUT_N_TRIALS
-    progress = tqdm(
-        total=spec.n_trials, initial=results(study), desc=f"{spec.study_name} [worker {os.getpid()}]", unit="result"
-    )
+    description = f"{spec.study_name} [worker {os.getpid()}]"
+    progress = tqdm(total=spec.n_trials, initial=results(study), desc=description, unit="result")
     while trials_left(spec, study) and failures < limit:
         remaining = None if spec.timeout is None else spec.timeout - (time.monotonic() - started)
         if remaining is not None and remaining <= 0:

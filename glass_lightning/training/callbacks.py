@@ -27,7 +27,7 @@ from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.data.noise_ceiling import noise_ceiling
 from glass_lightning.data.snapshot import same_temperature, tau_alpha, type_name
 from glass_lightning.training.gather import objects_of_all_processes
-from glass_lightning.training.metrics import pearson_by_group
+from glass_lightning.training.metrics import pearson_per_temperature
 from glass_lightning.training.plots import plot_pearson_vs_time, plot_prediction_scatter
 
 
@@ -132,21 +132,12 @@ class PearsonReport(Callback):
             return
         data = self._merged(chunks)
         num_types = int(pl_module.hparams.num_types)
-        temperatures = sorted({round(float(value), 6) for value in data["temperature"]})
-        graph_temperature = torch.tensor([temperatures.index(round(float(value), 6)) for value in data["temperature"]])
-        pooled_values, configuration_means = pearson_by_group(
-            data["prediction"],
-            data["target"],
-            data["node_type"],
-            data["graph"],
-            graph_temperature,
-            len(temperatures),
-            num_types,
+        scores = pearson_per_temperature(
+            data["prediction"], data["target"], data["node_type"], data["graph"], data["temperature"], num_types
         )
-        pooled = {temperature: pooled_values[position].numpy() for position, temperature in enumerate(temperatures)}
-        per_configuration = {
-            temperature: configuration_means[position].numpy() for position, temperature in enumerate(temperatures)
-        }
+        temperatures = list(scores)
+        pooled = {temperature: values[0] for temperature, values in scores.items()}
+        per_configuration = {temperature: values[1] for temperature, values in scores.items()}
         times, time_label = self._times(trainer, temperatures, data["target"].shape[1])
         ceilings = test_noise_ceilings(trainer.datamodule, temperatures)
         tables = {"pearson": pooled, "pearson_per_configuration": per_configuration, "noise_ceiling": ceilings}
@@ -155,7 +146,7 @@ class PearsonReport(Callback):
             logger.log_metrics(metrics, step=trainer.global_step)
         table = format_table(times, pooled, per_configuration, 0, ceilings)
         rank_zero_info(table)
-        self._write_artifacts(trainer, data, temperatures, graph_temperature, times, time_label, pooled, table)
+        self._write_artifacts(trainer, data, temperatures, times, time_label, pooled, table)
 
     @staticmethod
     def _times(trainer: Trainer, temperatures: list[float], num_timescales: int) -> tuple[dict[float, np.ndarray], str]:
@@ -168,13 +159,14 @@ class PearsonReport(Callback):
         return times, "time t (LJ units)"
 
     @staticmethod
-    def _scatter_panels(trainer, data, temperatures, graph_temperature, times, pooled) -> list[dict]:
+    def _scatter_panels(trainer, data, temperatures, times, pooled) -> list[dict]:
         tested = trainer.datamodule.split_snapshots("test") if hasattr(trainer.datamodule, "split_snapshots") else []
+        graph_temperature = np.array([round(float(value), 6) for value in data["temperature"]])  # as scored
         panels = []
-        for position, temperature in enumerate(temperatures):
+        for temperature in temperatures:
             tau = tau_alpha([snapshot for snapshot in tested if same_temperature(snapshot.temperature, temperature)])
             timescale = closest_timescale(times[temperature], tau)
-            chosen = (graph_temperature[data["graph"]] == position).numpy()
+            chosen = graph_temperature[data["graph"].numpy()] == temperature
             tau_text = "unknown" if tau is None else f"{tau:.3g}"
             panels.append(
                 {
@@ -187,9 +179,7 @@ class PearsonReport(Callback):
             )
         return panels
 
-    def _write_artifacts(
-        self, trainer, data, temperatures, graph_temperature, times, time_label, pooled, table
-    ) -> None:
+    def _write_artifacts(self, trainer, data, temperatures, times, time_label, pooled, table) -> None:
         mlflow_loggers = [logger for logger in trainer.loggers if isinstance(logger, MLFlowLogger)]
         with tempfile.TemporaryDirectory() as scratch:
             directory = Path(scratch) if mlflow_loggers else Path(trainer.default_root_dir) / "test_report"
@@ -197,7 +187,7 @@ class PearsonReport(Callback):
             paths = [
                 plot_pearson_vs_time(times, pooled, directory / "pearson_vs_time.png", time_label),
                 plot_prediction_scatter(
-                    self._scatter_panels(trainer, data, temperatures, graph_temperature, times, pooled),
+                    self._scatter_panels(trainer, data, temperatures, times, pooled),
                     directory / "scatter_tau_alpha.png",
                 ),
             ]

@@ -14,6 +14,7 @@ accumulated statistics into NaN; a type never seen in the split is reported as m
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.distributed as dist
 from torch import Tensor, nn
@@ -132,6 +133,20 @@ def pearson_by_group(
     total = torch.zeros_like(pooled).index_add_(0, group_of_graph, per_graph)  # invalid groups hold 0
     count = torch.zeros_like(pooled).index_add_(0, group_of_graph, per_graph_valid.to(pooled.dtype))
     return torch.where(pooled_valid, pooled, torch.nan), torch.where(count > 0, total / count.clamp(min=1), torch.nan)
+
+
+def pearson_per_temperature(
+    prediction: Tensor, target: Tensor, node_type: Tensor, graph: Tensor, temperature_of_graph: Tensor, num_types: int
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """Temperature (rounded to 1e-6, ascending) -> pooled and per-configuration Pearson (num_types, T) of
+    the configurations at that temperature: how a test split and the experiments' evaluation are scored."""
+    rounded = [round(float(value), 6) for value in temperature_of_graph]
+    temperatures = sorted(set(rounded))
+    group = torch.tensor([temperatures.index(value) for value in rounded], dtype=torch.int64)
+    pooled, per_configuration = pearson_by_group(
+        prediction, target, node_type, graph, group, len(temperatures), num_types
+    )
+    return {value: (pooled[i].numpy(), per_configuration[i].numpy()) for i, value in enumerate(temperatures)}
 
 
 class PerConfigurationPearson(Metric):

@@ -66,6 +66,12 @@ def ensure_experiment(tracking_uri: str, experiment_name: str, artifact_location
     return experiment.experiment_id
 
 
+def start_run(tracking_uri: str, experiment_name: str, run_name: str, tags: dict[str, str] | None = None) -> str:
+    """A new run of the experiment (created if need be); its id. It stays RUNNING until ``set_terminated``."""
+    experiment_id = ensure_experiment(tracking_uri, experiment_name)
+    return MlflowClient(tracking_uri).create_run(experiment_id, run_name=run_name, tags=tags).info.run_id
+
+
 class GlassMLFlowLogger(MLFlowLogger):
     """``MLFlowLogger`` on a sqlite store whose directory is created on demand, artifacts beside it.
 

@@ -100,3 +100,11 @@ def test_an_unknown_class_path_names_the_model(experiment, tmp_path):
     with pytest.raises(GlassDataError) as error:
         Plan(load_experiment(changed(experiment, tmp_path, **settings)), list(TEMPERATURES))
     assert error.value.field == "models.Ghost" and "GhostNet" in error.value.problem
+
+
+def test_command_line_settings_join_the_overrides_and_are_checked(experiment):
+    spec = load_experiment(experiment, settings={"trainer.max_epochs": 2})
+    assert spec.overrides["trainer.max_epochs"] == 2 and spec.configs["SE3Net"].trainer.max_epochs == 2
+    with pytest.raises(GlassDataError) as error:
+        load_experiment(experiment, settings={"trainer.max_epoks": 2})
+    assert error.value.field == "overrides.trainer.max_epoks"

@@ -114,3 +114,11 @@ def test_command_line_settings_join_the_overrides_and_are_checked(tmp_path, base
     assert "GlassDataModule has no argument 'batch_sise'" in capsys.readouterr().err
     assert main(["sweep", "--config", str(path), "--set", "no-equals-sign"]) == 1
     assert "expected KEY=VALUE" in capsys.readouterr().err
+
+
+def test_workers_from_the_command_line_replace_the_file_and_are_checked(tmp_path, base_config):
+    path = write_sweep(tmp_path / "good.yaml", sweep_settings(tmp_path, base_config, workers=3))
+    assert load_sweep(path).workers == 3 and load_sweep(path, workers=1).workers == 1
+    with pytest.raises(GlassDataError, match="positive integer") as raised:
+        load_sweep(path, workers=0)
+    assert raised.value.field == "workers"

@@ -3,10 +3,9 @@ extra inputs), at one temperature."""
 
 from __future__ import annotations
 
-from glass_lightning.experiments.report.comparison import spreads
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import plt, save
-from glass_lightning.experiments.report.markdown import number, signed, table
+from glass_lightning.experiments.report.markdown import count, number, signed, table
 from glass_lightning.experiments.scores import at_tau, mean_over_times
 
 FIGURE = "ablations.png"
@@ -15,11 +14,8 @@ FIGURE = "ablations.png"
 def _figure(context: ReportContext, values: dict[str, float], temperature: float) -> None:
     names = list(values)
     figure, axis = plt.subplots(figsize=(5.5, 0.45 * len(names) + 1.2))
-    axis.barh(
-        range(len(names)),
-        [values[name] for name in names],
-        color=["black" if name == "as configured" else "tab:blue" for name in names],
-    )
+    colours = ["black" if name == "as configured" else "tab:blue" for name in names]
+    axis.barh(range(len(names)), [values[name] for name in names], color=colours)
     axis.set_yticks(range(len(names)), names)
     axis.invert_yaxis()
     axis.set_xlabel(f"Pearson A at tau_alpha, T = {temperature:g}")
@@ -29,33 +25,23 @@ def _figure(context: ReportContext, values: dict[str, float], temperature: float
 
 def section(context: ReportContext) -> tuple[str, list[str]]:
     temperature = context.plan.ablation_temperature
-    fits = context.plan.ablations()
-    records = {name: context.record(fit) for name, fit in fits.items()}
+    records = {name: context.record(fit) for name, fit in context.plan.ablations().items()}
     values = {name: at_tau(record, temperature) for name, record in records.items()}
     _figure(context, values, temperature)
     reference = values["as configured"]
     rows = [
-        [
-            name,
-            f"{record['num_parameters']:,}".replace(",", " "),
-            number(values[name]),
-            signed(values[name] - reference),
-            number(mean_over_times(record, temperature)),
-        ]
+        [name, count(record["num_parameters"]), number(values[name]), signed(values[name] - reference)]
+        + [number(mean_over_times(record, temperature))]
         for name, record in records.items()
     ]
-    seeds = spreads(context, context.studied, temperature)
-    if seeds.runs > 1:
-        beyond = [name for name in values if name != "as configured" and abs(values[name] - reference) > seeds.width]
-        verdict = (
-            f"The seed-to-seed spread of the configured model at T = {temperature:g} is {seeds.width:.3f} ({seeds.runs} seeds); "
-            + (
-                f"only {', '.join(beyond)} differ{'s' if len(beyond) == 1 else ''} from it by more than that."
-                if beyond
-                else "no ablation differs from it by more than that."
-            )
-        )
-    else:
+    seeds = context.spread(context.studied, temperature)
+    beyond = [name for name in values if name != "as configured" and abs(values[name] - reference) > seeds.width]
+    differing = f"only {', '.join(beyond)} differ{'s' if len(beyond) == 1 else ''}" if beyond else "no ablation differs"
+    verdict = (
+        f"The seed-to-seed spread of the configured model at T = {temperature:g} is {seeds.width:.3f} "
+        f"({seeds.runs} seeds); {differing} from it by more than that."
+    )
+    if seeds.runs < 2:
         verdict = "With one seed there is no seed-to-seed spread to compare these differences with."
     return context.figure_section(
         "Ablations",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from glass_lightning.experiments.plan import Fit, Plan
 from glass_lightning.experiments.report.markdown import section_text
+from glass_lightning.experiments.scores import POOLED, Spread, at_tau
 from glass_lightning.experiments.spec import ExperimentSpec
 
 
@@ -26,27 +27,23 @@ class ReportContext:
 
     def runs(self, model: str, temperature: float) -> list[dict]:
         """The records of ``model`` trained at ``temperature`` alone, one per seed that was run."""
-        fits = self.plan.comparison
-        return [
-            self.records[fits[key].key]
-            for key in fits
-            if key[:2] == (model, temperature) and fits[key].key in self.records
-        ]
+        fits = [fit for key, fit in self.plan.comparison.items() if key[:2] == (model, temperature)]
+        return [self.records[fit.key] for fit in fits if fit.key in self.records]
+
+    def spread(self, model: str, temperature: float, statistic=at_tau, convention: str = POOLED) -> Spread:
+        """The statistic of ``model`` trained and tested at ``temperature``, over the seeds."""
+        return Spread.of([statistic(record, temperature, convention) for record in self.runs(model, temperature)])
 
     def figure_path(self, name: str) -> Path:
         self.spec.figures_dir.mkdir(parents=True, exist_ok=True)
         return self.spec.figures_dir / name
 
-    def figure_link(self, name: str, caption: str) -> str:
-        """Markdown image of figure ``name``, relative to the results file."""
-        relative = os.path.relpath(self.spec.figures_dir / name, self.spec.results.parent)
-        return f"![{caption}]({Path(relative).as_posix()})"
-
     def figure_section(
         self, title: str, introduction: str, table: str, figure: str, caption: str, verdicts: list[str]
     ) -> tuple[str, list[str]]:
         """A section (its introduction, table, figure and verdicts) and its verdicts, for the claims."""
-        return section_text(title, introduction, table, self.figure_link(figure, caption), " ".join(verdicts)), verdicts
+        relative = Path(os.path.relpath(self.spec.figures_dir / figure, self.spec.results.parent)).as_posix()
+        return section_text(title, introduction, table, f"![{caption}]({relative})", " ".join(verdicts)), verdicts
 
     @property
     def temperatures(self) -> list[float]:

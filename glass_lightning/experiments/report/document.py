@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from glass_lightning.data.atomic_npz import write_text_atomically
+from glass_lightning.experiments.plan import temperature_list
 from glass_lightning.experiments.report import (
     ablations,
     all_temperatures,
@@ -16,22 +17,15 @@ from glass_lightning.experiments.report import (
 )
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.markdown import table
+from glass_lightning.experiments.scores import scores_at
 
-SECTIONS = {
-    "comparison": comparison.section,
-    "generalization": generalization.section,
-    "transfer": transfer.section,
-    "ablations": ablations.section,
-    "interpretability": interpretability.section,
-    "all_temperatures": all_temperatures.section,
-}
-CLAIMS = {
-    "comparison": "(1) Equivariance improves the prediction over invariant and expert-feature models.",
-    "generalization": "(2) The equivariant model generalizes to temperatures it was not trained at.",
-    "transfer": "(3) Its representation transfers: a learned structural order parameter.",
-    "interpretability": "(4) Its first layer is interpretable through bond-order parameters.",
-    "ablations": "Ablations: angular information (l_max), depth and inputs.",
-    "all_temperatures": "Beyond the paper: one model for all temperatures.",
+SECTIONS = {  # experiment -> its section and the paper's claim it tests
+    "comparison": (comparison, "(1) Equivariance improves the prediction over invariant and expert-feature models."),
+    "generalization": (generalization, "(2) The equivariant model generalizes to temperatures it was not trained at."),
+    "transfer": (transfer, "(3) Its representation transfers: a learned structural order parameter."),
+    "interpretability": (interpretability, "(4) Its first layer is interpretable through bond-order parameters."),
+    "ablations": (ablations, "Ablations: angular information (l_max), depth and inputs."),
+    "all_temperatures": (all_temperatures, "Beyond the paper: one model for all temperatures."),
 }
 SCALE_CAVEAT = (
     "Sizes: N = {particles} particles, {train} training and {test} test configurations per temperature, "
@@ -44,12 +38,9 @@ SCALE_CAVEAT = (
 def _header(context: ReportContext, config_path: str) -> str:
     spec = context.spec
     run = next(iter(context.records.values()))
-    temperatures = ", ".join(f"{t:g}" for t in context.temperatures)
-    taus = ", ".join(
-        f"{t:g}: {run['scores'][f'{t:g}']['tau_alpha']:.3g}"
-        for t in context.temperatures
-        if run["scores"][f"{t:g}"]["tau_alpha"]
-    )
+    temperatures = temperature_list(context.temperatures)
+    taus = {t: scores_at(run, t)["tau_alpha"] for t in context.temperatures}
+    taus = ", ".join(f"{t:g}: {tau:.3g}" for t, tau in taus.items() if tau)
     seconds = sum(record.get("wall_seconds", 0.0) for record in context.records.values())
     return "\n\n".join(
         [
@@ -77,9 +68,10 @@ def write_results(context: ReportContext, config_path: str, data_summary: dict) 
     """Write the results file (and its figures); return its text."""
     parts, claims = [_header(context, config_path)], []
     for name in context.spec.experiments:
-        text, verdicts = SECTIONS[name](context)
+        module, claim = SECTIONS[name]
+        text, verdicts = module.section(context)
         parts.append(text)
-        claims.append(f"- **{CLAIMS[name]}** " + " ".join(verdicts))
+        claims.append(f"- **{claim}** " + " ".join(verdicts))
     trainer = context.spec.configs[context.studied].trainer
     caveat = SCALE_CAVEAT.format(**data_summary, epochs=trainer.max_epochs, accelerator=trainer.accelerator)
     parts.insert(1, "## What the results say about the paper's claims\n\n" + "\n".join(claims) + "\n\n" + caveat)

@@ -37,14 +37,10 @@ def _figure(context: ReportContext, matrices: dict[str, np.ndarray]) -> None:
     high = max(float(np.nanmax(values)) for values in matrices.values())
     for (model, values), axis in zip(matrices.items(), axes[0]):
         image = axis.imshow(values, vmin=low, vmax=high, cmap="viridis")
-        for i in range(len(labels)):
-            for j in range(len(labels)):
-                axis.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", color="white", fontsize=8)
-        axis.set_xticks(range(len(labels)), labels)
-        axis.set_yticks(range(len(labels)), labels)
-        axis.set_xlabel("tested at T")
-        axis.set_ylabel("trained at T")
-        axis.set_title(model)
+        for (i, j), value in np.ndenumerate(values):
+            axis.text(j, i, f"{value:.2f}", ha="center", va="center", color="white", fontsize=8)
+        axis.set(xticks=range(len(labels)), xticklabels=labels, yticks=range(len(labels)), yticklabels=labels)
+        axis.set(xlabel="tested at T", ylabel="trained at T", title=model)
     figure.colorbar(image, ax=axes[0].tolist(), shrink=0.8, label="Pearson A at tau_alpha")
     save(figure, context.figure_path(FIGURE), layout=False)
 
@@ -52,20 +48,19 @@ def _figure(context: ReportContext, matrices: dict[str, np.ndarray]) -> None:
 def section(context: ReportContext) -> tuple[str, list[str]]:
     matrices = {model: matrix(context, model) for model in context.spec.models}
     _figure(context, matrices)
-    header = ["model", "trained at"] + [f"tested at T = {t:g}" for t in context.temperatures]
+    header = ["model", "trained at", *[f"tested at T = {t:g}" for t in context.temperatures]]
     rows = []
     for model, values in matrices.items():
         for i, source in enumerate(context.temperatures):
             cells = [f"**{number(value)}**" if i == j else number(value) for j, value in enumerate(values[i])]
             rows.append([model if i == 0 else "", f"T = {source:g}", *cells])
     kept = {model: retention(values) for model, values in matrices.items()}
-    verdict = (
-        "Tested away from its training temperature, a model keeps on average "
-        + ", ".join(f"{model} {100 * share:.0f} %" for model, share in kept.items())
-        + " of the correlation reached by the model trained at the test temperature."
-    )
+    shares = ", ".join(f"{model} {100 * share:.0f} %" for model, share in kept.items())
+    verdict = f"Tested away from its training temperature, a model keeps on average {shares} of the correlation "
+    verdict += "reached by the model trained at the test temperature."
     if min(kept.values()) >= 0.9:
-        verdict += " Every model keeps at least 90 % over this temperature range, so these data cannot separate the models on this claim."
+        verdict += " Every model keeps at least 90 % over this temperature range, so these data cannot separate "
+        verdict += "the models on this claim."
     elif kept[context.studied] >= max(kept.values()):
         verdict += f" {context.studied} keeps the most, as the paper finds."
     else:

@@ -15,6 +15,11 @@ def number(value: float) -> str:
     return "–" if value is None or math.isnan(value) else f"{value:.3f}"
 
 
+def count(value: int) -> str:
+    """An integer with thin groups of thousands: 12 345."""
+    return f"{value:,}".replace(",", " ")
+
+
 def signed(value: float) -> str:
     return "+0.000" if round(value, 3) == 0 else f"{value:+.3f}"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from glass_lightning.experiments.report.comparison import spreads
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import plt, save
 from glass_lightning.experiments.report.markdown import number, signed, table
@@ -14,9 +13,7 @@ from glass_lightning.experiments.scores import at_tau
 FIGURE = "transfer.png"
 
 
-def _figure(
-    context: ReportContext, full: dict[float, float], frozen: dict[tuple, float], random: dict[float, float]
-) -> None:
+def _figure(context: ReportContext, full: dict[float, float], frozen: dict[tuple, float], random: dict) -> None:
     temperatures = context.temperatures
     sources = [*temperatures, None]
     width = 0.8 / (len(sources) + 1)
@@ -26,13 +23,8 @@ def _figure(
     for offset, source in enumerate(temperatures, start=1):
         values = [frozen.get((source, t), np.nan) for t in temperatures]
         axis.bar(positions + offset * width, values, width, label=f"frozen backbone from T = {source:g}")
-    axis.bar(
-        positions + len(sources) * width,
-        [random[t] for t in temperatures],
-        width,
-        color="gray",
-        label="random backbone",
-    )
+    random_values = [random[t] for t in temperatures]
+    axis.bar(positions + len(sources) * width, random_values, width, color="gray", label="random backbone")
     axis.set_xticks(positions + 0.4, [f"T = {t:g}" for t in temperatures])
     axis.set_ylabel("Pearson A at tau_alpha")
     axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -42,49 +34,43 @@ def _figure(
 
 def section(context: ReportContext) -> tuple[str, list[str]]:
     temperatures = context.temperatures
-    full = {t: spreads(context, context.studied, t).mean for t in temperatures}
+    full = {t: context.spread(context.studied, t).mean for t in temperatures}
     frozen = {(s, t): at_tau(context.record(fit), t) for (s, t), fit in context.transfer.items() if s is not None}
     random = {t: at_tau(context.record(context.transfer[(None, t)]), t) for t in temperatures}
     _figure(context, full, frozen, random)
-    header = (
-        ["decoder trained at", f"full training ({len(context.runs(context.studied, temperatures[0]))} seeds)"]
-        + [f"backbone from T = {s:g}" for s in temperatures]
-        + ["random backbone"]
-    )
-    rows = [
-        [
-            f"T = {t:g}",
-            number(full[t]),
-            *[number(frozen.get((s, t), float("nan"))) for s in temperatures],
-            number(random[t]),
-        ]
-        for t in temperatures
+    seeds = len(context.runs(context.studied, temperatures[0]))
+    header = [
+        "decoder trained at",
+        f"full training ({seeds} seeds)",
+        *[f"backbone from T = {s:g}" for s in temperatures],
     ]
+    cells = {t: [number(frozen.get((s, t), float("nan"))) for s in temperatures] for t in temperatures}
+    rows = [[f"T = {t:g}", number(full[t]), *cells[t], number(random[t])] for t in temperatures]
     gap_full = np.mean([value - full[t] for (s, t), value in frozen.items()])
     gap_random = np.mean([value - random[t] for (s, t), value in frozen.items()])
-    spread = float(np.mean([spreads(context, context.studied, t).width for t in temperatures]))
+    spread = float(np.mean([context.spread(context.studied, t).width for t in temperatures]))
     verdict = (
         f"A decoder on a backbone frozen at another temperature reaches on average {signed(gap_full)} against full training "
         f"at the target temperature and {signed(gap_random)} against a decoder on random features of the same architecture "
         f"(seed-to-seed spread of full training: {spread:.3f})."
     )
-    if abs(gap_full) <= spread and gap_random > spread:
+    if gap_random <= spread:
+        verdict += " Unlike the paper, the frozen representation is no better than random features here."
+    elif abs(gap_full) <= spread:
         verdict += (
             " As the paper claims, the frozen representation serves other temperatures as well as training there,"
-            " and far better than random features."
         )
-    elif gap_random > spread:
+        verdict += " and far better than random features."
+    else:
         verdict += (
             " The frozen representation beats random features but falls short of training at the target temperature."
         )
-    else:
-        verdict += " Unlike the paper, the frozen representation is no better than random features here."
     return context.figure_section(
         "Transfer learning",
         f"{context.studied} trained at T_i (seed {context.seeds[0]}), its layers frozen; only a new decoder is trained at "
         "T_j (`glass_lightning.models.FrozenBackbone`, same epochs and optimizer). Control: the same architecture with "
         "random, untrained weights under a trained decoder. Pearson of type A at tau_alpha of T_j, one run each.",
-        table(header, rows),
+        table([*header, "random backbone"], rows),
         FIGURE,
         "Transfer learning",
         [verdict],
