@@ -15,6 +15,7 @@ Everything else is refused before anything is called.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
 
@@ -67,3 +68,14 @@ def class_from_path(
 def instantiate(config: dict, base: type, source: str = "<config>", field: str = "class_path"):
     """``class_path(**init_args)`` of a ``{class_path, init_args}`` config, ``class_path`` a ``base`` subclass."""
     return class_from_path(config["class_path"], source, field, base)(**config.get("init_args", {}))
+
+
+_INSTANCES: dict[str, object] = {}  # per process: config -> what it built
+
+
+def cached_instance(config: dict, base: type, source: str = "<config>", field: str = "class_path"):
+    """:func:`instantiate`, built once per process for equal configs (e.g. a data module every fit shares)."""
+    key = json.dumps(config, sort_keys=True, default=str)
+    if key not in _INSTANCES:
+        _INSTANCES[key] = instantiate(config, base, source, field)
+    return _INSTANCES[key]

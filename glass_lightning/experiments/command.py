@@ -51,7 +51,7 @@ def data_summary(plan: Plan, records: dict, tests: dict) -> dict:
 
 def reproduce(config_path: str, workers: int | None = None, settings: dict | None = None) -> ExperimentSpec:
     spec = load_experiment(config_path, workers, settings)
-    tests = evaluation_snapshots(spec.configs[spec.studied_model].data.init_args.as_dict())
+    tests = evaluation_snapshots(spec.configs[spec.studied_model].data.as_dict())
     plan = Plan(spec, sorted(tests))
     ensure_experiment(spec.tracking_uri, spec.experiment_name)
     started = time.monotonic()

@@ -7,10 +7,10 @@ midway left no record and starts over in a clean directory.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
+from glass_lightning.class_paths import cached_instance
 from glass_lightning.data.datamodule import GlassDataModule
 from glass_lightning.errors import GlassDataError
 from glass_lightning.experiments.evaluation import evaluate
@@ -20,24 +20,21 @@ from glass_lightning.experiments.spec import ExperimentSpec
 from glass_lightning.models import count_parameters
 from glass_lightning.training.run import RunLog, fit
 
-_EVALUATION_SNAPSHOTS: dict[str, dict] = {}  # per process: data config -> test snapshots per temperature
-
 
 def record_path(spec: ExperimentSpec, planned: Fit) -> Path:
     return spec.output_dir / "fits" / f"{planned.key}.json"
 
 
-def evaluation_snapshots(data_init_args: dict) -> dict[float, list]:
-    """The test split of every temperature of the fit's dataset (read once per process)."""
-    init_args = {key: value for key, value in data_init_args.items() if key != "temperatures"}
-    cache_key = json.dumps(init_args, sort_keys=True, default=str)
-    if cache_key not in _EVALUATION_SNAPSHOTS:
-        data = GlassDataModule(**init_args)
-        grouped: dict[float, list] = {}
-        for snapshot in data.split_snapshots("test"):
-            grouped.setdefault(snapshot.temperature, []).append(snapshot)
-        _EVALUATION_SNAPSHOTS[cache_key] = grouped
-    return _EVALUATION_SNAPSHOTS[cache_key]
+def evaluation_snapshots(data: dict) -> dict[float, list]:
+    """The test split of every temperature of the dataset of ``data`` (a fit's data config), read once per process."""
+    every_temperature = {key: value for key, value in data["init_args"].items() if key != "temperatures"}
+    module = cached_instance(
+        data | {"init_args": every_temperature}, GlassDataModule, "<experiment>", "data.class_path"
+    )
+    grouped: dict[float, list] = {}
+    for snapshot in module.split_snapshots("test"):
+        grouped.setdefault(snapshot.temperature, []).append(snapshot)
+    return grouped
 
 
 def run_fit(spec: ExperimentSpec, planned: Fit) -> dict:
@@ -54,7 +51,7 @@ def run_fit(spec: ExperimentSpec, planned: Fit) -> dict:
         monitor = result.cli.trainer.checkpoint_callback.monitor
         problem = f"no best checkpoint was saved: {monitor} was never a finite value"
         raise GlassDataError(planned.label, "checkpoint.monitor", problem)
-    scores = evaluate(str(result.best_checkpoint), evaluation_snapshots(planned.config.data.init_args.as_dict()))
+    scores = evaluate(str(result.best_checkpoint), evaluation_snapshots(planned.config.data.as_dict()))
     parameters = count_parameters(model.model)
     params = {"reproduce.num_parameters": str(parameters), "reproduce.checkpoint": str(result.best_checkpoint)}
     log_to_run(spec.tracking_uri, result.run_id, score_metrics(scores), params)

@@ -9,22 +9,15 @@ the link hands the network the trial's cutoff and the network keeps only the edg
 
 from __future__ import annotations
 
-import json
-
 import lightning.pytorch as pl
 
-from glass_lightning.class_paths import instantiate
+from glass_lightning.class_paths import cached_instance
 from glass_lightning.errors import GlassDataError
-
-_DATA_OF_WORKER: dict[str, pl.LightningDataModule] = {}
 
 
 def worker_data(data: dict) -> pl.LightningDataModule:
     """The data module of the ``class_path`` / ``init_args`` config ``data``, built once per process."""
-    key = json.dumps(data, sort_keys=True, default=str)
-    if key not in _DATA_OF_WORKER:
-        _DATA_OF_WORKER[key] = instantiate(data, pl.LightningDataModule, "<sweep>", "data.class_path")
-    return _DATA_OF_WORKER[key]
+    return cached_instance(data, pl.LightningDataModule, "<sweep>", "data.class_path")
 
 
 class SharedGraphData(pl.LightningDataModule):
