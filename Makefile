@@ -14,7 +14,7 @@ else
 TORCH_INDEX := --index-url https://download.pytorch.org/whl/$(TORCH)
 endif
 
-.PHONY: install install-offline wheelhouse wheelhouse-device test train train-botan data sweep bench reproduce ui lock clean
+.PHONY: install install-offline wheelhouse wheelhouse-device test test-fast train train-botan data sweep bench reproduce ui lock clean
 
 install: $(STAMP)
 

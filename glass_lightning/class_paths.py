@@ -75,7 +75,7 @@ _INSTANCES: dict[str, object] = {}  # per process: config -> what it built
 
 def cached_instance(config: dict, base: type, source: str = "<config>", field: str = "class_path"):
     """:func:`instantiate`, built once per process for equal configs (e.g. a data module every fit shares)."""
-    key = json.dumps(config, sort_keys=True, default=str)
+    key = json.dumps([config, base.__module__, base.__qualname__], sort_keys=True, default=str)
     if key not in _INSTANCES:
         _INSTANCES[key] = instantiate(config, base, source, field)
     return _INSTANCES[key]

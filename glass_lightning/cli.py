@@ -26,7 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "fit": "glass_lightning.training.run:main",
     "validate": "glass_lightning.training.cli:validate",
     "test": "glass_lightning.training.cli:test",
-    "predict": "glass_lightning.training.predict:main",  # noqa: E501
+    "predict": "glass_lightning.training.predict:main",
 }
 
 

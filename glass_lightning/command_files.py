@@ -23,6 +23,14 @@ def require(source: str, key: str, ok: bool, problem: str) -> None:
         raise GlassDataError(source, key, problem)
 
 
+def number(source: str, key: str, value: Any) -> float:
+    """``value`` as a float; YAML reads ``1e-3`` as a string, so a numeric string counts. Anything else fails."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise GlassDataError(source, key, f"expected a number, got {value!r}") from None
+
+
 def as_list(value: Any) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
@@ -46,7 +54,10 @@ class FitsFile:
         from the command line) join its overrides. Every mistake is reported here, before any fit."""
         source, keys = str(path), [each for each in fields(cls) if each.init and each.name != "source"]
         require(source, "<file>", Path(path).is_file(), f"the {cls.KIND} file does not exist")
-        raw = yaml.safe_load(Path(path).read_text()) or {}
+        try:
+            raw = yaml.safe_load(Path(path).read_text()) or {}
+        except yaml.YAMLError as error:
+            raise GlassDataError(source, "<file>", f"not valid YAML: {' '.join(str(error).split())}") from None
         require(source, "<root>", isinstance(raw, dict), "expected a mapping")
         names = sorted(each.name for each in keys)
         unknown = sorted(set(raw) - set(names))

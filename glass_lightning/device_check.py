@@ -104,6 +104,7 @@ def steps(data: Path, scratch: Path) -> list[Step]:
                 *CLI,
                 "bench",
                 "--skip-fully-connected",
+                "--skip-compiled",
                 "--skip-simulator",
                 "--repeats",
                 "1",

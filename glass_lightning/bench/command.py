@@ -44,6 +44,9 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--skip-fully-connected", action="store_true", help="leave out reference (a), the slowest case")
     parser.add_argument(
+        "--skip-compiled", action="store_true", help="leave out the torch.compile cases (minutes of compiling each)"
+    )
+    parser.add_argument(
         "--case-timeout",
         type=float,
         default=1800.0,
@@ -85,7 +88,8 @@ def network_sections(arguments, device: str) -> tuple[dict[str, list[str]], floa
     """Ours against (b) at the full size and against (a) at a size that fits in memory; also our training step (s)."""
     full = Workload(num_particles=arguments.particles)
     gpu_backends = [name for name in GPU_BACKENDS if device == "cuda" and unavailable(name) is None]
-    full_cases = ["ours", "e3nn", "e3nn_compiled", "ours_compiled", *gpu_backends]
+    compiled = [] if arguments.skip_compiled else ["e3nn_compiled", "ours_compiled"]
+    full_cases = ["ours", *gpu_backends, "e3nn", *compiled]  # GPU backends early: a short time budget still has them
     cases = [(full, implementation, arguments.repeats) for implementation in full_cases]
     if not arguments.skip_fully_connected:
         small = Workload(num_particles=arguments.fully_connected_particles)

@@ -22,6 +22,7 @@ from torch_geometric.data import Data
 from glass_lightning.models.convolution import EdgeGeometry, EquivariantConvolution, ScalarInputConvolution
 from glass_lightning.models.inputs import node_scalars, scatter_sum
 from glass_lightning.models.se3 import SE3Net
+from glass_lightning.models.tensor_product_backends import UVU_OPTIONS
 
 
 def _paths_of(convolution: EquivariantConvolution | ScalarInputConvolution) -> tuple[o3.Irreps, o3.Irreps, list]:
@@ -42,11 +43,8 @@ class ReferenceConvolution(nn.Module):
         self.convolution = convolution
         irreps_in, irreps_out, paths = _paths_of(convolution)
         self.channels, self.num_paths = irreps_in[0].mul, len(paths)
-        options = dict(
-            shared_weights=False, internal_weights=False, irrep_normalization="none", path_normalization="none"
-        )
         irreps_sh = o3.Irreps.spherical_harmonics(l_max)
-        self.tensor_product = o3.FullyConnectedTensorProduct(irreps_in, irreps_sh, irreps_out, **options)
+        self.tensor_product = o3.FullyConnectedTensorProduct(irreps_in, irreps_sh, irreps_out, **UVU_OPTIONS)
         ours = {(i_in, l2, ir_out): (p, scale) for p, (i_in, l2, ir_out, scale) in enumerate(paths)}
         matched = [ours[(ins.i_in1, ins.i_in2, irreps_out[ins.i_out].ir)] for ins in self.tensor_product.instructions]
         if len(matched) != len(paths):

@@ -50,11 +50,16 @@ def displacements_of_run(
         raise GlassDataError(source, "box", problem)
     moved = trajectory.displacements_from(initial.positions)
     at_start = trajectory.times == 0
-    if at_start.any():
-        gap = float(np.linalg.norm(moved[0], axis=-1).max())
-        if gap > START_TOLERANCE:
-            problem = f"the frame at t = 0 is not the initial configuration {reference} (a particle is {gap:.3g} away)"
-            raise GlassDataError(source, "positions", problem)
+    gap = float(np.linalg.norm(moved[0], axis=-1).max())
+    if at_start.any() and gap > START_TOLERANCE:
+        problem = f"the frame at t = 0 is not the initial configuration {reference} (a particle is {gap:.3g} away)"
+        raise GlassDataError(source, "positions", problem)
+    if not at_start.any() and gap <= START_TOLERANCE:  # a run resumed at step N: every time would be off by N steps
+        problem = (
+            f"the first frame, at t = {trajectory.times[0]:g}, is the initial configuration {reference}: "
+            "the run's step count must start at 0 (LAMMPS: reset_timestep 0)"
+        )
+        raise GlassDataError(source, "times", problem)
     if remove_centre_of_mass:
         moved = relative_to_centre_of_mass(moved)
     return trajectory.times[~at_start], moved[~at_start]

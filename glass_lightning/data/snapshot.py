@@ -63,6 +63,11 @@ def type_name(label: int) -> str:
     return chr(ord("A") + label)
 
 
+def temperature_key(temperature: float) -> float:
+    """A temperature as a key that groups equal temperatures (rounded to six decimals, a float32's precision)."""
+    return round(float(temperature), 6)
+
+
 def same_temperature(first: float, second: float) -> bool:
     """Whether two temperatures are one (closer than ``TEMPERATURE_TOLERANCE``)."""
     return abs(first - second) < TEMPERATURE_TOLERANCE

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from glass_lightning.data.snapshot import temperature_key
 from glass_lightning.errors import GlassDataError
 
 STAGES = ("train", "val", "test")
@@ -40,7 +41,7 @@ def split_by_fractions(
         )
     by_temperature: dict[float, list[int]] = defaultdict(list)
     for index, temperature in enumerate(temperatures):
-        by_temperature[round(float(temperature), 6)].append(index)
+        by_temperature[temperature_key(temperature)].append(index)
     split: dict[str, list[int]] = {stage: [] for stage in STAGES}
     for temperature, indices in sorted(by_temperature.items()):
         ordered = sorted(indices, key=lambda index: sources[index])

@@ -29,7 +29,11 @@ def energy_baseline(spec: ExperimentSpec, test_snapshots: dict[float, list[Snaps
     num_types = max(int(snapshot.types.max()) for snapshot in snapshots) + 1
     scores = score_node_input(available[0], target, test_snapshots, num_types)
     run_id = start_run(spec.tracking_uri, spec.experiment_name, f"{available[0]} baseline")
-    log_to_run(spec.tracking_uri, run_id, score_metrics(scores), {"reproduce.node_input": available[0]})
+    try:
+        log_to_run(spec.tracking_uri, run_id, score_metrics(scores), {"reproduce.node_input": available[0]})
+    except Exception:
+        MlflowClient(spec.tracking_uri).set_terminated(run_id, "FAILED")
+        raise
     MlflowClient(spec.tracking_uri).set_terminated(run_id)
     record = {"label": f"{available[0]} (no learning)", "run_id": run_id, "experiment": spec.experiment_name}
     record |= {"node_input": available[0], "scores": scores_record(scores)}

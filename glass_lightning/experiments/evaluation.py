@@ -1,6 +1,6 @@
 """Test a trained model at every temperature of the dataset, seen or not, from its checkpoint alone
 (the graph recipe stored in it, as ``glass-lightning predict`` reads it), scored per temperature by
-the function that scores a test split after fit (``training.metrics.pearson_per_temperature``).
+the function that scores a test split after fit (``training.metrics.pearson_by_group``).
 
 The test configurations of a temperature are the same whichever temperatures a fit trained on
 (splits are drawn per temperature). A model's output channels are the times of its training
@@ -21,7 +21,7 @@ from torch_geometric.data import Batch
 
 from glass_lightning.data.dataset import GlassDataset, raw_node_attr, target_of
 from glass_lightning.data.snapshot import Snapshot, same_temperature, tau_alpha
-from glass_lightning.training.metrics import pearson_per_temperature
+from glass_lightning.training.metrics import pearson_by_group
 from glass_lightning.training.predict import load_predictor
 
 
@@ -51,15 +51,16 @@ def score(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pooled and per-configuration Pearson (num_types, T) of per-configuration (N, T) arrays."""
     graph = torch.cat([torch.full((len(values),), index, dtype=torch.int64) for index, values in enumerate(types)])
-    scores = pearson_per_temperature(
+    pooled, per_configuration = pearson_by_group(
         torch.as_tensor(np.concatenate(predictions), dtype=torch.float64),
         torch.as_tensor(np.concatenate(targets), dtype=torch.float64),
         torch.as_tensor(np.concatenate(types), dtype=torch.int64),
         graph,
-        torch.zeros(len(types)),  # one group: these configurations
+        torch.zeros(len(types), dtype=torch.int64),  # one group: these configurations
+        1,
         num_types,
     )
-    return scores[0.0]
+    return pooled[0].numpy(), per_configuration[0].numpy()
 
 
 def temperature_score(
@@ -85,7 +86,9 @@ def evaluate(checkpoint: str, test_snapshots: dict[float, list[Snapshot]]) -> di
             snapshots, timescales, recipe.positions, recipe.node_inputs, recipe.target, recipe.cutoff, mean, std
         )
         reference = min(recipe.temperatures, key=lambda value: abs(value - temperature))
-        model_tau = tau_alpha(next(group for key, group in test_snapshots.items() if same_temperature(key, reference)))
+        model_tau = tau_alpha(
+            next((group for key, group in test_snapshots.items() if same_temperature(key, reference)), [])
+        )
         channels = matching_channels(
             recipe.times_at(reference), model_tau, list(snapshots[0].times), tau_alpha(snapshots)
         )

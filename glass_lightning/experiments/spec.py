@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonargparse import Namespace
 
-from glass_lightning.command_files import FitsFile, as_list, require
+from glass_lightning.command_files import FitsFile, as_list, number, require
 from glass_lightning.training.run import fit_arguments
 
 EXPERIMENTS = ("comparison", "generalization", "transfer", "interpretability", "ablations", "all_temperatures")
@@ -41,7 +41,7 @@ class ExperimentSpec(FitsFile):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        need = partial(require, self.source)
+        need, self.name = partial(require, self.source), str(self.name)
         ok = isinstance(self.models, dict) and bool(self.models)
         need("models", ok, "expected a mapping: model name -> list of config files")
         self.models = {str(name): [*self.base_config, *as_list(files or [])] for name, files in self.models.items()}
@@ -49,11 +49,7 @@ class ExperimentSpec(FitsFile):
         self.arguments = {name: fit_arguments(files, self.overrides) for name, files in self.models.items()}
         self.experiments, self.seeds = as_list(self.experiments), as_list(self.seeds)
         unknown = [name for name in self.experiments if name not in EXPERIMENTS]
-        need(
-            "experiments",
-            not unknown,
-            f"unknown experiment {unknown[0] if unknown else ''!r}; expected some of {EXPERIMENTS}",
-        )
+        need("experiments", not unknown, f"unknown experiments {unknown}; expected some of {EXPERIMENTS}")
         ok = bool(self.seeds) and all(isinstance(seed, int) for seed in self.seeds)
         need("seeds", ok, f"expected a list of integers, got {self.seeds!r}")
         need("ablations", isinstance(self.ablations, dict), "expected a mapping: name -> {dotted config path: value}")
@@ -61,12 +57,12 @@ class ExperimentSpec(FitsFile):
             key = f"ablations.{ablation}"
             need(key, isinstance(changes, dict) and bool(changes), "expected a mapping of dotted config paths")
             self.checked(self.models[self.studied_model], {f"{key}.{k}": (k, v) for k, v in changes.items()})
-        cutoff = self.bond_order_cutoff
-        ok = isinstance(cutoff, (int, float)) and cutoff > 0
-        need("bond_order_cutoff", ok, f"expected a positive length, got {cutoff!r}")
+        cutoff = self.bond_order_cutoff = number(self.source, "bond_order_cutoff", self.bond_order_cutoff)
+        need("bond_order_cutoff", cutoff > 0, f"expected a positive length, got {cutoff!r}")
         if self.ablation_temperature is not None:
-            self.ablation_temperature = float(self.ablation_temperature)
-        self.held_out_temperatures = [float(value) for value in as_list(self.held_out_temperatures)]
+            self.ablation_temperature = number(self.source, "ablation_temperature", self.ablation_temperature)
+        held_out = as_list(self.held_out_temperatures)
+        self.held_out_temperatures = [number(self.source, "held_out_temperatures", value) for value in held_out]
         self.output_dir = Path(self.output_dir or Path("outputs") / "reproduce" / self.name)
         self.results, self.figures_dir = Path(self.results), Path(self.figures_dir)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from collections.abc import Mapping
 
+from glass_lightning.errors import GlassDataError
 from glass_lightning.simulate.config import QUICK, load_config
 from glass_lightning.simulate.dataset import generate
 from glass_lightning.simulate.engine import available_platforms, platform_by_name
@@ -67,8 +69,12 @@ def main(argv: list[str] | None = None) -> int:
             overrides[name] = getattr(arguments, name)
     if arguments.trajectories:
         overrides["trajectories"] = True
-    config = load_config(arguments.config, overrides)
-    platform_by_name(config.platform, config.source)
+    try:
+        config = load_config(arguments.config, overrides)
+        platform_by_name(config.platform, config.source)
+    except GlassDataError as error:
+        print(f"glass-lightning simulate: {error}", file=sys.stderr)
+        return 1
     start = time.monotonic()
     try:
         paths = generate(

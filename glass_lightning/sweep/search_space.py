@@ -16,6 +16,7 @@ from typing import Any
 
 import optuna
 
+from glass_lightning.command_files import number
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.cli import DATA_LINKS
 
@@ -58,14 +59,6 @@ class Parameter:
         return self.choices[0] if self.kind == "categorical" else int(self.low) if self.kind == "int" else self.low
 
 
-def _number(source: str, key: str, value: Any) -> float:
-    """YAML reads ``1e-3`` as a string; accept it as a number, reject anything else."""
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise GlassDataError(source, key, f"expected a number, got {value!r}") from None
-
-
 def parse_parameter(source: str, name: str, spec: Any) -> Parameter:
     """The parameter ``name`` of the search space, checked (a size linked from the data cannot be searched)."""
     key = f"search_space.{name}"
@@ -89,14 +82,14 @@ def parse_parameter(source: str, name: str, spec: Any) -> Parameter:
         need(isinstance(choices, list) and bool(choices), f"expected a non-empty list of choices, got {choices!r}")
         return Parameter(name, kind, choices=tuple(choices))
     need("low" in spec and "high" in spec, "expected 'low' and 'high'")
-    low, high = _number(source, f"{key}.low", spec["low"]), _number(source, f"{key}.high", spec["high"])
+    low, high = number(source, f"{key}.low", spec["low"]), number(source, f"{key}.high", spec["high"])
     log, step = bool(spec.get("log", False)), spec.get("step")
     need(low < high, f"empty range: expected low < high, got [{low:g}, {high:g}]")
     need(not log or low > 0, f"a log scale needs low > 0, got {low:g}")
     need(
         kind == "float" or (low == int(low) and high == int(high)), f"expected integer bounds, got [{low:g}, {high:g}]"
     )
-    return Parameter(name, kind, low, high, log, None if step is None else _number(source, f"{key}.step", step))
+    return Parameter(name, kind, low, high, log, None if step is None else number(source, f"{key}.step", step))
 
 
 def config_path(name: str) -> str:

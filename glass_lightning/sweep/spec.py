@@ -13,7 +13,8 @@ from typing import Any
 
 import optuna
 
-from glass_lightning.command_files import FitsFile, require
+from glass_lightning.command_files import FitsFile, number, require
+from glass_lightning.errors import GlassDataError
 from glass_lightning.sweep.search_space import CUTOFF, Parameter, config_path, parse_parameter
 from glass_lightning.training.run import fit_arguments
 
@@ -47,7 +48,7 @@ class SweepSpec(FitsFile):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        need = partial(require, self.source)
+        need, self.study_name = partial(require, self.source), str(self.study_name)
         need("search_space", isinstance(self.search_space, dict), "expected a mapping of parameter names")
         self.parameters = [parse_parameter(self.source, name, spec) for name, spec in self.search_space.items()]
         searched = {f"search_space.{each.name}": (config_path(each.name), each.example) for each in self.parameters}
@@ -62,8 +63,8 @@ class SweepSpec(FitsFile):
         need("n_trials", n_trials is not None or timeout is not None, "give n_trials, timeout or both")
         ok = n_trials is None or (isinstance(n_trials, int) and n_trials > 0)
         need("n_trials", ok, f"expected a positive integer, got {n_trials!r}")
-        need("timeout", timeout is None or float(timeout) > 0, f"expected seconds > 0, got {timeout!r}")
-        self.timeout = None if timeout is None else float(timeout)
+        self.timeout = None if timeout is None else number(self.source, "timeout", timeout)
+        need("timeout", self.timeout is None or self.timeout > 0, f"expected seconds > 0, got {timeout!r}")
         self.output_dir = Path(self.output_dir or Path("sweeps") / self.study_name)
         self.storage = self.storage or f"{self.output_dir}.journal"
         self.experiment_name = self.experiment_name or self.study_name
@@ -80,6 +81,10 @@ def _choice(source: str, key: str, value: Any, classes: dict[str, type]) -> dict
     settings = {"name": value} if isinstance(value, str) else dict(value or {})
     name = settings.get("name")
     require(source, f"{key}.name", name in classes, f"expected one of {tuple(classes)}, got {name!r}")
+    try:
+        build(settings, classes)  # its arguments are checked now, not when the study opens
+    except (TypeError, ValueError) as error:
+        raise GlassDataError(source, key, f"{classes[name].__name__}: {error}") from None
     return settings
 
 

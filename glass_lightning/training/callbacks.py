@@ -25,7 +25,7 @@ from lightning.pytorch.utilities import rank_zero_info
 
 from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.data.noise_ceiling import noise_ceiling
-from glass_lightning.data.snapshot import same_temperature, tau_alpha, type_name
+from glass_lightning.data.snapshot import same_temperature, tau_alpha, temperature_key, type_name
 from glass_lightning.training.gather import objects_of_all_processes
 from glass_lightning.training.metrics import pearson_per_temperature
 from glass_lightning.training.plots import plot_pearson_vs_time, plot_prediction_scatter
@@ -54,7 +54,7 @@ def test_noise_ceilings(datamodule: object, temperatures: list[float]) -> dict[f
     for snapshot in datamodule.split_snapshots("test"):
         ceiling = noise_ceiling(snapshot)
         if ceiling is not None:
-            ceilings.setdefault(round(float(snapshot.temperature), 6), []).append(ceiling[datamodule.timescales].T)
+            ceilings.setdefault(temperature_key(snapshot.temperature), []).append(ceiling[datamodule.timescales].T)
     return {
         temperature: np.nanmean(ceilings[temperature], axis=0)
         for temperature in temperatures
@@ -161,7 +161,7 @@ class PearsonReport(Callback):
     @staticmethod
     def _scatter_panels(trainer, data, temperatures, times, pooled) -> list[dict]:
         tested = trainer.datamodule.split_snapshots("test") if hasattr(trainer.datamodule, "split_snapshots") else []
-        graph_temperature = np.array([round(float(value), 6) for value in data["temperature"]])  # as scored
+        graph_temperature = np.array([temperature_key(value) for value in data["temperature"]])  # as scored
         panels = []
         for temperature in temperatures:
             tau = tau_alpha([snapshot for snapshot in tested if same_temperature(snapshot.temperature, temperature)])

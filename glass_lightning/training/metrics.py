@@ -21,6 +21,8 @@ from torch import Tensor, nn
 from torchmetrics import Metric
 from torchmetrics.regression import PearsonCorrCoef
 
+from glass_lightning.data.snapshot import temperature_key
+
 
 def particles_seen_by_all_processes(metric: PearsonCorrCoef) -> int:
     """The number of particles a Pearson metric was updated with, summed over processes, so that
@@ -140,7 +142,7 @@ def pearson_per_temperature(
 ) -> dict[float, tuple[np.ndarray, np.ndarray]]:
     """Temperature (rounded to 1e-6, ascending) -> pooled and per-configuration Pearson (num_types, T) of
     the configurations at that temperature: how a test split and the experiments' evaluation are scored."""
-    rounded = [round(float(value), 6) for value in temperature_of_graph]
+    rounded = [temperature_key(value) for value in temperature_of_graph]
     temperatures = sorted(set(rounded))
     group = torch.tensor([temperatures.index(value) for value in rounded], dtype=torch.int64)
     pooled, per_configuration = pearson_by_group(

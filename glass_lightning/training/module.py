@@ -9,6 +9,7 @@ any ``torch.nn.Module`` with ``forward(data) -> (N, num_outputs)``, given by ``c
 from __future__ import annotations
 
 import inspect
+import pickle
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -295,8 +296,12 @@ class GlassModule(LightningModule):
     @classmethod
     def load_from_checkpoint(cls, checkpoint_path: str | Path, *args: Any, **kwargs: Any) -> "GlassModule":
         """Lightning's loader, with a clear error for checkpoints that GlassModule did not write."""
-        checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
-        if CHECKPOINT_KEY not in checkpoint:
+        try:
+            checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+        except (RuntimeError, EOFError, pickle.UnpicklingError) as error:
+            problem = f"not a readable PyTorch checkpoint ({type(error).__name__}: {str(error).splitlines()[0][:200]})"
+            raise GlassDataError(str(checkpoint_path), "checkpoint", problem) from None
+        if not isinstance(checkpoint, dict) or CHECKPOINT_KEY not in checkpoint:
             raise GlassDataError(
                 checkpoint_path,
                 CHECKPOINT_KEY,

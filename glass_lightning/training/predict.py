@@ -9,7 +9,7 @@ command writes, mirroring the inputs' paths under ``--output``:
                  temperature, source; target (N, T) when the file has it; with ``--features``
                  the network's invariant features (N, F), the representation itself
     {name}.extxyz the configuration with per-particle columns ``prediction`` (and ``true_propensity``,
-                 ``features``), for OVITO or ASE viewers
+                 ``features``, and ``inherent_positions`` when the model reads those), for OVITO or ASE
     {name}.png   with ``--plot``: a slab of the box coloured by the prediction (and the truth)
 (``lightning predict --config ... --ckpt_path ...`` still predicts a configured data split.)
 """
@@ -38,7 +38,8 @@ def load_predictor(checkpoint: str | Path, device: str = "cpu") -> tuple[GlassMo
     """The trained module (eval mode, on ``device``) and the graph recipe stored with it."""
     if not Path(checkpoint).is_file():
         raise GlassDataError(str(checkpoint), "checkpoint", "the checkpoint does not exist")
-    module = GlassModule.load_from_checkpoint(checkpoint, map_location=device)
+    # compile=False: a network trained under torch.compile is not compiled again (minutes on a CPU) to predict
+    module = GlassModule.load_from_checkpoint(checkpoint, map_location=device, compile=False)
     recipe = GraphRecipe.from_dict(module.saved_graph_recipe, str(checkpoint))
     return module.eval(), recipe
 
@@ -90,11 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         snapshots = read_snapshots(arguments.inputs, arguments.format)
         paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
         predictions = predict_arrays(module, recipe, snapshots, arguments.features)
+        # the frame holds the thermal positions; a model that reads others gets them as a column too
+        model_positions = [] if recipe.positions == "thermal" else [f"{recipe.positions}_positions"]
         for path, (snapshot, arrays) in tqdm(
             zip(paths, predictions), total=len(paths), desc="predicting", unit="config"
         ):
             write_npz_atomically(path, arrays)
-            write_extxyz(snapshot, path.with_suffix(".extxyz"), [], viewer_columns(arrays))
+            write_extxyz(snapshot, path.with_suffix(".extxyz"), model_positions, viewer_columns(arrays))
             if arguments.plot:
                 plot_prediction_slab(
                     snapshot.positions_of(recipe.positions), snapshot.box, arrays, path.with_suffix(".png")

@@ -90,9 +90,8 @@ class GlassMLFlowLogger(MLFlowLogger):
         artifact_location: str | None = None,
         run_id: str | None = None,
     ):
-        default_location = default_artifact_location(
-            tracking_uri, experiment_name
-        )  # also creates the store's directory
+        # always: it also creates the store's directory
+        default_location = default_artifact_location(tracking_uri, experiment_name)
         artifact_location = artifact_location or default_location
         super().__init__(
             experiment_name=experiment_name,

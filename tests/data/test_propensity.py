@@ -20,6 +20,7 @@ from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY, noise_ceiling
 from glass_lightning.data.propensity import propensity_snapshot
 from glass_lightning.data.snapshot import wrap_positions
+from glass_lightning.errors import GlassDataError
 
 REPLICAS = 4
 WRITERS = {
@@ -139,3 +140,11 @@ def test_a_run_with_only_the_start_is_refused(tmp_path, capsys, initial_file):
 def test_missing_temperature_is_refused(tmp_path, capsys):
     (replica,) = _replica_files(tmp_path, "gsd", replicas=1)
     _refused(tmp_path, capsys, replica, [replica], "field 'temperature': not stored in the file", format="gsd")
+
+
+def test_a_run_whose_step_count_does_not_start_at_zero_is_refused():
+    run = replica_run(0)
+    resumed = Trajectory(run.positions, run.types, run.box, run.times + 50.0, images=None, source="resumed.dump")
+    with pytest.raises(GlassDataError, match="step count must start at 0") as raised:
+        propensity_snapshot(initial_configuration(), [resumed])
+    assert raised.value.field == "times"

@@ -30,6 +30,8 @@ def changed(path, tmp_path, **changes):
         ({"models": {}}, "models"),
         ({"seeds": ["zero"]}, "seeds"),
         ({"workers": 0}, "workers"),
+        ({"held_out_temperatures": ["warm"]}, "held_out_temperatures"),
+        ({"bond_order_cutoff": "wide"}, "bond_order_cutoff"),
         ({"ablations": {"deeper": {"model.model.init_args.depth": 9}}}, "ablations.deeper.model.model.init_args.depth"),
         ({"overrides": {"trainer.no_such_option": 1}}, "overrides.trainer.no_such_option"),
     ],

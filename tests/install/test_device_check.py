@@ -19,7 +19,7 @@ def test_a_failing_step_and_a_step_out_of_time_are_reported_and_do_not_stop_the_
         Step("slow", [sys.executable, "-c", "import time; print('started', flush=True); time.sleep(30)"], 2)
     )
     assert failed.status == "failed (exit 3)" and "boom" in failed.output
-    assert slow.status == "timed out after 2 s" and slow.seconds < 20
+    assert slow.status == "timed out after 2 s" and "started" in slow.output  # what it printed before is kept
     report = render([failed, slow, Outcome(Step("ok", ["true"], 1), "passed", 0.5, "fine")], "2026-12-03 12:00 UTC")
     assert (
         "| fails | failed (exit 3) |" in report

@@ -62,6 +62,8 @@ def space_with(**changes) -> dict:
         ({"overrides": {"trainer.no_such_key": 1}}, "overrides.trainer.no_such_key", "no 'trainer.no_such_key'"),
         ({"sampler": {"name": "grid"}}, "sampler.name", "expected one of"),
         ({"n_trials": 0}, "n_trials", "positive integer"),
+        ({"timeout": "soon"}, "timeout", "expected a number"),
+        ({"pruner": {"name": "median", "n_warmup": 1}}, "pruner", "MedianPruner"),
         ({"colour": "blue"}, "colour", "unknown key"),
     ],
 )
@@ -122,3 +124,11 @@ def test_workers_from_the_command_line_replace_the_file_and_are_checked(tmp_path
     with pytest.raises(GlassDataError, match="positive integer") as raised:
         load_sweep(path, workers=0)
     assert raised.value.field == "workers"
+
+
+def test_a_file_that_is_not_yaml_is_named(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("study_name: [unclosed\n")
+    with pytest.raises(GlassDataError, match="not valid YAML") as raised:
+        load_sweep(path)
+    assert raised.value.field == "<file>"

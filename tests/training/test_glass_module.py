@@ -172,3 +172,11 @@ def test_the_tensor_product_backend_is_logged_with_the_hyperparameters():
     trainer = Trainer(accelerator="cpu", max_steps=1, logger=logger, **options)
     trainer.fit(module, train_dataloaders=DataLoader([random_graph()], batch_size=1))
     assert logger.params["model/tensor_product_backend"] == "e3nn"
+
+
+def test_a_file_that_is_not_a_checkpoint_is_named(tmp_path):
+    path = tmp_path / "notes.ckpt"
+    path.write_text("not a checkpoint")
+    with pytest.raises(GlassDataError, match="not a readable PyTorch checkpoint") as raised:
+        GlassModule.load_from_checkpoint(path)
+    assert raised.value.field == "checkpoint"

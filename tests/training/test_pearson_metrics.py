@@ -8,6 +8,7 @@ from glass_lightning.training.metrics import (
     PerConfigurationPearson,
     PooledPearsonByType,
     pearson_by_group,
+    pearson_per_temperature,
     per_configuration_pearson,
 )
 
@@ -104,3 +105,21 @@ def test_pearson_by_group_pools_and_averages_within_each_group():
         each = [pearsonr(prediction[graph == g, 0], target[graph == g, 0])[0] for g in graphs]
         assert per_configuration[group, 0, 0] == pytest.approx(np.mean(each))
     assert torch.isnan(pooled[:, 1]).all() and torch.isnan(per_configuration[:, 1]).all()  # no type-B particle
+
+
+def test_pearson_per_temperature_groups_equal_temperatures_and_matches_scipy():
+    rng = np.random.default_rng(3)
+    sizes, temperatures = [30, 30, 30], torch.tensor([0.5, 0.7, 0.5000001])  # the last is 0.5 in float32 terms
+    graph = torch.cat([torch.full((size,), index) for index, size in enumerate(sizes)])
+    target = torch.as_tensor(rng.normal(size=(sum(sizes), 2)))
+    prediction = target + torch.as_tensor(rng.normal(size=target.shape))
+    node_type = torch.zeros(sum(sizes), dtype=torch.int64)
+    scores = pearson_per_temperature(prediction, target, node_type, graph, temperatures, num_types=1)
+    assert list(scores) == [0.5, 0.7]
+    for temperature, graphs in ((0.5, [0, 2]), (0.7, [1])):
+        chosen = np.isin(graph.numpy(), graphs)
+        pooled, per_configuration = scores[temperature]
+        for time in (0, 1):
+            assert pooled[0, time] == pytest.approx(pearsonr(prediction[chosen, time], target[chosen, time])[0])
+            each = [pearsonr(prediction[graph == g, time], target[graph == g, time])[0] for g in graphs]
+            assert per_configuration[0, time] == pytest.approx(np.mean(each))

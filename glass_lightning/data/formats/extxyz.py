@@ -20,6 +20,7 @@ A configuration is the first frame of its file; a trajectory is every frame.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ import ase
 import ase.io
 import numpy as np
 
+from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.data.formats.ase_files import (
     IMAGE_COLUMN,
     box_of,
@@ -49,10 +51,10 @@ PARTICLE_COLUMNS = ("potential_energy", "inherent_potential_energy", "inherent_p
 
 
 def _write(path: str | os.PathLike, frames: list[ase.Atoms]) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ase.io.write(path, frames, format=FORMAT)
-    return path
+    """Write ``frames`` atomically, like every file the project writes."""
+    text = io.StringIO()
+    ase.io.write(text, frames, format=FORMAT)
+    return write_text_atomically(path, text.getvalue())
 
 
 def _atoms(positions: np.ndarray, types: np.ndarray, box: np.ndarray, info: dict) -> ase.Atoms:

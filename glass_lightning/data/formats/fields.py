@@ -136,7 +136,7 @@ def configuration_temperature(path: Path, stored: float | None, given: float | N
         return temperature_from_path(path)
     except GlassDataError:
         problem = (
-            "not stored in the file: give it (--temperature) or put 'T{temperature}' in the file name or a parent "
-            "folder (e.g. T0.44/config_0.gsd)"
+            "not stored in the file: put 'T{temperature}' in the file name or a parent folder (e.g. "
+            "T0.44/config_0.gsd), or give it where the command takes one (propensity --temperature)"
         )
         raise GlassDataError(path, "temperature", problem) from None

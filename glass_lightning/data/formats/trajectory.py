@@ -97,4 +97,6 @@ def time_of_step(step: int, time_step: float | None, path: Path) -> float:
     if time_step is None:
         problem = "the file numbers its frames by integration step: give the time step (--time-step) for their times"
         raise GlassDataError(path, "time_step", problem)
+    if not time_step > 0:
+        raise GlassDataError(path, "time_step", f"expected a positive time step, got {time_step!r}")
     return step * time_step
