@@ -49,7 +49,7 @@ class FitsFile:
     workers: int = 1  # processes on this machine (--workers overrides)
 
     @classmethod
-    def load(cls, path: str | Path, workers: int | None = None, settings: dict[str, Any] | None = None):
+    def load(cls, path: str | Path, settings: dict[str, Any] | None = None, workers: int | None = None):
         """Read and check the file; ``workers`` replaces the file's, ``settings`` (dotted path -> value,
         from the command line) join its overrides. Every mistake is reported here, before any fit."""
         source, keys = str(path), [each for each in fields(cls) if each.init and each.name != "source"]

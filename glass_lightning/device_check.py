@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glass_lightning.data.atomic_npz import write_text_atomically
+from glass_lightning.markdown import table
 
 CHECK_BUDGET = 8 * 60.0  # seconds for the whole check, install included; the step limits below sum to 450
 SYNTHETIC_PARTICLES = 4096
@@ -142,8 +143,8 @@ def run_step(step: Step) -> Outcome:
 
 def render(outcomes: list[Outcome], started: str, tail_lines: int = 25) -> str:
     """The report: a summary table, then the end of each step's output."""
-    lines = [f"# Device check, {started}", "", "| step | status | seconds |", "|---|---|---|"]
-    lines += [f"| {o.step.name} | {o.status} | {o.seconds:.1f} |" for o in outcomes]
+    rows = [[o.step.name, o.status, f"{o.seconds:.1f}"] for o in outcomes]
+    lines = [f"# Device check, {started}", "", table(["step", "status", "seconds"], rows)]
     for outcome in outcomes:
         tail = outcome.output.strip().splitlines()[-tail_lines:]
         lines += ["", f"## {outcome.step.name}", "", f"`{' '.join(outcome.step.command)}`", "", "```", *tail, "```"]

@@ -22,6 +22,7 @@ from glass_lightning.bench.model_timing import measure_in_subprocess
 from glass_lightning.bench.report import model_table, write_report
 from glass_lightning.bench.simulator_timing import best_platform, replica_throughput
 from glass_lightning.bench.workload import LABELS, Workload, largest_difference
+from glass_lightning.markdown import table
 from glass_lightning.models.tensor_product_backends import unavailable
 
 GPU_BACKENDS = ("cuequivariance", "openequivariance")
@@ -147,10 +148,11 @@ def simulator_section(arguments) -> list[str]:
         f"{arguments.simulator_particles} Kob–Andersen system, OpenMM platform {platform}, one thread per worker; wall time "
         "includes starting the workers.",
         "",
-        "| workers | wall time (s) | particle-steps/s |",
-        "|---|---|---|",
+        table(
+            ["workers", "wall time (s)", "particle-steps/s"],
+            [[str(run["workers"]), f"{run['seconds']:.2f}", f"{run['particle_steps_per_s']:.3g}"] for run in runs],
+        ),
     ]
-    lines += [f"| {run['workers']} | {run['seconds']:.2f} | {run['particle_steps_per_s']:.3g} |" for run in runs]
     lines += ["", f"2 workers / 1 worker: {runs[1]['particle_steps_per_s'] / runs[0]['particle_steps_per_s']:.2f}x"]
     return lines
 

@@ -17,12 +17,11 @@ from glass_lightning.experiments.energy import energy_baseline
 from glass_lightning.experiments.fits import evaluation_snapshots
 from glass_lightning.experiments.interpretability import invariants_against_bond_order
 from glass_lightning.experiments.plan import Plan
-from glass_lightning.experiments.records import log_to_run
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.document import write_results
 from glass_lightning.experiments.runner import FitsFailed, run_fits
 from glass_lightning.experiments.spec import ExperimentSpec, load_experiment
-from glass_lightning.training.tracking import ensure_experiment
+from glass_lightning.training.tracking import ensure_experiment, log_to_run
 
 
 def _interpretability(spec: ExperimentSpec, plan: Plan, records: dict, tests: dict) -> dict[float, dict]:
@@ -50,7 +49,7 @@ def data_summary(plan: Plan, records: dict, tests: dict) -> dict:
 
 
 def reproduce(config_path: str, workers: int | None = None, settings: dict | None = None) -> ExperimentSpec:
-    spec = load_experiment(config_path, workers, settings)
+    spec = load_experiment(config_path, settings, workers)
     tests = evaluation_snapshots(spec.configs[spec.studied_model].data.as_dict())
     plan = Plan(spec, sorted(tests))
     ensure_experiment(spec.tracking_uri, spec.experiment_name)

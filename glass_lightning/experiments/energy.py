@@ -10,9 +10,9 @@ from mlflow import MlflowClient
 
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.experiments.evaluation import score_node_input
-from glass_lightning.experiments.records import log_to_run, read_record, score_metrics, scores_record, write_record
+from glass_lightning.experiments.records import read_record, score_metrics, scores_record, write_record
 from glass_lightning.experiments.spec import ExperimentSpec
-from glass_lightning.training.tracking import start_run
+from glass_lightning.training.tracking import log_to_run, start_run
 
 ENERGIES = ("inherent_potential_energy", "potential_energy")  # the first one the files have
 

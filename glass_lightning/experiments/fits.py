@@ -1,8 +1,8 @@
 """One fit of an experiment: train its config, test the best checkpoint at every temperature of
 the dataset, log the scores to the fit's MLflow run, and keep a record (JSON) of it all.
 
-A fit whose record exists is not run again, so re-running ``reproduce`` resumes; a fit killed
-midway left no record and starts over in a clean directory.
+A fit whose record exists is read back, not run again (``runner.run_fits``), so re-running
+``reproduce`` resumes; a fit killed midway left no record and starts over in a clean directory.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from glass_lightning.data.datamodule import GlassDataModule
 from glass_lightning.errors import GlassDataError
 from glass_lightning.experiments.evaluation import evaluate
 from glass_lightning.experiments.plan import TEMPERATURES, Fit
-from glass_lightning.experiments.records import log_to_run, read_record, score_metrics, scores_record, write_record
+from glass_lightning.experiments.records import score_metrics, scores_record, write_record
 from glass_lightning.experiments.spec import ExperimentSpec
 from glass_lightning.models import count_parameters
 from glass_lightning.training.run import RunLog, fit
+from glass_lightning.training.tracking import log_to_run
 
 
 def record_path(spec: ExperimentSpec, planned: Fit) -> Path:
@@ -39,9 +40,6 @@ def evaluation_snapshots(data: dict) -> dict[float, list]:
 
 def run_fit(spec: ExperimentSpec, planned: Fit) -> dict:
     """Train, test at every temperature, log, and return (and keep) the fit's record."""
-    path = record_path(spec, planned)
-    if path.is_file():
-        return read_record(path)
     directory = spec.output_dir / "fits" / planned.key
     shutil.rmtree(directory, ignore_errors=True)
     run_log = RunLog(spec.experiment_name, spec.tracking_uri, planned.label, tags={"reproduce.fit": planned.key})
@@ -71,5 +69,5 @@ def run_fit(spec: ExperimentSpec, planned: Fit) -> dict:
         "checkpoint": str(result.best_checkpoint),
         "scores": scores_record(scores),
     }
-    write_record(path, record)
+    write_record(record_path(spec, planned), record)
     return record

@@ -20,6 +20,7 @@ from glass_lightning.data.dataset import GlassDataset
 from glass_lightning.data.snapshot import Snapshot, type_name
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.bond_order import bond_order_parameters
+from glass_lightning.models.inputs import scatter_sum
 from glass_lightning.training.predict import load_predictor
 
 CENTRE_TYPE = 0  # type A centres, the literature's headline
@@ -27,19 +28,15 @@ CENTRE_TYPE = 0  # type A centres, the literature's headline
 
 def shell_references(graph, num_types: int, l_max: int, cutoff: float) -> np.ndarray:
     """(N, num_types, l_max + 1): n_s(i) for l = 0, q_l of the species-s neighbours for l >= 1."""
-    distance = graph.edge_vec.norm(dim=-1)
-    references = []
-    for species in range(num_types):
-        weight = ((distance < cutoff) & (graph.node_type[graph.edge_index[0]] == species)).double()
-        count = torch.zeros(graph.num_nodes, dtype=torch.float64).index_add_(0, graph.edge_index[1], weight)
-        columns = [count]
-        if l_max >= 1:
-            q = bond_order_parameters(
-                graph.edge_index, graph.edge_vec.double(), graph.num_nodes, list(range(1, l_max + 1)), weight
-            )
-            columns += list(q.T)
-        references.append(torch.stack(columns, dim=1))
-    return torch.stack(references, dim=1).numpy()
+    inside = graph.edge_vec.norm(dim=-1) < cutoff
+    weight = (inside[:, None] & (graph.node_type[graph.edge_index[0], None] == torch.arange(num_types))).double()
+    columns = [scatter_sum(weight, graph.edge_index[1], graph.num_nodes)[:, :, None]]  # (N, S, 1)
+    if l_max >= 1:
+        l_values = list(range(1, l_max + 1))
+        columns.append(
+            bond_order_parameters(graph.edge_index, graph.edge_vec.double(), graph.num_nodes, l_values, weight)
+        )
+    return torch.cat(columns, dim=2).numpy()
 
 
 def absolute_correlations(features: np.ndarray, reference: np.ndarray) -> np.ndarray:

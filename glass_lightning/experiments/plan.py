@@ -74,7 +74,7 @@ class Plan:
             ("ablation_temperature", [self.ablation_temperature] if "ablations" in wanted else []),
             ("held_out_temperatures", spec.held_out_temperatures),
         ):
-            unknown = [value for value in values if not self._has(value)]
+            unknown = [value for value in values if not any(same_temperature(value, each) for each in known)]
             need(key, not unknown, f"{temperature_list(unknown)} is not a temperature of the data ({listed})")
         many = wanted & {"generalization", "transfer", "all_temperatures"}
         problem = f"generalization, transfer and all_temperatures need at least two temperatures; the data has {listed}"
@@ -96,9 +96,6 @@ class Plan:
         inputs = config.get(NODE_INPUTS) or []
         also = f"interpretability reads the first layer on one-hot inputs; the studied model also takes {inputs}"
         need("experiments", "interpretability" not in wanted or not inputs, also)
-
-    def _has(self, temperature: float) -> bool:
-        return any(same_temperature(temperature, value) for value in self.temperatures)
 
     def _fit(self, label: str, temperatures: list[float], changes: dict | None = None, model=None, seed=None) -> Fit:
         """The fit of ``model`` (default: the studied one) at ``seed`` (default: the first) on ``temperatures``."""

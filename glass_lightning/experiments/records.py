@@ -4,14 +4,11 @@ and the same scores as metrics of an MLflow run (so every reported number is tra
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
-
-from mlflow import MlflowClient
-from mlflow.entities import Metric, Param
 
 from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.experiments.evaluation import TemperatureScore
+from glass_lightning.experiments.scores import temperature_key
 from glass_lightning.training.callbacks import temperature_metrics
 
 
@@ -26,7 +23,7 @@ def write_record(path: Path, record: dict) -> None:
 
 def scores_record(scores: dict[float, TemperatureScore]) -> dict[str, dict]:
     """The ``scores`` entry of a record: temperature ("0.64") -> times, tau_alpha, correlations."""
-    return {f"{temperature:g}": result.as_record() for temperature, result in scores.items()}
+    return {temperature_key(temperature): result.as_record() for temperature, result in scores.items()}
 
 
 def score_metrics(scores: dict[float, TemperatureScore]) -> dict[str, float]:
@@ -34,11 +31,3 @@ def score_metrics(scores: dict[float, TemperatureScore]) -> dict[str, float]:
     pooled = {temperature: result.pooled for temperature, result in scores.items()}
     per_configuration = {temperature: result.per_configuration for temperature, result in scores.items()}
     return temperature_metrics("eval", {"pearson": pooled, "pearson_per_configuration": per_configuration})
-
-
-def log_to_run(tracking_uri: str, run_id: str, metrics: dict[str, float], params: dict[str, str] | None = None) -> None:
-    """Log ``metrics`` (at step 0) and ``params`` to an MLflow run (MLflow splits them into requests)."""
-    now = int(time.time() * 1000)
-    entries = [Metric(key, value, now, 0) for key, value in metrics.items()]
-    settings = [Param(key, value) for key, value in (params or {}).items()]
-    MlflowClient(tracking_uri).log_batch(run_id, metrics=entries, params=settings)

@@ -7,34 +7,22 @@ written stay, so a re-run only repeats what is missing.
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import os
 import traceback
-import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from unittest.mock import patch
 
-import torch
 from tqdm.auto import tqdm
 
 from glass_lightning.experiments.fits import record_path, run_fit
 from glass_lightning.experiments.plan import Fit
 from glass_lightning.experiments.records import read_record
 from glass_lightning.experiments.spec import ExperimentSpec
+from glass_lightning.worker_pool import worker_pool
 
 
 class FitsFailed(RuntimeError):
     """Some fits raised; the message names each with its error."""
-
-
-def _start_worker(threads: int) -> None:
-    """One fit at a time, with its share of the cores and without Lightning's chatter."""
-    torch.set_num_threads(threads)
-    for name in ("lightning.pytorch", "lightning.fabric"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    warnings.filterwarnings("ignore", message=r".*module\(s\) in eval mode")  # a FrozenBackbone's backbone, on purpose
-    warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
 
 
 def _run_in_worker(spec: ExperimentSpec, fit: Fit) -> dict:
@@ -50,16 +38,10 @@ def run_fits(spec: ExperimentSpec, fits: list[Fit], description: str) -> dict[st
     pending = [fit for fit in fits if fit.key not in records]
     if not pending:
         return records
-    workers = min(spec.workers, len(pending))
-    threads = max(1, (os.cpu_count() or 1) // workers)
     failures = []
     progress = tqdm(total=len(pending), desc=description, unit="fit")
-    context = multiprocessing.get_context("spawn")
     # children inherit TQDM_DISABLE (tqdm reads it when imported): this bar reports progress, not each fit's bars
-    with (
-        patch.dict(os.environ, {"TQDM_DISABLE": "1"}),
-        ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,)) as pool,
-    ):
+    with patch.dict(os.environ, {"TQDM_DISABLE": "1"}), worker_pool(min(spec.workers, len(pending))) as pool:
         futures = {pool.submit(_run_in_worker, spec, fit): fit for fit in pending}
         for future in as_completed(futures):
             fit = futures[future]

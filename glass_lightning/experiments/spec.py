@@ -76,6 +76,4 @@ class ExperimentSpec(FitsFile):
         return f"{self.name}-reproduce"
 
 
-def load_experiment(path: str | Path, workers: int | None = None, settings: dict | None = None) -> ExperimentSpec:
-    """Read and check an experiment file (:meth:`FitsFile.load`)."""
-    return ExperimentSpec.load(path, workers, settings)
+load_experiment = ExperimentSpec.load  # read and check an experiment file

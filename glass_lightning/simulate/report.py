@@ -16,6 +16,7 @@ import numpy as np  # noqa: E402
 from glass_lightning.data.atomic_npz import save_figure_atomically, write_text_atomically  # noqa: E402
 from glass_lightning.data.formats.native import read_snapshot  # noqa: E402
 from glass_lightning.errors import GlassDataError  # noqa: E402
+from glass_lightning.markdown import table  # noqa: E402
 from glass_lightning.simulate.config import SimulationConfig  # noqa: E402
 from glass_lightning.simulate.dataset import configuration_path, temperature_directory  # noqa: E402
 from glass_lightning.simulate.observables import RELAXED, relaxation_time  # noqa: E402
@@ -91,26 +92,29 @@ def _text(config: SimulationConfig, summaries: list[TemperatureSummary], figure:
         f"iso-configurational NVE replicas per temperature; τα = time where F_s(q = {config.wavenumber}, t) of the A "
         "particles (centre of mass removed) crosses 1/e.",
         "",
-        "| T | U/N (thermal) | U/N (inherent) | τα pilot | τα equilibration | τα sampling (sets times) | τα replicas "
-        "| equilibration length | propensity times |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
+    header = ["T", "U/N (thermal)", "U/N (inherent)", "τα pilot", "τα equilibration", "τα sampling (sets times)"]
+    header += ["τα replicas", "equilibration length", "propensity times"]
+    rows = []
     for summary in summaries:
         record = summary.metadata["equilibration"]
-        lines.append(
-            f"| {summary.temperature:g} | {_mean_and_error(summary.energy)} | {_mean_and_error(summary.inherent_energy)} "
-            f"| {_format_tau(record['tau_alpha_pilot'])} | {_format_tau(record['tau_alpha_equilibration'])} "
-            f"| {_format_tau(record['tau_alpha_sampling'])} | {_format_tau(summary.tau_alpha)} "
-            f"| {record['length']:.0f} ({record['length_in_tau_alpha']:.0f} τα) | {', '.join(f'{t:g}' for t in summary.times)} |"
+        taus = [record["tau_alpha_pilot"], record["tau_alpha_equilibration"], record["tau_alpha_sampling"]]
+        rows.append(
+            [f"{summary.temperature:g}", _mean_and_error(summary.energy), _mean_and_error(summary.inherent_energy)]
+            + [_format_tau(tau) for tau in [*taus, summary.tau_alpha]]
+            + [
+                f"{record['length']:.0f} ({record['length_in_tau_alpha']:.0f} τα)",
+                ", ".join(f"{t:g}" for t in summary.times),
+            ]
         )
     lines += [
+        table(header, rows),
         "",
         "Reference values (same potential and density) and this run where the temperatures overlap:",
         "",
-        "| T | quantity | reference | this run | reference source |",
-        "|---|---|---|---|---|",
     ]
     simulated = {round(summary.temperature, 3): summary for summary in summaries}
+    rows = []
     for temperature, quantity, value, source in REFERENCES:
         summary = simulated.get(round(temperature, 3))
         if summary is None:
@@ -119,7 +123,8 @@ def _text(config: SimulationConfig, summaries: list[TemperatureSummary], figure:
             ours = f"{summary.energy.mean():.4f}"
         else:
             ours = _format_tau(summary.tau_alpha)
-        lines.append(f"| {temperature:g} | {quantity} | {value:g} | {ours} | {source} |")
+        rows.append([f"{temperature:g}", quantity, f"{value:g}", ours, source])
+    lines.append(table(["T", "quantity", "reference", "this run", "reference source"], rows))
     thermostat = summaries[0].metadata["equilibration"]["thermostat"] if summaries else ""
     lines += ["", f"Equilibration thermostat: {thermostat}.", "", f"![validation figures]({figure.name})", ""]
     return "\n".join(lines)

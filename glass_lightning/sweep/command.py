@@ -9,11 +9,7 @@ storage joins the study. At the end the best config and the plots are written an
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-
-import torch
 
 from glass_lightning.command_files import run_file_command
 from glass_lightning.data.snapshot import type_name
@@ -23,6 +19,7 @@ from glass_lightning.sweep.shared_data import worker_data
 from glass_lightning.sweep.spec import OBJECTIVE, SweepSpec, load_sweep
 from glass_lightning.sweep.study import fail_dead_trials, open_study, run_worker
 from glass_lightning.sweep.trial_config import graph_data
+from glass_lightning.worker_pool import worker_pool
 
 
 def check_objective_against_data(spec: SweepSpec) -> None:
@@ -40,11 +37,6 @@ def check_objective_against_data(spec: SweepSpec) -> None:
         )
 
 
-def _worker_process(config: str, settings: dict, parent_run_id: str, threads: int) -> None:
-    torch.set_num_threads(threads)
-    run_worker(load_sweep(config, settings), parent_run_id)
-
-
 def run_sweep(config: str, workers: int | None = None, settings: dict | None = None) -> SweepSpec:
     spec = load_sweep(config, settings, workers)
     check_objective_against_data(spec)
@@ -60,14 +52,10 @@ def run_sweep(config: str, workers: int | None = None, settings: dict | None = N
     if spec.workers == 1:
         run_worker(spec, run_id)
     else:
-        threads = max(1, (os.cpu_count() or 1) // spec.workers)
-        context = multiprocessing.get_context("spawn")
-        arguments = (config, settings, run_id, threads)
-        processes = [context.Process(target=_worker_process, args=arguments) for _ in range(spec.workers)]
-        for process in processes:
-            process.start()
-        for process in processes:
-            process.join()
+        with worker_pool(spec.workers) as pool:
+            for worker in [pool.submit(run_worker, spec, run_id) for _ in range(spec.workers)]:
+                if error := worker.exception():  # the study keeps what the others did: report, then finish
+                    print(f"sweep: a worker stopped: {type(error).__name__}: {error}")
     best = finish_study(spec, study, run_id)
     counts = {state: count for state, count in state_counts(study).items() if count}
     print(f"sweep {spec.study_name}: {counts} in {time.monotonic() - started:.0f} s with {spec.workers} worker(s)")

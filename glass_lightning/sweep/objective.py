@@ -15,8 +15,10 @@ from optuna_integration import PyTorchLightningPruningCallback
 from glass_lightning.sweep.spec import SweepSpec
 from glass_lightning.sweep.trial_config import trial_arguments
 from glass_lightning.training.run import RunLog, fit
+from glass_lightning.training.tracking import log_to_run, start_run
 
 WORKER_ATTR = "worker"  # host:pid of the process running the trial
+RUN_STATUS = {"complete": "FINISHED", "pruned": "KILLED", "failed": "FAILED"}  # trial state -> its MLflow run's status
 
 
 class ObjectivePruning(PyTorchLightningPruningCallback):
@@ -33,32 +35,20 @@ class ObjectivePruning(PyTorchLightningPruningCallback):
         super().on_validation_end(trainer, pl_module)
 
 
-def start_child_run(spec: SweepSpec, client: MlflowClient, parent_run_id: str, trial: optuna.Trial) -> str:
-    tags = {"mlflow.parentRunId": parent_run_id, "optuna.study": spec.study_name, "optuna.trial": str(trial.number)}
-    experiment_id = client.get_run(parent_run_id).info.experiment_id
-    return client.create_run(experiment_id, run_name=f"{spec.study_name}-trial-{trial.number}", tags=tags).info.run_id
-
-
-def finish_child_run(
-    client: MlflowClient, run_id: str, state: str, value: float | None = None, error: str = ""
-) -> None:
-    client.set_tag(run_id, "optuna.state", state)
-    if value is not None:
-        client.log_metric(run_id, "objective", value)
-    if error:
-        client.set_tag(run_id, "error", error[:5000])
-    client.set_terminated(run_id, {"complete": "FINISHED", "pruned": "KILLED", "failed": "FAILED"}[state])
+def finish_child_run(spec: SweepSpec, run_id: str, state: str, value: float | None = None, error: str = "") -> None:
+    tags = {"optuna.state": state} | ({"error": error[:5000]} if error else {})
+    log_to_run(spec.tracking_uri, run_id, {} if value is None else {"objective": value}, tags=tags)
+    MlflowClient(spec.tracking_uri).set_terminated(run_id, RUN_STATUS[state])
 
 
 def run_trial(spec: SweepSpec, parent_run_id: str, trial: optuna.Trial) -> float:
     """Fit the trial's config and return the best per-epoch value of the objective."""
     trial.set_user_attr(WORKER_ATTR, f"{socket.gethostname()}:{os.getpid()}")
-    client = MlflowClient(spec.tracking_uri)
-    run_id = start_child_run(spec, client, parent_run_id, trial)
+    tags = {"mlflow.parentRunId": parent_run_id, "optuna.study": spec.study_name, "optuna.trial": str(trial.number)}
+    run_id = start_run(spec.tracking_uri, spec.experiment_name, f"{spec.study_name}-trial-{trial.number}", tags)
     try:
         params = {parameter.name: parameter.suggest(trial) for parameter in spec.parameters}
-        for name, value in params.items():
-            client.log_param(run_id, name, value)
+        log_to_run(spec.tracking_uri, run_id, params=params)
         pruning = ObjectivePruning(trial, spec.objective)
         run_log = RunLog(spec.experiment_name, spec.tracking_uri, run_id=run_id)
         directory = spec.output_dir / "trials" / str(trial.number)
@@ -66,12 +56,12 @@ def run_trial(spec: SweepSpec, parent_run_id: str, trial: optuna.Trial) -> float
         if not math.isfinite(pruning.best):
             raise ValueError(f"{spec.objective} was never finite")
     except optuna.TrialPruned:
-        finish_child_run(client, run_id, "pruned")
+        finish_child_run(spec, run_id, "pruned")
         raise
     except Exception as error:
         message = f"{type(error).__name__}: {error}"
         trial.set_user_attr("error", message)
-        finish_child_run(client, run_id, "failed", error=message)
+        finish_child_run(spec, run_id, "failed", error=message)
         raise
-    finish_child_run(client, run_id, "complete", value=pruning.best)
+    finish_child_run(spec, run_id, "complete", value=pruning.best)
     return pruning.best

@@ -12,7 +12,7 @@ from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.sweep.plots import study_plots
 from glass_lightning.sweep.spec import SweepSpec
 from glass_lightning.sweep.trial_config import best_config
-from glass_lightning.training.tracking import start_run
+from glass_lightning.training.tracking import log_to_run, start_run
 
 PARENT_RUN_ATTR = "mlflow_parent_run_id"
 
@@ -26,9 +26,8 @@ def parent_run(spec: SweepSpec, study: optuna.Study) -> str:
         return known
     run_id = start_run(spec.tracking_uri, spec.experiment_name, spec.study_name, {"optuna.study": spec.study_name})
     client.log_artifact(run_id, spec.source)
-    for parameter in spec.parameters:
-        client.log_param(run_id, f"space.{parameter.name}", str(parameter))
-    client.log_param(run_id, "objective", spec.objective)
+    space = {f"space.{parameter.name}": parameter for parameter in spec.parameters}
+    log_to_run(spec.tracking_uri, run_id, params=space | {"objective": spec.objective})
     study.set_user_attr(PARENT_RUN_ATTR, run_id)
     return run_id
 
@@ -42,8 +41,7 @@ def finish_study(spec: SweepSpec, study: optuna.Study, run_id: str) -> Path | No
     """Log the counts, best trial, best config and plots to the parent run; return the best config."""
     client = MlflowClient(spec.tracking_uri)
     counts = state_counts(study)
-    for state, count in counts.items():
-        client.log_metric(run_id, f"trials_{state}", count)
+    log_to_run(spec.tracking_uri, run_id, {f"trials_{state}": count for state, count in counts.items()})
     plots, skipped = study_plots(study, spec.output_dir / "plots")
     for path in plots:
         client.log_artifact(run_id, str(path), "plots")
@@ -53,10 +51,10 @@ def finish_study(spec: SweepSpec, study: optuna.Study, run_id: str) -> Path | No
         client.set_terminated(run_id, "FAILED")
         return None
     best = study.best_trial
-    client.log_metric(run_id, "best_objective", best.value)
-    client.set_tag(run_id, "best_trial", str(best.number))
-    for name, value in best.params.items():
-        client.set_tag(run_id, f"best.{name}", value)  # tags, not params: a resumed study may change its best
+    tags = {"best_trial": best.number} | {f"best.{name}": value for name, value in best.params.items()}
+    log_to_run(
+        spec.tracking_uri, run_id, {"best_objective": best.value}, tags=tags
+    )  # tags: a resumed study may change its best
     overrides = ", ".join(f"{key}={value}" for key, value in spec.overrides.items()) or "none"
     header = (
         f"Best trial {best.number} of sweep {spec.study_name!r} ({spec.objective} = {best.value:.4f}), as the trial ran it\n"

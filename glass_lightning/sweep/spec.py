@@ -93,6 +93,4 @@ def build(settings: dict, classes: dict[str, type]) -> Any:
     return classes[settings["name"]](**{key: value for key, value in settings.items() if key != "name"})
 
 
-def load_sweep(path: str | Path, settings: dict[str, Any] | None = None, workers: int | None = None) -> SweepSpec:
-    """Read and check a sweep file (:meth:`FitsFile.load`)."""
-    return SweepSpec.load(path, workers, settings)
+load_sweep = SweepSpec.load  # read and check a sweep file

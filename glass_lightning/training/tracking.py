@@ -9,6 +9,7 @@ as model training (``mlflow.experimentKind``), so the MLflow UI opens it in its 
 from __future__ import annotations
 
 import os
+import time
 from argparse import Namespace
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +19,7 @@ from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.loggers.logger import rank_zero_experiment
 from lightning.pytorch.utilities import rank_zero_only, rank_zero_warn
 from mlflow import MlflowClient
+from mlflow.entities import Metric, Param, RunTag
 
 from glass_lightning.errors import GlassDataError
 
@@ -70,6 +72,23 @@ def start_run(tracking_uri: str, experiment_name: str, run_name: str, tags: dict
     """A new run of the experiment (created if need be); its id. It stays RUNNING until ``set_terminated``."""
     experiment_id = ensure_experiment(tracking_uri, experiment_name)
     return MlflowClient(tracking_uri).create_run(experiment_id, run_name=run_name, tags=tags).info.run_id
+
+
+def log_to_run(
+    tracking_uri: str,
+    run_id: str,
+    metrics: dict[str, float] | None = None,
+    params: dict | None = None,
+    tags: dict | None = None,
+) -> None:
+    """Log ``metrics`` (at step 0), ``params`` and ``tags`` to an MLflow run in one request (MLflow splits large ones)."""
+    now = int(time.time() * 1000)
+    MlflowClient(tracking_uri).log_batch(
+        run_id,
+        metrics=[Metric(key, value, now, 0) for key, value in (metrics or {}).items()],
+        params=[Param(key, str(value)) for key, value in (params or {}).items()],
+        tags=[RunTag(key, str(value)) for key, value in (tags or {}).items()],
+    )
 
 
 class GlassMLFlowLogger(MLFlowLogger):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import plt, save
-from glass_lightning.experiments.report.markdown import count, number, signed, table
 from glass_lightning.experiments.scores import at_tau, mean_over_times
+from glass_lightning.markdown import count, number, signed, table
 
 FIGURE = "ablations.png"
 

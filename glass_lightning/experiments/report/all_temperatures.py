@@ -7,8 +7,8 @@ from glass_lightning.data.snapshot import same_temperature
 from glass_lightning.experiments.plan import temperature_list
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import finish_time_panels, plot_curves, time_panels
-from glass_lightning.experiments.report.markdown import number, table
 from glass_lightning.experiments.scores import Spread, at_tau, relation
+from glass_lightning.markdown import number, table
 
 FIGURE = "all_temperatures.png"
 

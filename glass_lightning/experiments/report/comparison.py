@@ -6,8 +6,8 @@ import numpy as np
 
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import finish_time_panels, plot_curves, time_panels
-from glass_lightning.experiments.report.markdown import count, number, table
 from glass_lightning.experiments.scores import PER_CONFIGURATION, at_tau, mean_over_times, relation, scores_at
+from glass_lightning.markdown import count, number, table
 
 FIGURE = "comparison.png"
 

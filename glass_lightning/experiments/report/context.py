@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from glass_lightning.experiments.plan import Fit, Plan
-from glass_lightning.experiments.report.markdown import section_text
 from glass_lightning.experiments.scores import POOLED, Spread, at_tau
 from glass_lightning.experiments.spec import ExperimentSpec
+from glass_lightning.markdown import section_text
 
 
 @dataclass
@@ -21,6 +21,9 @@ class ReportContext:
     energy: dict | None = None  # the potential-energy baseline's record
     transfer: dict = field(default_factory=dict)  # (source, target) -> Fit
     interpretability: dict[float, dict] = field(default_factory=dict)  # temperature -> correlations
+
+    def __post_init__(self) -> None:
+        self.temperatures, self.studied, self.seeds = self.plan.temperatures, self.spec.studied_model, self.spec.seeds
 
     def record(self, fit: Fit) -> dict:
         return self.records[fit.key]
@@ -44,15 +47,3 @@ class ReportContext:
         """A section (its introduction, table, figure and verdicts) and its verdicts, for the claims."""
         relative = Path(os.path.relpath(self.spec.figures_dir / figure, self.spec.results.parent)).as_posix()
         return section_text(title, introduction, table, f"![{caption}]({relative})", " ".join(verdicts)), verdicts
-
-    @property
-    def temperatures(self) -> list[float]:
-        return self.plan.temperatures
-
-    @property
-    def studied(self) -> str:
-        return self.spec.studied_model
-
-    @property
-    def seeds(self) -> list[int]:
-        return self.spec.seeds

@@ -14,8 +14,6 @@ import numpy as np  # noqa: E402
 from glass_lightning.data.atomic_npz import save_figure_atomically  # noqa: E402
 from glass_lightning.experiments.scores import curve, scores_at  # noqa: E402
 
-PEARSON_A = "Pearson, type A (test, pooled)"
-
 
 def time_panels(count: int):
     """A figure with ``count`` side-by-side panels sharing the Pearson axis; returns (figure, axes)."""
@@ -38,7 +36,7 @@ def finish_time_panels(figure, axes: list, path: Path, xlabel: str = "t (LJ unit
         axis.set_xscale("log")
         axis.set_xlabel(xlabel)
         axis.grid(alpha=0.3)
-    axes[0].set_ylabel(PEARSON_A)
+    axes[0].set_ylabel("Pearson, type A (test, pooled)")
     axes[0].legend(fontsize=7)
     save(figure, path)
 

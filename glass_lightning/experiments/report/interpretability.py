@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from glass_lightning.experiments.report.context import ReportContext
-from glass_lightning.experiments.report.markdown import number, section_text, table
+from glass_lightning.markdown import number, section_text, table
 
 
 def section(context: ReportContext) -> tuple[str, list[str]]:

@@ -7,8 +7,8 @@ import numpy as np
 
 from glass_lightning.experiments.report.context import ReportContext
 from glass_lightning.experiments.report.figures import plt, save
-from glass_lightning.experiments.report.markdown import number, signed, table
 from glass_lightning.experiments.scores import at_tau
+from glass_lightning.markdown import number, signed, table
 
 FIGURE = "transfer.png"
 

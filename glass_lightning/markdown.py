@@ -1,4 +1,4 @@
-"""Markdown tables and numbers as the report writes them."""
+"""Markdown as the reports write it (RESULTS.md, the simulation, bench and device-check reports): tables, numbers."""
 
 from __future__ import annotations
 
