@@ -49,8 +49,11 @@ def wrapped_with_images(trajectory: Trajectory) -> tuple[np.ndarray, np.ndarray]
     return wrapped, np.rint((trajectory.positions - wrapped) / trajectory.box).astype(np.int32)
 
 
-def write_gsd(path: Path, trajectory: Trajectory, images: bool = True, tilt: float = 0.0, dimensions: int = 3) -> Path:
-    """Frames centred on the origin (as HOOMD writes them) at steps ``times / TIME_STEP``."""
+def write_gsd(
+    path: Path, trajectory: Trajectory, images: bool = True, tilt: float = 0.0, dimensions: int = 3, types=("A", "B")
+) -> Path:
+    """Frames centred on the origin (as HOOMD writes them) at steps ``times / TIME_STEP``; ``particles.types``
+    lists the species names in the order ``types`` (typeid indexes it)."""
     wrapped, image_flags = wrapped_with_images(trajectory)
     path.parent.mkdir(parents=True, exist_ok=True)
     with gsd.hoomd.open(path, "w") as file:
@@ -60,8 +63,8 @@ def write_gsd(path: Path, trajectory: Trajectory, images: bool = True, tilt: flo
             frame.configuration.box = [*trajectory.box, tilt, 0.0, 0.0]
             frame.configuration.dimensions = dimensions
             frame.particles.N = len(trajectory.types)
-            frame.particles.types = ["A", "B"]
-            frame.particles.typeid = trajectory.types.astype(np.uint32)
+            frame.particles.types = list(types)
+            frame.particles.typeid = np.array([types.index("AB"[label]) for label in trajectory.types], np.uint32)
             frame.particles.position = (wrapped[k] - trajectory.box / 2).astype(np.float32)
             if images:
                 frame.particles.image = image_flags[k]

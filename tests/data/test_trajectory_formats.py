@@ -108,6 +108,15 @@ def test_configuration_temperature_comes_from_the_file_else_the_option_else_the_
         TRAJECTORY_FORMATS["extxyz"].read_configuration(extxyz, 0.8)
 
 
+def test_gsd_species_follow_their_names_not_their_order(tmp_path):
+    run = replica_run(0)
+    read = TRAJECTORY_FORMATS["gsd"]
+    swapped = write_gsd(tmp_path / "swapped.gsd", run, types=("B", "A"))  # typeid 0 is B here
+    np.testing.assert_array_equal(read.read_configuration(swapped, 0.5).types, run.types)
+    np.testing.assert_array_equal(read.read_trajectory(swapped, TIME_STEP).types, run.types)
+    assert read.read_configuration(swapped, 0.5).metadata["type_names"] == ["B", "A"]  # as the file lists them
+
+
 def test_triclinic_boxes_are_refused(tmp_path):
     run = replica_run(0)
     with _raises("box", "triclinic box"):

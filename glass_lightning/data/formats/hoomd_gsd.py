@@ -1,7 +1,8 @@
 """HOOMD GSD files (``*.gsd``), read with the ``gsd`` package (``gsd.hoomd.open``).
 
-A frame gives ``particles.position`` (HOOMD centres the box on the origin: shifted to the corner), ``particles.typeid``
-(the label: ``particles.types = ['A', 'B']`` makes A = 0, B = 1), ``configuration.box``
+A frame gives ``particles.position`` (HOOMD centres the box on the origin: shifted to the corner), the species
+(by name where ``particles.types`` are the letters A, B, ... in any order: ``['B', 'A']`` still makes A = 0;
+other names by ``particles.typeid``, the first type 0), ``configuration.box``
 (``[Lx, Ly, Lz, xy, xz, yz]``: tilted boxes and 2D systems are refused) and
 ``configuration.step``; times are step times the integration time step, so replica runs should
 start at step 0. ``particles.image`` is used where every frame after the first stores it: by the
@@ -21,7 +22,7 @@ import numpy as np
 
 from glass_lightning.data.formats.fields import configuration_temperature, orthorhombic_box
 from glass_lightning.data.formats.trajectory import Trajectory, stack_frames, time_of_step
-from glass_lightning.data.snapshot import Snapshot, float_array
+from glass_lightning.data.snapshot import Snapshot, float_array, type_name
 from glass_lightning.errors import GlassDataError
 
 FILE_PATTERNS = ("*.gsd",)
@@ -55,6 +56,14 @@ def _positions(frame: gsd.hoomd.Frame, path: Path) -> np.ndarray:
     return centred + np.asarray(frame.configuration.box[:3]) / 2
 
 
+def _labels(frame: gsd.hoomd.Frame) -> np.ndarray:
+    """Species labels: A = 0, B = 1, ... by name when the type names are those letters, else ``typeid``."""
+    names, typeid = list(frame.particles.types), frame.particles.typeid.astype(np.int64)
+    if sorted(names) != [type_name(label) for label in range(len(names))]:
+        return typeid
+    return np.array([ord(name) - ord("A") for name in names], dtype=np.int64)[typeid]
+
+
 def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> Snapshot:
     """The first frame of ``path`` (no targets)."""
     path = Path(path)
@@ -62,7 +71,7 @@ def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> 
         frame = frames[0]
     return Snapshot(
         positions=_positions(frame, path),
-        types=frame.particles.typeid.astype(np.int64),
+        types=_labels(frame),
         box=_box(frame, path, 0),
         temperature=configuration_temperature(path, None, temperature),
         metadata={"format": "gsd", "step": int(frame.configuration.step), "type_names": list(frame.particles.types)},
@@ -79,7 +88,7 @@ def read_trajectory(path: str | os.PathLike, time_step: float | None = None) -> 
     return stack_frames(
         path,
         positions=[_positions(frame, path) for frame in contents],
-        types=[frame.particles.typeid.astype(np.int64) for frame in contents],
+        types=[_labels(frame) for frame in contents],
         boxes=[_box(frame, path, k) for k, frame in enumerate(contents)],
         times=[time_of_step(int(frame.configuration.step), time_step, path) for frame in contents],
         images=[frame.particles.image for frame in contents] if stored_images else None,
