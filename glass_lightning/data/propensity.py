@@ -69,18 +69,27 @@ def propensity_snapshot(
     initial: Snapshot, trajectories: Iterable[Trajectory], remove_centre_of_mass: bool = False
 ) -> Snapshot:
     """``initial`` with the propensity and mean squared displacement of the replica ``trajectories``."""
-    times, sources, moved = None, [], []
-    for trajectory in trajectories:
-        replica_times, replica_moved = displacements_of_run(initial, trajectory, remove_centre_of_mass)
-        if times is None:
-            times = replica_times
-        elif replica_times.shape != times.shape or not np.allclose(replica_times, times, rtol=1e-9, atol=0):
-            problem = f"frames at t = {replica_times.tolist()}, expected the times of {sources[0]}: {times.tolist()}"
-            raise GlassDataError(trajectory.source, "times", problem)
-        sources.append(trajectory.source)
-        moved.append(replica_moved)
-    if not moved:
+    runs = [
+        (trajectory.source, *displacements_of_run(initial, trajectory, remove_centre_of_mass))
+        for trajectory in trajectories
+    ]
+    if not runs:
         raise GlassDataError(initial.source, "trajectories", "expected at least one replica trajectory, got none")
+    sources, all_times, moved = zip(*runs)
+    grids: list[tuple[np.ndarray, list[str]]] = []  # each distinct time grid and the runs that have it
+    for source, times in zip(sources, all_times):
+        same = [
+            grid for grid in grids if grid[0].shape == times.shape and np.allclose(grid[0], times, rtol=1e-9, atol=0)
+        ]
+        if same:
+            same[0][1].append(source)
+        else:
+            grids.append((times, [source]))
+    if len(grids) > 1:
+        grids.sort(key=lambda grid: -len(grid[1]))  # the most common first: the odd runs come last
+        listed = "; ".join(f"t = {times.tolist()} in {', '.join(map(str, runs))}" for times, runs in grids)
+        raise GlassDataError(grids[-1][1][0], "times", f"the replicas have different frame times: {listed}")
+    times = all_times[0]
     if times.size == 0:
         raise GlassDataError(sources[0], "times", "no frame after t = 0")
     replicas = np.stack(moved)  # (R, n_times, N, 3)
@@ -97,7 +106,7 @@ def propensity_snapshot(
         metadata=initial.metadata
         | {
             "initial": initial.source,
-            "trajectories": sources,
+            "trajectories": list(sources),
             "centre_of_mass_removed": remove_centre_of_mass,
             REPLICAS_KEY: len(sources),
             RELIABILITY_KEY: list(reliability),

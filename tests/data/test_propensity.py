@@ -122,8 +122,16 @@ def test_replicas_with_other_particles_are_refused(tmp_path, capsys, initial_fil
 def test_replicas_at_other_times_are_refused(tmp_path, capsys, initial_file):
     good = _replica_files(tmp_path, "extxyz", replicas=1)
     later = write_extxyz_trajectory(replica_run(1, times=TIMES * 2), tmp_path / "later.extxyz", TEMPERATURE)
-    expected = "replica_0.extxyz: field 'times': frames at t = [1.0, 2.0, 3.0], expected the times of"
-    _refused(tmp_path, capsys, initial_file, good + [later], expected)
+    _refused(tmp_path, capsys, initial_file, good + [later], "the replicas have different frame times: t = ")
+    more = _replica_files(tmp_path, "extxyz", replicas=2)  # two runs against one: the odd one is named
+    listed = f"t = [1.0, 2.0, 3.0] in {more[0]}, {more[1]}; t = [2.0, 4.0, 6.0] in {later}"
+    _refused(
+        tmp_path,
+        capsys,
+        initial_file,
+        more + [later],
+        f"{later}: field 'times': the replicas have different frame times: {listed}",
+    )
 
 
 def test_a_run_that_starts_elsewhere_is_refused(tmp_path, capsys, initial_file):
