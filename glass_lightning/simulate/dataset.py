@@ -18,6 +18,7 @@ another machine or thread count the trajectory, hence its configurations, may di
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -242,6 +243,15 @@ def generate(
         indices = shard_indices(config.configurations, shard)
         wanted = {index: configuration_path(directory, index) for index in indices}
         pending = [index for index, path in wanted.items() if not path.exists()]
+        without = [
+            index for index in wanted if index not in pending and not trajectory_path(directory, index, 0).exists()
+        ]
+        if config.trajectories and without:
+            print(
+                f"simulate: T = {temperature:g}: {len(without)} configuration(s) already written without trajectories; "
+                "trajectories are written while a configuration is simulated (remove its .npz file to simulate it again)",
+                file=sys.stderr,
+            )
         if pending and not all(checkpoint_path(directory, index).exists() for index in pending):
             _sample(config, temperature, types, pending, progress)
         if pending and not sample_only:
