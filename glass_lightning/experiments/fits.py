@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 from glass_lightning.class_paths import cached_instance
+from glass_lightning.command_files import require
 from glass_lightning.data.datamodule import GlassDataModule
-from glass_lightning.errors import GlassDataError
 from glass_lightning.experiments.evaluation import evaluate
 from glass_lightning.experiments.plan import TEMPERATURES, Fit
 from glass_lightning.experiments.records import score_metrics, scores_record, write_record
@@ -45,10 +45,8 @@ def run_fit(spec: ExperimentSpec, planned: Fit) -> dict:
     run_log = RunLog(spec.experiment_name, spec.tracking_uri, planned.label, tags={"reproduce.fit": planned.key})
     result = fit(planned.arguments, run_log, directory)
     model, data = result.cli.model, result.cli.datamodule
-    if result.best_checkpoint is None:
-        monitor = result.cli.trainer.checkpoint_callback.monitor
-        problem = f"no best checkpoint was saved: {monitor} was never a finite value"
-        raise GlassDataError(planned.label, "checkpoint.monitor", problem)
+    problem = f"no best checkpoint was saved: {result.cli.trainer.checkpoint_callback.monitor} was never a finite value"
+    require(planned.label, "checkpoint.monitor", result.best_checkpoint is not None, problem)
     scores = evaluate(str(result.best_checkpoint), evaluation_snapshots(planned.config.data.as_dict()))
     parameters = count_parameters(model.model)
     params = {"reproduce.num_parameters": str(parameters), "reproduce.checkpoint": str(result.best_checkpoint)}

@@ -16,9 +16,9 @@ import numpy as np
 import torch
 from torch_geometric.data import Batch
 
+from glass_lightning.command_files import require
 from glass_lightning.data.dataset import GlassDataset
 from glass_lightning.data.snapshot import Snapshot, type_name
-from glass_lightning.errors import GlassDataError
 from glass_lightning.models.bond_order import bond_order_parameters
 from glass_lightning.models.inputs import scatter_sum
 from glass_lightning.training.predict import load_predictor
@@ -53,9 +53,8 @@ def invariants_against_bond_order(checkpoint: str, snapshots: list[Snapshot], sh
     its graphs built with the recipe stored in ``checkpoint``."""
     module, recipe = load_predictor(checkpoint)
     network = module.model
-    if not hasattr(network, "first_layer_invariants") or network.num_node_attr:
-        needed = f"{type(network).__name__} on one-hot inputs with first_layer_invariants (SE3Net) is needed"
-        raise GlassDataError(checkpoint, "model", needed)
+    needed = f"{type(network).__name__} on one-hot inputs with first_layer_invariants (SE3Net) is needed"
+    require(checkpoint, "model", hasattr(network, "first_layer_invariants") and not network.num_node_attr, needed)
     num_types, l_max, channels = network.num_types, network.layers[0].convolution.l_max, network.channels
     graphs = GlassDataset(snapshots, [0], recipe.positions, [], recipe.target, recipe.cutoff)
     invariants, references = [], []

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import time
 
-from glass_lightning.command_files import run_file_command
+from glass_lightning.command_files import require, run_file_command
 from glass_lightning.data.snapshot import type_name
-from glass_lightning.errors import GlassDataError
 from glass_lightning.sweep.report import finish_study, parent_run, state_counts
 from glass_lightning.sweep.shared_data import worker_data
 from glass_lightning.sweep.spec import OBJECTIVE, SweepSpec, load_sweep
@@ -29,12 +28,9 @@ def check_objective_against_data(spec: SweepSpec) -> None:
     match = OBJECTIVE.match(spec.objective)
     species = [type_name(label) for label in range(data.num_types)]
     timescale = None if match["timescale"] is None else int(match["timescale"])
-    if match["type"] not in species or (timescale is not None and timescale >= data.num_timescales):
-        raise GlassDataError(
-            spec.source,
-            "objective",
-            f"{spec.objective!r}: the data has {data.num_types} species and {data.num_timescales} timescales",
-        )
+    ok = match["type"] in species and (timescale is None or timescale < data.num_timescales)
+    problem = f"{spec.objective!r}: the data has {data.num_types} species and {data.num_timescales} timescales"
+    require(spec.source, "objective", ok, problem)
 
 
 def run_sweep(config: str, workers: int | None = None, settings: dict | None = None) -> SweepSpec:

@@ -8,7 +8,6 @@ import os
 import socket
 
 import optuna
-from lightning.pytorch import LightningModule, Trainer
 from mlflow import MlflowClient
 from optuna_integration import PyTorchLightningPruningCallback
 
@@ -21,18 +20,10 @@ WORKER_ATTR = "worker"  # host:pid of the process running the trial
 RUN_STATUS = {"complete": "FINISHED", "pruned": "KILLED", "failed": "FAILED"}  # trial state -> its MLflow run's status
 
 
-class ObjectivePruning(PyTorchLightningPruningCallback):
-    """Optuna's pruning callback that also keeps the best value of the monitored metric."""
-
-    def __init__(self, trial: optuna.Trial, monitor: str):
-        super().__init__(trial, monitor)
-        self.best = -math.inf
-
-    def on_validation_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        value = trainer.callback_metrics.get(self.monitor)
-        if not trainer.sanity_checking and value is not None and math.isfinite(value.item()):
-            self.best = max(self.best, value.item())
-        super().on_validation_end(trainer, pl_module)
+def best_reported(trial: optuna.Trial) -> float:
+    """The best finite per-epoch value the pruning callback reported to the study (-inf when none is)."""
+    reported = next(each for each in trial.study.get_trials(deepcopy=False) if each.number == trial.number)
+    return max([value for value in reported.intermediate_values.values() if math.isfinite(value)], default=-math.inf)
 
 
 def finish_child_run(spec: SweepSpec, run_id: str, state: str, value: float | None = None, error: str = "") -> None:
@@ -49,11 +40,12 @@ def run_trial(spec: SweepSpec, parent_run_id: str, trial: optuna.Trial) -> float
     try:
         params = {parameter.name: parameter.suggest(trial) for parameter in spec.parameters}
         log_to_run(spec.tracking_uri, run_id, params=params)
-        pruning = ObjectivePruning(trial, spec.objective)
+        pruning = PyTorchLightningPruningCallback(trial, spec.objective)
         run_log = RunLog(spec.experiment_name, spec.tracking_uri, run_id=run_id)
         directory = spec.output_dir / "trials" / str(trial.number)
         fit(trial_arguments(spec, params), run_log, directory, keep_best=False, callbacks=[pruning])
-        if not math.isfinite(pruning.best):
+        best = best_reported(trial)
+        if not math.isfinite(best):
             raise ValueError(f"{spec.objective} was never finite")
     except optuna.TrialPruned:
         finish_child_run(spec, run_id, "pruned")
@@ -63,5 +55,5 @@ def run_trial(spec: SweepSpec, parent_run_id: str, trial: optuna.Trial) -> float
         trial.set_user_attr("error", message)
         finish_child_run(spec, run_id, "failed", error=message)
         raise
-    finish_child_run(spec, run_id, "complete", value=pruning.best)
-    return pruning.best
+    finish_child_run(spec, run_id, "complete", value=best)
+    return best

@@ -12,12 +12,12 @@ The sweep file is checked by parsing the training config with every name set (``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import optuna
 
-from glass_lightning.command_files import number
-from glass_lightning.errors import GlassDataError
+from glass_lightning.command_files import number, require
 from glass_lightning.training.cli import DATA_LINKS
 
 NETWORK_ARGS = "model.model.init_args"
@@ -62,11 +62,7 @@ class Parameter:
 def parse_parameter(source: str, name: str, spec: Any) -> Parameter:
     """The parameter ``name`` of the search space, checked (a size linked from the data cannot be searched)."""
     key = f"search_space.{name}"
-
-    def need(ok: bool, problem: str) -> None:
-        if not ok:
-            raise GlassDataError(source, key, problem)
-
+    need = partial(require, source, key)
     need(
         config_path(name) not in LINKED_FROM_DATA,
         f"'{name.rsplit('.', 1)[-1]}' is set from the data, it cannot be searched",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import lightning.pytorch as pl
 
 from glass_lightning.class_paths import cached_instance
-from glass_lightning.errors import GlassDataError
+from glass_lightning.command_files import require
 
 
 def worker_data(data: dict) -> pl.LightningDataModule:
@@ -28,10 +28,8 @@ class SharedGraphData(pl.LightningDataModule):
         super().__init__()
         self.shared = worker_data(data)
         self.cutoff = self.shared.cutoff if cutoff is None else float(cutoff)
-        if self.cutoff > self.shared.cutoff:
-            raise GlassDataError(
-                "<sweep>", "cutoff", f"the trial's cutoff {cutoff:g} exceeds the graphs' cutoff {self.shared.cutoff:g}"
-            )
+        problem = f"the trial's cutoff {cutoff:g} exceeds the graphs' cutoff {self.shared.cutoff:g}"
+        require("<sweep>", "cutoff", self.cutoff <= self.shared.cutoff, problem)
         for name in ("num_timescales", "num_types", "num_node_attr", "times", "temperatures"):
             setattr(self, name, getattr(self.shared, name))
 
