@@ -98,8 +98,10 @@ def test_killed_run_resumes_with_identical_configurations(tmp_path, monkeypatch)
     for checkpoint in saved.glob(".*.thermal"):
         shutil.copy(checkpoint, directory)
     dataset.generate(config, progress=False)
-    assert_same_arrays(read_snapshot(directory / "config_0000.npz"), first)
-    assert_same_arrays(read_snapshot(directory / "config_0001.npz"), second)
+    for name, before in (("config_0000.npz", first), ("config_0001.npz", second)):
+        resumed = read_snapshot(directory / name)
+        assert_same_arrays(resumed, before)
+        assert resumed.metadata == before.metadata  # seeds, tau_alpha, equilibration record
 
 
 def test_job_array_shards_write_the_same_files_as_one_run_from_the_same_samples(tmp_path):
@@ -121,7 +123,9 @@ def test_job_array_shards_write_the_same_files_as_one_run_from_the_same_samples(
     assert len(expected) == QUICK["configurations"] * len(QUICK["temperatures"])
     assert sorted(path.relative_to(sharded) for path in sharded.glob("T*/config_*.npz")) == expected
     for relative in expected:
-        assert_same_arrays(read_snapshot(sharded / relative), read_snapshot(whole / relative))
+        shard, one_run = read_snapshot(sharded / relative), read_snapshot(whole / relative)
+        assert_same_arrays(shard, one_run)
+        assert shard.metadata == one_run.metadata
 
 
 @pytest.mark.parametrize("shard", ["2/2", "1", "a/b", "slurm"])
