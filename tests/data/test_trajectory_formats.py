@@ -114,7 +114,19 @@ def test_gsd_species_follow_their_names_not_their_order(tmp_path):
     swapped = write_gsd(tmp_path / "swapped.gsd", run, types=("B", "A"))  # typeid 0 is B here
     np.testing.assert_array_equal(read.read_configuration(swapped, 0.5).types, run.types)
     np.testing.assert_array_equal(read.read_trajectory(swapped, TIME_STEP).types, run.types)
-    assert read.read_configuration(swapped, 0.5).metadata["type_names"] == ["B", "A"]  # as the file lists them
+    assert read.read_configuration(swapped, 0.5).metadata["type_names"] == ["A", "B"]  # in label order
+
+
+def test_gsd_typeid_beyond_the_types_is_refused(tmp_path):
+    frame = gsd.hoomd.Frame()
+    frame.configuration.box = [5.0, 5.0, 5.0, 0.0, 0.0, 0.0]
+    frame.particles.N, frame.particles.types = 3, ["A"]
+    frame.particles.typeid = np.array([0, 0, 1], np.uint32)
+    frame.particles.position = np.zeros((3, 3), np.float32) + np.arange(3)[:, None].astype(np.float32)
+    with gsd.hoomd.open(tmp_path / "bad.gsd", "w") as file:
+        file.append(frame)
+    with _raises("particles.typeid", re.escape("values up to 1 for 1 types ['A']")):
+        TRAJECTORY_FORMATS["gsd"].read_configuration(tmp_path / "bad.gsd", 0.5)
 
 
 def test_triclinic_boxes_are_refused(tmp_path):

@@ -56,12 +56,16 @@ def _positions(frame: gsd.hoomd.Frame, path: Path) -> np.ndarray:
     return centred + np.asarray(frame.configuration.box[:3]) / 2
 
 
-def _labels(frame: gsd.hoomd.Frame) -> np.ndarray:
-    """Species labels: A = 0, B = 1, ... by name when the type names are those letters, else ``typeid``."""
+def _species(frame: gsd.hoomd.Frame, path: Path) -> tuple[np.ndarray, list[str]]:
+    """Species labels and the type names in label order: A = 0, B = 1, ... by name when the type names are
+    those letters (in any order in the file), else ``typeid`` with the file's names."""
     names, typeid = list(frame.particles.types), frame.particles.typeid.astype(np.int64)
-    if sorted(names) != [type_name(label) for label in range(len(names))]:
-        return typeid
-    return np.array([ord(name) - ord("A") for name in names], dtype=np.int64)[typeid]
+    if typeid.size and (typeid.min() < 0 or typeid.max() >= len(names)):
+        raise GlassDataError(path, "particles.typeid", f"values up to {typeid.max()} for {len(names)} types {names}")
+    letters = [type_name(label) for label in range(len(names))]
+    if sorted(names) != letters:
+        return typeid, names
+    return np.array([letters.index(name) for name in names], dtype=np.int64)[typeid], letters
 
 
 def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> Snapshot:
@@ -69,12 +73,13 @@ def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> 
     path = Path(path)
     with _open(path) as frames:
         frame = frames[0]
+    types, names = _species(frame, path)
     return Snapshot(
         positions=_positions(frame, path),
-        types=_labels(frame),
+        types=types,
         box=_box(frame, path, 0),
         temperature=configuration_temperature(path, None, temperature),
-        metadata={"format": "gsd", "step": int(frame.configuration.step), "type_names": list(frame.particles.types)},
+        metadata={"format": "gsd", "step": int(frame.configuration.step), "type_names": names},
         source=str(path),
     )
 
@@ -88,7 +93,7 @@ def read_trajectory(path: str | os.PathLike, time_step: float | None = None) -> 
     return stack_frames(
         path,
         positions=[_positions(frame, path) for frame in contents],
-        types=[_labels(frame) for frame in contents],
+        types=[_species(frame, path)[0] for frame in contents],
         boxes=[_box(frame, path, k) for k, frame in enumerate(contents)],
         times=[time_of_step(int(frame.configuration.step), time_step, path) for frame in contents],
         images=[frame.particles.image for frame in contents] if stored_images else None,
