@@ -65,6 +65,12 @@ def displacements_of_run(
     return trajectory.times[~at_start], moved[~at_start]
 
 
+def _some(sources: list[str], shown: int = 3) -> str:
+    """The first ``shown`` of ``sources``, and how many more."""
+    more = f" and {len(sources) - shown} more" if len(sources) > shown else ""
+    return ", ".join(map(str, sources[:shown])) + more
+
+
 def propensity_snapshot(
     initial: Snapshot, trajectories: Iterable[Trajectory], remove_centre_of_mass: bool = False
 ) -> Snapshot:
@@ -87,7 +93,7 @@ def propensity_snapshot(
             grids.append((times, [source]))
     if len(grids) > 1:
         grids.sort(key=lambda grid: -len(grid[1]))  # the most common first: the odd runs come last
-        listed = "; ".join(f"t = {times.tolist()} in {', '.join(map(str, runs))}" for times, runs in grids)
+        listed = "; ".join(f"t = {grid_times.tolist()} in {_some(grid_sources)}" for grid_times, grid_sources in grids)
         raise GlassDataError(grids[-1][1][0], "times", f"the replicas have different frame times: {listed}")
     times = all_times[0]
     if times.size == 0:

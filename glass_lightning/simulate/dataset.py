@@ -224,6 +224,18 @@ def _propensities(
     configuration_bar.close()
 
 
+def _warn_without_trajectories(directory: Path, temperature: float, written: list[int]) -> None:
+    """Trajectories are written while a configuration is simulated: say so for those written before."""
+    without = [index for index in written if not trajectory_path(directory, index, 0).exists()]
+    if without:
+        print(
+            f"simulate: T = {temperature:g}: {len(without)} configuration(s) already written without trajectories; "
+            "they are written while a configuration is simulated: simulate into a new --output to get them "
+            "(the same seed gives the same configurations on the same machine and thread count)",
+            file=sys.stderr,
+        )
+
+
 def shard_indices(configurations: int, shard: tuple[int, int]) -> list[int]:
     """The configuration indices of shard ``k`` of ``n`` (every n-th, from k): disjoint, and together all."""
     k, n = shard
@@ -243,15 +255,8 @@ def generate(
         indices = shard_indices(config.configurations, shard)
         wanted = {index: configuration_path(directory, index) for index in indices}
         pending = [index for index, path in wanted.items() if not path.exists()]
-        without = [
-            index for index in wanted if index not in pending and not trajectory_path(directory, index, 0).exists()
-        ]
-        if config.trajectories and without:
-            print(
-                f"simulate: T = {temperature:g}: {len(without)} configuration(s) already written without trajectories; "
-                "trajectories are written while a configuration is simulated (remove its .npz file to simulate it again)",
-                file=sys.stderr,
-            )
+        if config.trajectories and not sample_only:
+            _warn_without_trajectories(directory, temperature, [index for index in wanted if index not in pending])
         if pending and not all(checkpoint_path(directory, index).exists() for index in pending):
             _sample(config, temperature, types, pending, progress)
         if pending and not sample_only:

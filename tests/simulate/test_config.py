@@ -2,8 +2,7 @@ import pytest
 
 from glass_lightning.errors import GlassDataError
 from glass_lightning.simulate import command
-from glass_lightning.simulate.config import QUICK, load_config
-from glass_lightning.simulate.dataset import configuration_path, generate, temperature_directory
+from glass_lightning.simulate.config import load_config
 from glass_lightning.simulate.engine import available_platforms, platform_by_name
 
 
@@ -52,16 +51,3 @@ def test_command_refuses_an_unknown_platform_before_simulating(tmp_path, capsys)
     assert command.main(["--quick", "--output", str(tmp_path), "--platform", "NoSuchPlatform"]) == 1
     assert "field 'platform'" in capsys.readouterr().err  # one line, no traceback
     assert not any(tmp_path.iterdir())
-
-
-def test_trajectories_asked_of_a_dataset_already_written_say_why_none_come(tmp_path, capsys):
-    config = load_config(None, dict(QUICK, output=str(tmp_path), trajectories=True))
-    for temperature in config.temperatures:  # every configuration file present: nothing left to simulate
-        for index in range(config.configurations):
-            path = configuration_path(temperature_directory(config.output, temperature), index)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch()
-    generate(config, progress=False)
-    error = capsys.readouterr().err
-    assert f"{config.configurations} configuration(s) already written without trajectories" in error
-    assert not list(tmp_path.rglob("*.extxyz"))
