@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+from glass_lightning.errors import GlassDataError
+
 # subcommand -> "module:function"; each function takes the remaining argv list.
 SUBCOMMANDS: dict[str, str] = {
     "inspect": "glass_lightning.data.inspect:main",
@@ -30,9 +32,14 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 
-def _run(target: str, argv: list[str]) -> int | None:
-    module_name, function_name = target.split(":")
-    return getattr(importlib.import_module(module_name), function_name)(argv)
+def _run(name: str, argv: list[str]) -> int | None:
+    """Run subcommand ``name``; a bad file or setting it did not report itself is one line on stderr, status 1."""
+    module_name, function_name = SUBCOMMANDS[name].split(":")
+    try:
+        return getattr(importlib.import_module(module_name), function_name)(argv)
+    except GlassDataError as error:
+        print(f"glass-lightning {name}: {error}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int | None:
@@ -47,15 +54,14 @@ def main(argv: list[str] | None = None) -> int | None:
     if name not in SUBCOMMANDS:
         print(f"glass-lightning: unknown subcommand {name!r}; expected one of {sorted(SUBCOMMANDS)}", file=sys.stderr)
         return 2
-    return _run(SUBCOMMANDS[name], rest)
+    return _run(name, rest)
 
 
-def lightning_main(argv: list[str] | None = None) -> None:
+def lightning_main(argv: list[str] | None = None) -> int | None:
     """``lightning fit|validate|test|predict ...``: LightningCLI's subcommands; ``fit`` is ``glass-lightning fit``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["fit"]:
-        _run(SUBCOMMANDS["fit"], argv[1:])
-        return
+        return _run("fit", argv[1:])
     from glass_lightning.training.cli import run
 
     run(argv)
