@@ -9,7 +9,8 @@ every step, so even a killed check leaves the steps done so far). The steps:
     gpu tests     pytest -m gpu (the tests that need a GPU; ``make test`` deselects them)
     paper fit     a few steps of configs/paper.yaml on synthetic 4096-particle snapshots
     ddp nccl      a few steps of configs/default.yaml with configs/trainer/ddp.yaml on one GPU
-    network bench glass-lightning bench on the GPU (every importable backend)
+    network bench glass-lightning bench on the GPU (every importable backend; without the torch.compile
+                  cases, whose minutes of compiling the step's time limit does not hold)
     simulator     OpenMM CUDA platform, replica throughput
 Put the report's figures in BENCHMARKS.md, with the date.
 """

@@ -106,8 +106,12 @@ def network_sections(arguments, device: str) -> tuple[dict[str, list[str]], floa
         "timed runs, each case in a fresh process (method: glass_lightning/bench/model_timing.py). Each time is the fastest of "
         f"{arguments.repeats} training steps and {arguments.repeats + 1} inferences (reference (a): 1 and 2). The e3nn "
         'rows are SE3Net on its `tensor_product="e3nn"` backend (the first layer, a product of scalars with the '
-        "harmonics, is the same in every row); compiled rows use `torch.compile` with dynamic shapes, compiled before "
-        "the timed runs.",
+        "harmonics, is the same in every row); "
+        + (
+            "the torch.compile cases were left out (--skip-compiled)."
+            if arguments.skip_compiled
+            else "compiled rows use `torch.compile` with dynamic shapes, compiled before the timed runs."
+        ),
         "",
     ]
     return {
