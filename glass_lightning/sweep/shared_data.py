@@ -28,7 +28,7 @@ class SharedGraphData(pl.LightningDataModule):
         super().__init__()
         self.shared = worker_data(data)
         self.cutoff = self.shared.cutoff if cutoff is None else float(cutoff)
-        problem = f"the trial's cutoff {cutoff:g} exceeds the graphs' cutoff {self.shared.cutoff:g}"
+        problem = f"the trial's cutoff {self.cutoff:g} exceeds the graphs' cutoff {self.shared.cutoff:g}"
         require("<sweep>", "cutoff", self.cutoff <= self.shared.cutoff, problem)
         for name in ("num_timescales", "num_types", "num_node_attr", "times", "temperatures"):
             setattr(self, name, getattr(self.shared, name))
