@@ -8,22 +8,32 @@ import os
 import socket
 
 import optuna
+from lightning.pytorch import LightningModule, Trainer
 from mlflow import MlflowClient
 from optuna_integration import PyTorchLightningPruningCallback
 
 from glass_lightning.sweep.spec import SweepSpec
 from glass_lightning.sweep.trial_config import trial_arguments
 from glass_lightning.training.run import RunLog, fit
-from glass_lightning.training.tracking import log_to_run, start_run
+from glass_lightning.training.tracking import log_to_run
 
 WORKER_ATTR = "worker"  # host:pid of the process running the trial
 RUN_STATUS = {"complete": "FINISHED", "pruned": "KILLED", "failed": "FAILED"}  # trial state -> its MLflow run's status
 
 
-def best_reported(trial: optuna.Trial) -> float:
-    """The best finite per-epoch value the pruning callback reported to the study (-inf when none is)."""
-    reported = next(each for each in trial.study.get_trials(deepcopy=False) if each.number == trial.number)
-    return max([value for value in reported.intermediate_values.values() if math.isfinite(value)], default=-math.inf)
+class ObjectivePruning(PyTorchLightningPruningCallback):
+    """Optuna's pruning callback that also keeps the best value of the monitored metric (every validation,
+    also those Optuna does not store: a second one in an epoch, or under DDP)."""
+
+    def __init__(self, trial: optuna.Trial, monitor: str):
+        super().__init__(trial, monitor)
+        self.best = -math.inf
+
+    def on_validation_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
+        value = trainer.callback_metrics.get(self.monitor)
+        if not trainer.sanity_checking and value is not None and math.isfinite(value.item()):
+            self.best = max(self.best, value.item())
+        super().on_validation_end(trainer, pl_module)
 
 
 def finish_child_run(spec: SweepSpec, run_id: str, state: str, value: float | None = None, error: str = "") -> None:
@@ -36,15 +46,17 @@ def run_trial(spec: SweepSpec, parent_run_id: str, trial: optuna.Trial) -> float
     """Fit the trial's config and return the best per-epoch value of the objective."""
     trial.set_user_attr(WORKER_ATTR, f"{socket.gethostname()}:{os.getpid()}")
     tags = {"mlflow.parentRunId": parent_run_id, "optuna.study": spec.study_name, "optuna.trial": str(trial.number)}
-    run_id = start_run(spec.tracking_uri, spec.experiment_name, f"{spec.study_name}-trial-{trial.number}", tags)
+    client = MlflowClient(spec.tracking_uri)
+    experiment_id = client.get_run(parent_run_id).info.experiment_id  # the parent's, whatever this file names
+    run_id = client.create_run(experiment_id, run_name=f"{spec.study_name}-trial-{trial.number}", tags=tags).info.run_id
     try:
         params = {parameter.name: parameter.suggest(trial) for parameter in spec.parameters}
         log_to_run(spec.tracking_uri, run_id, params=params)
-        pruning = PyTorchLightningPruningCallback(trial, spec.objective)
+        pruning = ObjectivePruning(trial, spec.objective)
         run_log = RunLog(spec.experiment_name, spec.tracking_uri, run_id=run_id)
         directory = spec.output_dir / "trials" / str(trial.number)
         fit(trial_arguments(spec, params), run_log, directory, keep_best=False, callbacks=[pruning])
-        best = best_reported(trial)
+        best = pruning.best
         if not math.isfinite(best):
             raise ValueError(f"{spec.objective} was never finite")
     except optuna.TrialPruned:

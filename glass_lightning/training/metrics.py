@@ -141,7 +141,8 @@ def pearson_per_temperature(
     prediction: Tensor, target: Tensor, node_type: Tensor, graph: Tensor, temperature_of_graph: Tensor, num_types: int
 ) -> dict[float, tuple[np.ndarray, np.ndarray]]:
     """Temperature (rounded to 1e-6, ascending) -> pooled and per-configuration Pearson (num_types, T) of
-    the configurations at that temperature: how a test split and the experiments' evaluation are scored."""
+    the configurations at that temperature: how a test split is scored (the experiments score one temperature at
+    a time with ``pearson_by_group``, as its own group)."""
     rounded = [temperature_key(value) for value in temperature_of_graph]
     temperatures = sorted(set(rounded))
     group = torch.tensor([temperatures.index(value) for value in rounded], dtype=torch.int64)
