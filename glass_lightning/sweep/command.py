@@ -9,6 +9,7 @@ storage joins the study. At the end the best config and the plots are written an
 
 from __future__ import annotations
 
+import sys
 import time
 
 from glass_lightning.command_files import require, run_file_command
@@ -18,7 +19,7 @@ from glass_lightning.sweep.shared_data import worker_data
 from glass_lightning.sweep.spec import OBJECTIVE, SweepSpec, load_sweep
 from glass_lightning.sweep.study import fail_dead_trials, open_study, run_worker
 from glass_lightning.sweep.trial_config import graph_data
-from glass_lightning.worker_pool import worker_pool
+from glass_lightning.worker_pool import independent_processes
 
 
 def check_objective_against_data(spec: SweepSpec) -> None:
@@ -48,10 +49,9 @@ def run_sweep(config: str, workers: int | None = None, settings: dict | None = N
     if spec.workers == 1:
         run_worker(spec, run_id)
     else:
-        with worker_pool(spec.workers) as pool:
-            for worker in [pool.submit(run_worker, spec, run_id) for _ in range(spec.workers)]:
-                if error := worker.exception():  # the study keeps what the others did: report, then finish
-                    print(f"sweep: a worker stopped: {type(error).__name__}: {error}")
+        for code in filter(None, independent_processes(spec.workers, run_worker, spec, run_id)):
+            # the others went on; its running trial is failed and retried when the sweep is run again
+            print(f"sweep: a worker process ended with exit code {code}", file=sys.stderr)
     best = finish_study(spec, study, run_id)
     counts = {state: count for state, count in state_counts(study).items() if count}
     print(f"sweep {spec.study_name}: {counts} in {time.monotonic() - started:.0f} s with {spec.workers} worker(s)")
