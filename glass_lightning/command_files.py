@@ -58,6 +58,8 @@ class FitsFile:
             raw = yaml.safe_load(Path(path).read_text()) or {}
         except yaml.YAMLError as error:
             raise GlassDataError(source, "<file>", f"not valid YAML: {' '.join(str(error).split())}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise GlassDataError(source, "<file>", f"unreadable ({type(error).__name__}: {error})") from None
         require(source, "<root>", isinstance(raw, dict), "expected a mapping")
         names = sorted(each.name for each in keys)
         unknown = sorted(set(raw) - set(names))
@@ -65,7 +67,14 @@ class FitsFile:
         for each in keys:
             if each.default is MISSING and each.default_factory is MISSING:
                 require(source, each.name, raw.get(each.name) not in (None, "", [], {}), "required")
-        raw["overrides"] = dict(raw.get("overrides") or {}) | dict(settings or {})
+        overrides = raw.get("overrides") or {}
+        require(
+            source,
+            "overrides",
+            isinstance(overrides, dict),
+            f"expected a mapping of dotted config paths, got {overrides!r}",
+        )
+        raw["overrides"] = overrides | dict(settings or {})
         raw["workers"] = raw.get("workers") if workers is None else workers
         return cls(source=source, **{key: value for key, value in raw.items() if value is not None})
 

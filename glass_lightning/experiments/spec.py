@@ -48,6 +48,7 @@ class ExperimentSpec(FitsFile):
         self.configs = {name: self.checked(files, base_field=f"models.{name}") for name, files in self.models.items()}
         self.arguments = {name: fit_arguments(files, self.overrides) for name, files in self.models.items()}
         self.experiments, self.seeds = as_list(self.experiments), as_list(self.seeds)
+        need("experiments", bool(self.experiments), f"expected at least one of {EXPERIMENTS}")
         unknown = [name for name in self.experiments if name not in EXPERIMENTS]
         need("experiments", not unknown, f"unknown experiments {unknown}; expected some of {EXPERIMENTS}")
         ok = bool(self.seeds) and all(isinstance(seed, int) for seed in self.seeds)

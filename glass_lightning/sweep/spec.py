@@ -68,6 +68,10 @@ class SweepSpec(FitsFile):
         self.output_dir = Path(self.output_dir or Path("sweeps") / self.study_name)
         self.storage = self.storage or f"{self.output_dir}.journal"
         self.experiment_name = self.experiment_name or self.study_name
+        ok = isinstance(self.enqueue, list) and all(isinstance(params, dict) for params in self.enqueue)
+        need("enqueue", ok, f"expected a list of parameter mappings, got {self.enqueue!r}")
+        ok = isinstance(self.max_retry, int) and self.max_retry >= 0
+        need("max_retry", ok, f"expected a non-negative integer, got {self.max_retry!r}")
 
     @property
     def largest_cutoff(self) -> float | None:

@@ -299,7 +299,7 @@ class GlassModule(LightningModule):
         try:
             checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
         except (RuntimeError, EOFError, pickle.UnpicklingError) as error:
-            problem = f"not a readable PyTorch checkpoint ({type(error).__name__}: {str(error).splitlines()[0][:200]})"
+            problem = f"not a readable PyTorch checkpoint ({type(error).__name__}: {(str(error).splitlines() or ['empty'])[0][:200]})"
             raise GlassDataError(str(checkpoint_path), "checkpoint", problem) from None
         if not isinstance(checkpoint, dict) or CHECKPOINT_KEY not in checkpoint:
             raise GlassDataError(

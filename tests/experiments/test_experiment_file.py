@@ -27,6 +27,7 @@ def changed(path, tmp_path, **changes):
     [
         ({"colour": "blue"}, "colour"),
         ({"experiments": ["comparison", "astrology"]}, "experiments"),
+        ({"experiments": []}, "experiments"),
         ({"models": {}}, "models"),
         ({"seeds": ["zero"]}, "seeds"),
         ({"workers": 0}, "workers"),

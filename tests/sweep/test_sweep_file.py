@@ -65,6 +65,9 @@ def space_with(**changes) -> dict:
         ({"timeout": "soon"}, "timeout", "expected a number"),
         ({"pruner": {"name": "median", "n_warmup": 1}}, "pruner", "MedianPruner"),
         ({"colour": "blue"}, "colour", "unknown key"),
+        ({"overrides": ["trainer.max_epochs=1"]}, "overrides", "expected a mapping"),
+        ({"enqueue": {"lr": 0.01}}, "enqueue", "list of parameter mappings"),
+        ({"max_retry": -1}, "max_retry", "non-negative integer"),
     ],
 )
 def test_bad_sweep_file_names_the_key(tmp_path, base_config, changes, key, problem):
@@ -130,5 +133,13 @@ def test_a_file_that_is_not_yaml_is_named(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("study_name: [unclosed\n")
     with pytest.raises(GlassDataError, match="not valid YAML") as raised:
+        load_sweep(path)
+    assert raised.value.field == "<file>"
+
+
+def test_a_sweep_file_that_is_not_text_is_named(tmp_path):
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(b"\xff\xfe\x00 not text")
+    with pytest.raises(GlassDataError, match="unreadable") as raised:
         load_sweep(path)
     assert raised.value.field == "<file>"

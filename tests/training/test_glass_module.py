@@ -174,9 +174,10 @@ def test_the_tensor_product_backend_is_logged_with_the_hyperparameters():
     assert logger.params["model/tensor_product_backend"] == "e3nn"
 
 
-def test_a_file_that_is_not_a_checkpoint_is_named(tmp_path):
+@pytest.mark.parametrize("content", ["not a checkpoint", ""])  # an empty file: torch raises EOFError('')
+def test_a_file_that_is_not_a_checkpoint_is_named(tmp_path, content):
     path = tmp_path / "notes.ckpt"
-    path.write_text("not a checkpoint")
+    path.write_text(content)
     with pytest.raises(GlassDataError, match="not a readable PyTorch checkpoint") as raised:
         GlassModule.load_from_checkpoint(path)
     assert raised.value.field == "checkpoint"
