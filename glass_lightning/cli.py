@@ -32,13 +32,31 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 
-def _run(name: str, argv: list[str]) -> int | None:
-    """Run subcommand ``name``; a bad file or setting it did not report itself is one line on stderr, status 1."""
-    module_name, function_name = SUBCOMMANDS[name].split(":")
+def user_error(error: BaseException) -> str | None:
+    """The one-line message of a failure the user's input caused: a GlassDataError anywhere in the chain of
+    causes (jsonargparse wraps those raised while it builds a class from a config), or Lightning's
+    MisconfigurationException (a trainer setting out of range); None for anything else (a bug: its traceback shows)."""
+    from lightning.fabric.utilities.exceptions import MisconfigurationException
+
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, (GlassDataError, MisconfigurationException)):
+            return (str(error).strip().splitlines() or [type(error).__name__])[0]
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _run(program: str, target: str, argv: list[str]) -> int | None:
+    """Run ``target`` ("module:function") on ``argv``; a bad file or setting is one line on stderr, status 1."""
+    module_name, function_name = target.split(":")
     try:
         return getattr(importlib.import_module(module_name), function_name)(argv)
-    except GlassDataError as error:
-        print(f"glass-lightning {name}: {error}", file=sys.stderr)
+    except Exception as error:
+        reason = user_error(error)
+        if reason is None:
+            raise
+        print(f"{program}: {reason}", file=sys.stderr)
         return 1
 
 
@@ -54,14 +72,13 @@ def main(argv: list[str] | None = None) -> int | None:
     if name not in SUBCOMMANDS:
         print(f"glass-lightning: unknown subcommand {name!r}; expected one of {sorted(SUBCOMMANDS)}", file=sys.stderr)
         return 2
-    return _run(name, rest)
+    return _run(f"glass-lightning {name}", SUBCOMMANDS[name], rest)
 
 
 def lightning_main(argv: list[str] | None = None) -> int | None:
     """``lightning fit|validate|test|predict ...``: LightningCLI's subcommands; ``fit`` is ``glass-lightning fit``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["fit"]:
-        return _run("fit", argv[1:])
-    from glass_lightning.training.cli import run
+        return _run("lightning fit", SUBCOMMANDS["fit"], argv[1:])
+    return _run(" ".join(["lightning", *argv[:1]]), "glass_lightning.training.cli:run", argv)
 
-    run(argv)

@@ -6,21 +6,26 @@ standardization, the selected timescales and their times, the number of species.
 rebuilds graphs of any snapshot with it, with or without targets, and maps predictions back to
 propensity units. A temperature the model never saw is served with the statistics of the nearest
 trained temperature (a warning says so): an affine map that leaves every correlation unchanged.
+A file's targets are matched to the model's times by value (relative tolerance
+:data:`TIME_TOLERANCE`), wherever they sit in the file's time grid; a file that lacks one of the
+model's times is served without targets (a warning names the file, its times and the model's).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from glass_lightning.data.dataset import GlassDataset
+from glass_lightning.data.dataset import TARGETS, GlassDataset
 from glass_lightning.data.snapshot import Snapshot, same_temperature
 from glass_lightning.errors import GlassDataError
 
 log = logging.getLogger(__name__)
+
+TIME_TOLERANCE = 1e-6  # relative: a file's time this close to a model's time is that time
 
 
 @dataclass(frozen=True)
@@ -97,16 +102,37 @@ class GraphRecipe:
                 f"this file has type {int(snapshot.types.max())}",
             )
 
+    def at_model_times(self, snapshot: Snapshot) -> Snapshot:
+        """``snapshot`` with its targets at the model's times only, in the model's order, matched by
+        value; without targets (and a warning) when its times do not include every one of them."""
+        targets = [name for name in TARGETS if getattr(snapshot, name) is not None]
+        if not targets:
+            return snapshot
+        model_times = self.times_at(snapshot.temperature)
+        same = np.isclose(snapshot.times[:, None], model_times[None, :], rtol=TIME_TOLERANCE, atol=0)
+        if same.any(axis=0).all():
+            rows = same.argmax(axis=0)
+            selected = {name: getattr(snapshot, name)[rows] for name in targets}
+            return replace(snapshot, times=snapshot.times[rows], **selected)
+        log.warning(
+            "%s: the file's targets are at t = %s, the model predicts t = %s: predicted without targets",
+            snapshot.source,
+            snapshot.times.tolist(),
+            model_times.tolist(),
+        )
+        return replace(snapshot, times=None, **dict.fromkeys(targets))
+
     def dataset(self, snapshots: Sequence[Snapshot]) -> GlassDataset:
-        """Graphs of ``snapshots`` as the model was trained on them (targets where the files have them)."""
+        """Graphs of ``snapshots`` as the model was trained on them (targets, at the model's times,
+        where the files have them)."""
         statistics = {}
         for snapshot in snapshots:
             self.check(snapshot)
             index = self.nearest_temperature(snapshot.temperature, snapshot.source)
             statistics[snapshot.temperature] = (np.asarray(self.target_mean[index]), np.asarray(self.target_std[index]))
         return GlassDataset(
-            snapshots,
-            self.timescales,
+            [self.at_model_times(snapshot) for snapshot in snapshots],
+            range(len(self.timescales)),
             self.positions,
             self.node_inputs,
             self.target,

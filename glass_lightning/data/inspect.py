@@ -151,6 +151,17 @@ def render_text(summary: dict, paths: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def _cutoff(text: str) -> float:
+    """A finite, positive ``--cutoff`` (argparse type: anything else is a one-line usage error)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")  # not a number: refused below, as nan is
+    if not (np.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite, positive number, got {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="glass-lightning inspect",
@@ -159,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (searched recursively) or globs")
     parser.add_argument("--format", default="native", choices=sorted(FORMATS))
     parser.add_argument("--json", action="store_true", help="print a JSON object for scripts")
-    parser.add_argument("--cutoff", type=float, default=2.0, help="cutoff for the neighbour count (default 2.0)")
+    parser.add_argument("--cutoff", type=_cutoff, default=2.0, help="cutoff for the neighbour count (default 2.0)")
     parser.add_argument(
         "--allow-pickle", action="store_true", help="read pickled files (Bapst et al.); only for trusted files"
     )

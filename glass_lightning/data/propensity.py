@@ -8,6 +8,8 @@ replicas and, per type, the split-half reliability of the propensity (the noise 
 data/noise_ceiling.py), written as one native file ready to train on. Positions are unwrapped
 as data/formats/trajectory.py says; ``--remove-centre-of-mass`` measures displacements relative
 to the centre of mass, as the simulator does. A frame at t = 0 must be the initial configuration.
+An ``--output`` that is, contains or lies inside an input is refused (output_guard.py); the
+temporary files that a killed run left for it are removed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from glass_lightning.data.atomic_npz import remove_stale_partials
 from glass_lightning.data.formats import FORMATS, TRAJECTORY_FORMATS, check_no_overlaps, find_files
 from glass_lightning.data.formats.fields import displacement_moments
 from glass_lightning.data.formats.native import write_snapshot
@@ -28,6 +31,7 @@ from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
+from glass_lightning.output_guard import check_output_apart
 from glass_lightning.simulate.observables import relative_to_centre_of_mass
 
 START_TOLERANCE = 1e-3  # a frame at t = 0 further than this from the initial configuration is another start
@@ -148,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     reader = TRAJECTORY_FORMATS[arguments.format]
     try:
+        check_output_apart(arguments.output, [arguments.initial, *arguments.trajectories])
         initial = reader.read_configuration(Path(arguments.initial), arguments.temperature)
         check_no_overlaps(initial)
         files = find_files(arguments.trajectories, FORMATS[arguments.format].patterns)
@@ -159,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     except GlassDataError as error:
         print(f"glass-lightning propensity: {error}", file=sys.stderr)
         return 1
+    remove_stale_partials([arguments.output])
     path = write_snapshot(arguments.output, snapshot)
     times = snapshot.times.tolist()
     print(f"{path}: N = {snapshot.num_particles}, T = {snapshot.temperature:g}, {len(files)} replicas, times {times}")

@@ -18,6 +18,7 @@ import numpy as np
 from glass_lightning.errors import GlassDataError
 
 POSITION_KINDS = ("thermal", "inherent", "cage")
+SPECIES = ("A", "B")  # the Kob-Andersen mixture: label 0 = A (80 %), 1 = B (20 %)
 TEMPERATURE_TOLERANCE = 1e-6
 
 
@@ -63,8 +64,31 @@ def type_name(label: int) -> str:
     return chr(ord("A") + label)
 
 
+def species_labels(
+    value: Any, source: str | Path, num_particles: int, name: str = "types", first: int = 0
+) -> np.ndarray:
+    """Species labels 0 .. len(SPECIES) - 1 (int64) from one integer per particle, numbered from
+    ``first`` in the file (LAMMPS types start at 1); whole numbers stored as floats are taken, any
+    other value, and a species the project does not know, is refused."""
+    values = np.asarray(value)
+    if values.shape != (num_particles,):
+        raise GlassDataError(source, name, f"expected shape ({num_particles},), got {values.shape}")
+    if values.dtype.kind not in "iuf":
+        raise GlassDataError(source, name, f"expected integer labels, got dtype {values.dtype}")
+    fractions = np.unique(values[values != np.round(values)])
+    if fractions.size:
+        raise GlassDataError(source, name, f"expected integer labels, got {fractions[:5].tolist()}")
+    unknown = np.setdiff1d(values, np.arange(first, first + len(SPECIES)))
+    if unknown.size:
+        expected = ", ".join(f"{first + label} = {species}" for label, species in enumerate(SPECIES))
+        problem = f"expected the Kob-Andersen species labels {expected}, got unknown labels {unknown.tolist()}"
+        raise GlassDataError(source, name, problem)
+    return (values - first).astype(np.int64)
+
+
 def temperature_key(temperature: float) -> float:
-    """A temperature as a key that groups equal temperatures (rounded to six decimals, a float32's precision)."""
+    """A temperature as a key that groups equal temperatures (rounded to six decimals, a float32's precision);
+    every Snapshot's temperature is one (rounded on construction)."""
     return round(float(temperature), 6)
 
 
@@ -79,9 +103,10 @@ class Snapshot:
 
     Attributes:
         positions: (N, 3) thermal positions, wrapped into ``[0, L)`` on construction.
-        types: (N,) integer species labels, 0 = A (majority), 1 = B, ...
+        types: (N,) integer species labels of :data:`SPECIES`, 0 = A (majority), 1 = B.
         box: (3,) orthorhombic box lengths.
-        temperature: the temperature the configuration was equilibrated at.
+        temperature: the temperature the configuration was equilibrated at, rounded by
+            :func:`temperature_key` on construction (so equal temperatures compare equal).
         inherent_positions: (N, 3) inherent-structure (energy-minimized) positions, or None.
         cage_positions: (N, 3) cage-averaged positions, or None.
         potential_energy: (N,) per-particle potential energy of the thermal configuration, or None.
@@ -127,21 +152,12 @@ class Snapshot:
             self.position_convention = position_convention(raw_positions, self.box)
         self.positions = wrap_positions(raw_positions, self.box)
 
-        types = np.asarray(self.types)
-        if types.shape != (n,):
-            raise GlassDataError(source, "types", f"expected shape ({n},), got {types.shape}")
-        if not np.issubdtype(types.dtype, np.integer):
-            if np.issubdtype(types.dtype, np.floating) and np.all(np.mod(types, 1) == 0):
-                types = types.astype(np.int64)
-            else:
-                raise GlassDataError(source, "types", f"expected integer species labels, got dtype {types.dtype}")
-        if np.any(types < 0):
-            raise GlassDataError(source, "types", f"expected labels >= 0, got {sorted(set(types[types < 0].tolist()))}")
-        self.types = types.astype(np.int64)
+        self.types = species_labels(self.types, source, n)
 
-        self.temperature = float(self.temperature)
+        given = float(self.temperature)
+        self.temperature = temperature_key(given)  # keyed once, here: every grouping by temperature uses it as is
         if not np.isfinite(self.temperature) or self.temperature <= 0:
-            raise GlassDataError(source, "temperature", f"expected a positive number, got {self.temperature}")
+            raise GlassDataError(source, "temperature", f"expected a positive number (to 6 decimals), got {given}")
 
         for name in ("inherent_positions", "cage_positions"):
             value = getattr(self, name)

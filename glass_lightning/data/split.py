@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.snapshot import temperature_key
 from glass_lightning.errors import GlassDataError
 
 STAGES = ("train", "val", "test")
@@ -30,9 +29,10 @@ def _split_sizes(count: int, val_fraction: float, test_fraction: float) -> tuple
 def split_by_fractions(
     sources: Sequence[str], temperatures: Sequence[float], val_fraction: float, test_fraction: float, seed: int
 ) -> dict[str, list[int]]:
-    """Indices of each split, drawn per temperature so that every temperature with at least
-    three configurations appears in every split. The result depends only on the seed and the
-    set of (source, temperature) pairs, never on the order files were found in."""
+    """Indices of each split, drawn per temperature (the snapshots' temperatures, keyed where a
+    Snapshot is made) so that every temperature with at least three configurations appears in every
+    split. The result depends only on the seed and the set of (source, temperature) pairs, never on
+    the order files were found in."""
     if not (0 <= val_fraction < 1 and 0 <= test_fraction < 1 and val_fraction + test_fraction < 1):
         raise GlassDataError(
             "<arguments>",
@@ -41,7 +41,7 @@ def split_by_fractions(
         )
     by_temperature: dict[float, list[int]] = defaultdict(list)
     for index, temperature in enumerate(temperatures):
-        by_temperature[temperature_key(temperature)].append(index)
+        by_temperature[temperature].append(index)
     split: dict[str, list[int]] = {stage: [] for stage in STAGES}
     for temperature, indices in sorted(by_temperature.items()):
         ordered = sorted(indices, key=lambda index: sources[index])

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 from torch_geometric.data import Data
 
+from glass_lightning.checkpoint_file import read_checkpoint
 from glass_lightning.class_paths import instantiate
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.readout import TypeReadout
@@ -28,16 +29,9 @@ NETWORK_PREFIX = "model."  # GlassModule keeps its network as the attribute ``mo
 
 def network_from_checkpoint(checkpoint: str | Path, trained: bool = True) -> nn.Module:
     """The network of a GlassModule checkpoint, with its trained weights (or freshly initialized)."""
-    path, source = Path(checkpoint), str(checkpoint)
-    if not path.is_file():
-        raise GlassDataError(source, "checkpoint", "the backbone checkpoint does not exist")
-    try:
-        saved = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # pickle, zip and torch errors alike: the file is not a checkpoint
-        raise GlassDataError(
-            source, "checkpoint", f"not a readable torch checkpoint ({type(error).__name__}: {error})"
-        ) from None
-    config = saved.get("hyper_parameters", {}).get("model") if isinstance(saved, dict) else None
+    source = str(checkpoint)
+    saved = read_checkpoint(checkpoint)
+    config = saved.get("hyper_parameters", {}).get("model")
     if not isinstance(config, dict) or "class_path" not in config:
         raise GlassDataError(
             source,

@@ -9,7 +9,8 @@ every coordinate on the BOTAN files, in a fifth of the time); the native file ke
 the vibrations that hide the local structure: on real BOTAN files at T = 0.44 the inherent
 energy alone correlates better with the propensity than the thermal one (0.27 against 0.22, type A),
 and networks learn far more from inherent positions (docs/training-on-real-data.md).
-Files already written under ``--output`` are kept (a killed run resumes).
+Files already written under ``--output`` are kept (a killed run resumes; the temporary files it
+left are removed). An ``--output`` that is, contains or lies inside an input is refused (output_guard.py).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from glass_lightning.data.atomic_npz import remove_stale_partials
 from glass_lightning.data.formats import FORMATS, output_paths, read_snapshots
 from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
+from glass_lightning.output_guard import check_output_apart
 from glass_lightning.simulate.config import SimulationConfig
 from glass_lightning.simulate.isoconfigurational import InherentTask, run_tasks
 from glass_lightning.simulate.kob_andersen import LARGEST_CUTOFF, per_particle_energy
@@ -66,9 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--platform", default=DEFAULTS.platform, help="OpenMM platform of the first minimization pass")
     arguments = parser.parse_args(argv)
     try:
+        check_output_apart(arguments.output, arguments.inputs)
         snapshots = read_snapshots(arguments.inputs, arguments.format)
         paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
         pending = [(snapshot, path) for snapshot, path in zip(snapshots, paths) if not path.is_file()]
+        remove_stale_partials(path for _, path in pending)
         for snapshot, path in tqdm(pending, desc="quenching", unit="config"):
             write_snapshot(path, quench(snapshot, arguments.tolerance, arguments.platform))
     except GlassDataError as error:

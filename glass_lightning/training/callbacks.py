@@ -54,7 +54,7 @@ def test_noise_ceilings(datamodule: object, temperatures: list[float]) -> dict[f
     for snapshot in datamodule.split_snapshots("test"):
         ceiling = noise_ceiling(snapshot)
         if ceiling is not None:
-            ceilings.setdefault(temperature_key(snapshot.temperature), []).append(ceiling[datamodule.timescales].T)
+            ceilings.setdefault(snapshot.temperature, []).append(ceiling[datamodule.timescales].T)
     return {
         temperature: np.nanmean(ceilings[temperature], axis=0)
         for temperature in temperatures

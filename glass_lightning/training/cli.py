@@ -28,6 +28,7 @@ from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveCon
 from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.utilities import rank_zero_warn
 
+from glass_lightning.checkpoint_file import read_checkpoint
 from glass_lightning.training.callbacks import PearsonReport
 from glass_lightning.training.module import GlassModule
 from glass_lightning.training.prediction_writer import PredictionWriter
@@ -108,6 +109,20 @@ class GlassLightningCLI(LightningCLI):
         parser.add_argument(
             "--test_after_fit", type=bool, default=False, help="After fit, test the best checkpoint in the same run."
         )
+
+    def _prepare_subcommand_parser(self, klass: type, subcommand: str, **kwargs) -> LightningArgumentParser:
+        parser = super()._prepare_subcommand_parser(klass, subcommand, **kwargs)
+        if "weights_only" in self._subcommand_method_arguments[subcommand]:  # the subcommands with a --ckpt_path
+            parser.set_defaults({"weights_only": True})  # tensors and plain values only: unpickling runs no code
+        return parser
+
+    def _parse_ckpt_path(self) -> None:
+        """A ``--ckpt_path`` file passes the gate of :func:`read_checkpoint` before its hyperparameters rebuild the model."""
+        subcommand = self.config.get("subcommand")
+        path = self.config[subcommand].get("ckpt_path") if subcommand else None
+        if path and Path(path).is_file():
+            read_checkpoint(path)
+        super()._parse_ckpt_path()
 
     def _set_seed(self) -> None:
         if self.instantiate:  # a config only parsed seeds nothing

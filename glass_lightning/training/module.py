@@ -9,7 +9,6 @@ any ``torch.nn.Module`` with ``forward(data) -> (N, num_outputs)``, given by ``c
 from __future__ import annotations
 
 import inspect
-import pickle
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,13 +20,10 @@ from lightning.pytorch.cli import LRSchedulerCallable, OptimizerCallable
 from torch import Tensor, nn
 from torchmetrics import MaxMetric, MeanMetric
 
-from glass_lightning.class_paths import class_from_path
+from glass_lightning.checkpoint_file import CHECKPOINT_KEY, RECIPE_KEY, read_checkpoint
 from glass_lightning.data.snapshot import type_name
 from glass_lightning.errors import GlassDataError
 from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, standardize_per_group
-
-CHECKPOINT_KEY = "glass_lightning"
-RECIPE_KEY = "graph_recipe"
 
 
 def default_optimizer(parameters) -> torch.optim.Optimizer:
@@ -55,30 +51,6 @@ def network_parts_gradients(network: nn.Module) -> dict[str, list[Tensor]]:
         part = ".".join(pieces[:2]) if isinstance(getattr(network, pieces[0]), nn.ModuleList) else pieces[0]
         parts.setdefault(part, []).append(parameter.grad.detach())
     return parts
-
-
-# what a checkpoint may name for each GlassModule argument built from a class_path (class_paths.py)
-CHECKPOINT_CLASS_BASES = {
-    "model": nn.Module,
-    "optimizer": torch.optim.Optimizer,
-    "scheduler": torch.optim.lr_scheduler.LRScheduler,
-}
-LIGHTNING_INSTANTIATOR = "lightning.pytorch.cli.instantiate_module"
-
-
-def check_checkpoint_class_paths(checkpoint: dict[str, Any], source: str) -> None:
-    """Refuse, before Lightning builds anything, a checkpoint naming code other than what
-    GlassModule expects: a network, an optimizer, a scheduler, and Lightning's own instantiator."""
-    instantiator = checkpoint.get("_instantiator")
-    if instantiator not in (None, LIGHTNING_INSTANTIATOR):
-        raise GlassDataError(
-            source, "_instantiator", f"refusing {instantiator!r}: only {LIGHTNING_INSTANTIATOR} builds a GlassModule"
-        )
-    hyperparameters = checkpoint.get("hyper_parameters") or {}
-    for name, base in CHECKPOINT_CLASS_BASES.items():
-        config = hyperparameters.get(name)
-        if isinstance(config, dict) and "class_path" in config:
-            class_from_path(config["class_path"], source, f"hyper_parameters.{name}.class_path", base)
 
 
 def qualified_name(obj: object) -> str:
@@ -295,17 +267,17 @@ class GlassModule(LightningModule):
 
     @classmethod
     def load_from_checkpoint(cls, checkpoint_path: str | Path, *args: Any, **kwargs: Any) -> "GlassModule":
-        """Lightning's loader, with a clear error for checkpoints that GlassModule did not write."""
+        """Lightning's loader behind the gate of :func:`read_checkpoint` (nothing it names runs unless registered);
+        arguments that do not build the network, or weights that do not fit it, are one error naming the file."""
+        read_checkpoint(checkpoint_path)
         try:
-            checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
-        except (RuntimeError, EOFError, pickle.UnpicklingError) as error:
-            problem = f"not a readable PyTorch checkpoint ({type(error).__name__}: {(str(error).splitlines() or ['empty'])[0][:200]})"
-            raise GlassDataError(str(checkpoint_path), "checkpoint", problem) from None
-        if not isinstance(checkpoint, dict) or CHECKPOINT_KEY not in checkpoint:
+            return super().load_from_checkpoint(checkpoint_path, *args, weights_only=True, **kwargs)
+        except GlassDataError:
+            raise
+        except (RuntimeError, TypeError, ValueError, KeyError) as error:
+            first_line = (str(error).strip().splitlines() or [""])[0][:300]
             raise GlassDataError(
                 checkpoint_path,
-                CHECKPOINT_KEY,
-                "not a GlassModule checkpoint (it was written by another LightningModule)",
-            )
-        check_checkpoint_class_paths(checkpoint, str(checkpoint_path))
-        return super().load_from_checkpoint(checkpoint_path, *args, **kwargs)
+                "hyper_parameters",
+                f"its arguments and weights do not make a GlassModule ({type(error).__name__}: {first_line})",
+            ) from None

@@ -1,13 +1,22 @@
 """Every kind of bad input raises GlassDataError naming the file, the field and what was expected."""
 
+import io
 import re
+import zipfile
 
+import ase
+import ase.io
+import gsd.fl
 import numpy as np
 import pytest
 from published_layouts import N, configuration, write_bapst, write_botan, write_glassbench
+from trajectory_files import replica_run, write_lammps_dump
 
 from glass_lightning.data.datamodule import GlassDataModule
 from glass_lightning.data.formats import read_snapshots
+from glass_lightning.data.formats.extxyz import write_extxyz_trajectory
+from glass_lightning.data.formats.native import write_snapshot
+from glass_lightning.data.synthetic import synthetic_snapshot
 from glass_lightning.errors import GlassDataError
 
 POSITIONS, TYPES = configuration(0)
@@ -160,3 +169,129 @@ def test_box_too_small_for_the_cutoff(tmp_path):
 def test_unknown_format():
     with pytest.raises(GlassDataError, match="field 'format'"):
         read_snapshots(".", "xyz")
+
+
+def _with_declared_shape(path, name, shape):
+    """Rewrite the header of the npz member ``name`` to declare ``shape``, its data left as it is."""
+    with zipfile.ZipFile(path) as archive:
+        members = {member: archive.read(member) for member in archive.namelist()}
+    with np.load(path) as loaded:
+        array = loaded[name]
+    header = io.BytesIO()
+    declared = {"descr": np.lib.format.dtype_to_descr(array.dtype), "fortran_order": False, "shape": shape}
+    np.lib.format.write_array_header_1_0(header, declared)
+    members[f"{name}.npy"] = header.getvalue() + array.tobytes()
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "format, write, name",
+    [
+        ("native", lambda folder: write_snapshot(folder / "config.npz", synthetic_snapshot(N)), "positions"),
+        ("glassbench", write_glassbench, "md_prop"),
+    ],
+)
+def test_npz_arrays_declaring_more_than_the_file_stores_are_refused_before_loading(tmp_path, format, write, name):
+    path = _with_declared_shape(write(tmp_path), name, (10**12, 3))
+    _raises(path, name, r"declares shape \(1000000000000, 3\) .*but the file stores only", format)
+
+
+def _text_file(tmp_path, format, trajectory):
+    folder = tmp_path / "T0.5"
+    if format == "lammps-dump":
+        return write_lammps_dump(folder / "run.lammpstrj", trajectory)
+    return write_extxyz_trajectory(trajectory, folder / "run.extxyz", 0.5)
+
+
+@pytest.mark.parametrize(
+    "format, count_line, field", [("extxyz", 0, "number of atoms"), ("lammps-dump", 3, "ITEM: NUMBER OF ATOMS")]
+)
+@pytest.mark.parametrize(
+    "declared, expected",
+    [
+        (10**12, "declares 1000000000000 atoms but the file's {size} bytes hold at most"),
+        (0, "expected a positive number of atoms, got 0"),
+        (-5, "expected a positive number of atoms, got -5"),
+    ],
+)
+def test_a_declared_atom_count_the_file_cannot_hold_is_refused_before_reading(
+    tmp_path, format, count_line, field, declared, expected
+):
+    path = _text_file(tmp_path, format, replica_run(0, np.array([0.0])))
+    lines = path.read_text().splitlines()
+    assert lines[count_line] == str(N)
+    lines[count_line] = str(declared)
+    path.write_text("\n".join(lines) + "\n")
+    _raises(path, field, expected.format(size=path.stat().st_size), format)
+
+
+def test_a_lammps_dump_cut_short_of_its_declared_atoms_is_refused(tmp_path):
+    path = _text_file(tmp_path, "lammps-dump", replica_run(0, np.array([0.0])))
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:-20]) + "\n")  # cut at a line boundary: 44 of 64 atoms
+    _raises(path, "ITEM: NUMBER OF ATOMS", f"declares {N} atoms but the first frame holds {N - 20}", "lammps-dump")
+
+
+def _gsd_frame(path, typeids, types=("A", "B"), declared=None):
+    """One frame, written chunk by chunk (gsd.hoomd would refuse a lie): particles 1 apart on a line, of
+    ``typeids`` into the names ``types``, and ``declared`` (default: their number) as ``particles/N``."""
+    count = len(typeids)
+    names = np.array([list(name.encode().ljust(2, b"\0")) for name in types], np.int8)
+    positions = np.zeros((count, 3), np.float32)
+    positions[:, 0] = np.arange(count) - 3.0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gsd.fl.open(path, "w", application="test", schema="hoomd", schema_version=[1, 4]) as file:
+        file.write_chunk("configuration/box", np.array([8.0, 8.0, 8.0, 0.0, 0.0, 0.0], np.float32))
+        file.write_chunk("particles/N", np.array([count if declared is None else declared], np.uint32))
+        file.write_chunk("particles/types", names)
+        file.write_chunk("particles/typeid", np.array(typeids, np.uint32))
+        file.write_chunk("particles/position", positions)
+        file.end_frame()
+    return path
+
+
+def test_a_gsd_frame_declaring_more_particles_than_it_stores_is_refused_before_reading(tmp_path):
+    path = _gsd_frame(tmp_path / "T0.5" / "huge.gsd", [0, 1, 0], declared=10**9)
+    _raises(path, "particles/N", "frame 0 declares 1000000000 particles but stores particles/position for 3", "gsd")
+
+
+def _with_unknown_type(trajectory, value):
+    trajectory.types[0] = value
+    return trajectory
+
+
+@pytest.mark.parametrize(
+    "format, field, expected",
+    [
+        ("native", "types", r"labels 0 = A, 1 = B, got unknown labels \[7\]"),
+        ("extxyz", "type", r"labels 0 = A, 1 = B, got unknown labels \[5\]"),
+        ("lammps-dump", "type", r"labels 1 = A, 2 = B, got unknown labels \[3\]"),
+        ("gsd", "types", r"labels 0 = A, 1 = B, got unknown labels \[2\]"),
+    ],
+)
+def test_unknown_species_are_refused(tmp_path, format, field, expected):
+    if format == "native":
+        path = write_snapshot(tmp_path / "config.npz", synthetic_snapshot(N))
+        with np.load(path) as archive:
+            arrays = dict(archive)
+        arrays["types"][0] = 7
+        np.savez(path, **arrays)
+    elif format == "gsd":
+        path = _gsd_frame(tmp_path / "T0.5" / "three.gsd", [0, 1, 2], types=("A", "B", "C"))
+    else:
+        label = {"extxyz": 5, "lammps-dump": 2}[format]  # LAMMPS writes label + 1
+        path = _text_file(tmp_path, format, _with_unknown_type(replica_run(0, np.array([0.0])), label))
+    _raises(path, field, expected, format)
+
+
+def test_an_extxyz_type_column_of_fractions_is_refused_not_cut(tmp_path):
+    snapshot = synthetic_snapshot(N)
+    atoms = ase.Atoms(numbers=snapshot.types + 1, positions=snapshot.positions, cell=snapshot.box, pbc=True)
+    atoms.new_array("type", snapshot.types + 0.4)
+    path = tmp_path / "T0.5" / "fractions.extxyz"
+    path.parent.mkdir()
+    ase.io.write(path, atoms, format="extxyz")
+    _raises(path, "type", r"expected integer labels, got \[0.4, 1.4\]", "extxyz")

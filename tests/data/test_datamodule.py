@@ -177,3 +177,12 @@ def test_a_constant_node_input_is_refused(dataset_folder):
     with pytest.raises(GlassDataError) as error:
         data.setup("fit")
     assert error.value.field == "node_inputs" and "temperature" in error.value.problem
+
+
+def test_a_temperature_off_by_float_noise_shares_the_time_grid_and_statistics_of_its_own(tmp_path):
+    for seed, temperature in enumerate((0.44, 0.44, 0.4400000001, 0.4400000001)):
+        snapshot = synthetic_snapshot(N, num_times=3, seed=seed)
+        snapshot.temperature = temperature  # as a float computation may have stored it
+        write_snapshot(tmp_path / f"config_{seed}.npz", snapshot)
+    data = GlassDataModule(str(tmp_path), timescales=[0, 2], cutoff=1.8, val_fraction=0.25, test_fraction=0.0)
+    assert data.temperatures == [0.44] and list(data.times) == [0.44]

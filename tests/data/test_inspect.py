@@ -50,3 +50,23 @@ def test_inspect_reports_bad_input_and_fails(tmp_path, capsys):
     write_bapst(tmp_path)
     assert main([str(tmp_path), "--format", "bapst"]) == 1
     assert "--allow-pickle" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("cutoff", ["nan", "inf", "-1", "0"])
+def test_a_cutoff_that_is_not_a_finite_positive_number_is_one_line(tmp_path, capsys, cutoff):
+    write_snapshot(tmp_path / "config.npz", synthetic_snapshot(64))
+    with pytest.raises(SystemExit) as exit:
+        main([str(tmp_path), "--cutoff", cutoff])
+    assert exit.value.code == 2
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert message.endswith(f"argument --cutoff: expected a finite, positive number, got {cutoff!r}")
+
+
+def test_inspect_groups_a_temperature_off_by_float_noise_with_its_own(tmp_path, capsys):
+    for seed, temperature in enumerate((0.44, 0.4400000001)):
+        snapshot = synthetic_snapshot(64, num_times=2, seed=seed)
+        snapshot.temperature = temperature  # as a float computation may have stored it
+        write_snapshot(tmp_path / f"config_{seed}.npz", snapshot)
+    assert main([str(tmp_path), "--json", "--cutoff", "1.5"]) == 0
+    temperatures = json.loads(capsys.readouterr().out)["temperatures"]
+    assert list(temperatures) == ["0.44"] and temperatures["0.44"]["configurations"] == 2

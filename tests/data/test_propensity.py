@@ -156,3 +156,23 @@ def test_a_run_whose_step_count_does_not_start_at_zero_is_refused():
     with pytest.raises(GlassDataError, match="step count must start at 0") as raised:
         propensity_snapshot(initial_configuration(), [resumed])
     assert raised.value.field == "times"
+
+
+def test_an_output_over_an_input_is_refused_and_the_input_kept(tmp_path, capsys, initial_file):
+    replicas = _replica_files(tmp_path, "extxyz", replicas=1)
+    original = initial_file.read_bytes()
+    assert _propensity(initial_file, replicas, "extxyz", initial_file) == 1
+    assert f"{initial_file}: field 'output': the output is the input {initial_file}" in capsys.readouterr().err
+    assert initial_file.read_bytes() == original
+    assert _propensity(initial_file, [tmp_path / "replicas"], "extxyz", tmp_path / "replicas" / "out.npz") == 1
+    assert "the output lies inside the input" in capsys.readouterr().err
+    assert not (tmp_path / "replicas" / "out.npz").exists()
+
+
+def test_the_temporary_file_a_killed_run_left_is_removed(tmp_path, initial_file):
+    replicas = _replica_files(tmp_path, "extxyz", replicas=1)
+    stale = tmp_path / "out" / ".configuration.npz.k1ll3d00.partial"
+    stale.parent.mkdir()
+    stale.write_bytes(b"half a file")
+    assert _propensity(initial_file, replicas, "extxyz", tmp_path / "out" / "configuration.npz") == 0
+    assert sorted(path.name for path in stale.parent.iterdir()) == ["configuration.npz"]

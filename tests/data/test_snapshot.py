@@ -1,11 +1,15 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 from synthetic_data import assert_same_arrays
 
+from glass_lightning.data.formats.fields import temperature_from_path
 from glass_lightning.data.formats.native import read_snapshot, write_snapshot
-from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.data.snapshot import Snapshot, temperature_key
 from glass_lightning.data.synthetic import synthetic_snapshot
 from glass_lightning.errors import GlassDataError
+from glass_lightning.experiments import scores
 
 
 def _snapshot(positions, box=(4.0, 4.0, 4.0)):
@@ -80,3 +84,25 @@ def test_native_reader_rejects_an_unreadable_file(tmp_path):
     path.write_bytes(b"not a zip archive")
     with pytest.raises(GlassDataError, match="garbage.npz"):
         read_snapshot(path)
+
+
+def _at(temperature):
+    return Snapshot(positions=np.zeros((1, 3)), types=np.zeros(1, dtype=int), box=(4.0,) * 3, temperature=temperature)
+
+
+def test_temperatures_are_keyed_once_where_a_snapshot_is_made():
+    """The published temperatures (BOTAN / GlassBench names, ka3d-mini folders) keep their keys, float and
+    string; a value off by float noise, or through float32, becomes the temperature it stands for."""
+    for text in ("0.44", "0.5", "0.50", "0.56", "0.64", "0.640", "0.7", "0.700", "0.8", "0.47"):
+        for name in (f"isoconfig_N4096T{text}_0_tc07.npz", f"T{text}/config_0000.npz"):
+            snapshot = _at(temperature_from_path(Path(name)))
+            assert snapshot.temperature == float(text) == temperature_key(float(text))
+            assert scores.temperature_key(snapshot.temperature) == f"{float(text):g}"
+    for noisy in (0.4400000001, 0.43999999, float(np.float32(0.44))):
+        snapshot = _at(noisy)
+        assert snapshot.temperature == 0.44 and scores.temperature_key(snapshot.temperature) == "0.44"
+
+
+def test_a_temperature_that_rounds_to_zero_is_refused():
+    with pytest.raises(GlassDataError, match=r"field 'temperature': expected a positive number .*got 1e-08"):
+        _at(1e-8)

@@ -4,6 +4,7 @@ import pytest
 import torch
 from models.graph_building import build_graph
 
+from glass_lightning.checkpoint_file import CHECKPOINT_KEY
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models import ExpertRidge, FrozenBackbone, SE3Net, count_parameters
 from glass_lightning.models.frozen import network_from_checkpoint
@@ -26,7 +27,12 @@ def save_checkpoint(path, network_class, init_args) -> torch.nn.Module:
     class_path = f"glass_lightning.models.{network_class.__name__}"
     state = {f"model.{key}": value for key, value in network.state_dict().items()}
     torch.save(
-        {"hyper_parameters": {"model": {"class_path": class_path, "init_args": init_args}}, "state_dict": state}, path
+        {
+            "hyper_parameters": {"model": {"class_path": class_path, "init_args": init_args}},
+            "state_dict": state,
+            CHECKPOINT_KEY: {"network": f"{network_class.__module__}.{network_class.__name__}"},
+        },
+        path,
     )
     return network
 
@@ -69,6 +75,7 @@ def test_bad_backbones_are_named(tmp_path):
         {
             "hyper_parameters": {"model": {"class_path": "glass_lightning.models.SE3Net", "init_args": SE3_ARGS}},
             "state_dict": {"model.x": torch.zeros(1)},
+            CHECKPOINT_KEY: {},
         },
         tmp_path / "foreign.ckpt",
     )
@@ -76,7 +83,7 @@ def test_bad_backbones_are_named(tmp_path):
         ({"checkpoint": str(tmp_path / "text.ckpt")}, "checkpoint"),
         ({"checkpoint": str(tmp_path / "foreign.ckpt")}, "state_dict"),
         ({"checkpoint": str(tmp_path / "missing.ckpt")}, "checkpoint"),
-        ({"checkpoint": str(tmp_path / "bare.ckpt")}, "hyper_parameters.model"),
+        ({"checkpoint": str(tmp_path / "bare.ckpt")}, CHECKPOINT_KEY),  # not written by lightning fit
         ({"checkpoint": str(tmp_path / "expert.ckpt")}, "model.class_path"),
         ({"checkpoint": str(tmp_path / "se3.ckpt"), "cutoff": 1.5}, "cutoff"),
         ({"checkpoint": str(tmp_path / "se3.ckpt"), "num_node_attr": 1}, "num_node_attr"),

@@ -41,3 +41,21 @@ def test_quench_reports_a_missing_input_and_a_box_too_small_as_one_line(tmp_path
     write_snapshot(tmp_path / "small" / "config_000.npz", synthetic_snapshot(64, seed=1))
     assert main(["quench", str(tmp_path / "small"), "--output", str(tmp_path / "out")]) == 1
     assert "below twice the Kob-Andersen cutoff" in capsys.readouterr().err
+
+
+def test_quench_refuses_an_output_inside_its_input_before_reading_it(tmp_path, capsys):
+    write_snapshot(tmp_path / "in" / "config_000.npz", synthetic_snapshot(256, seed=1))
+    before = sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*"))
+    assert main(["quench", str(tmp_path / "in"), "--output", str(tmp_path / "in" / "quenched")]) == 1
+    error = capsys.readouterr().err
+    assert f"field 'output': the output lies inside the input {tmp_path / 'in'}" in error and error.count("\n") == 1
+    assert sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*")) == before
+
+
+def test_quench_removes_the_temporary_files_a_killed_run_left(tmp_path):
+    write_snapshot(tmp_path / "in" / "config_000.npz", synthetic_snapshot(256, seed=1))
+    stale = tmp_path / "out" / ".config_000.npz.k1ll3d00.partial"
+    stale.parent.mkdir()
+    stale.write_bytes(b"half a file")
+    assert main(["quench", str(tmp_path / "in"), "--output", str(tmp_path / "out")]) == 0
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["config_000.npz"]

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 from torch_geometric.utils import scatter
 
+from glass_lightning.class_paths import register
 from glass_lightning.data.graph import edges_within
 
 
@@ -28,3 +29,8 @@ class TinyNet(nn.Module):
 
 class OtherTinyNet(TinyNet):
     """Same parameters as TinyNet under another class name (for the wrong-class checkpoint test)."""
+
+
+# checkpoints of the training tests name these classes: registered as a user registers their own networks
+register(TinyNet)
+register(OtherTinyNet)

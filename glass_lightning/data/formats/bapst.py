@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from glass_lightning.data.formats.fields import ka_types, replica_displacements, required_field
+from glass_lightning.data.formats.fields import replica_displacements, required_field
 from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
-from glass_lightning.data.snapshot import Snapshot, float_array
+from glass_lightning.data.snapshot import Snapshot, float_array, species_labels
 from glass_lightning.errors import GlassDataError
 
 FILE_PATTERNS = ("*.pickle", "*.pkl")
@@ -93,7 +93,7 @@ def read_snapshot(path: Path, allow_pickle: bool = False) -> Snapshot:
             f"expected one entry per time index ({times.size}), got {len(trajectories)}",
         )
     trajectories = [trajectories[index] for index in order]
-    types = ka_types(required_field(content, path, "types"), path, n)
+    types = species_labels(required_field(content, path, "types"), path, n)
     replica_arrays = [
         float_array(replicas, path, "trajectory_target_positions", (None, n, 3)) for replicas in trajectories
     ]

@@ -20,7 +20,6 @@ import numpy as np
 
 from glass_lightning.data.formats.fields import (
     check_count_in_name,
-    ka_types,
     open_npz,
     replica_displacements,
     required_field,
@@ -28,7 +27,7 @@ from glass_lightning.data.formats.fields import (
 )
 from glass_lightning.data.formats.glassbench import cubic_box, time_grid
 from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
-from glass_lightning.data.snapshot import Snapshot, float_array
+from glass_lightning.data.snapshot import Snapshot, float_array, species_labels
 from glass_lightning.errors import GlassDataError
 from glass_lightning.simulate.kob_andersen import per_particle_energy
 
@@ -62,7 +61,7 @@ def _read_one_time(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
     with open_npz(path) as archive:
         initial = float_array(required_field(archive, path, "initial_positions"), path, "initial_positions", (None, 3))
         check_count_in_name(path, len(initial))
-        types = ka_types(required_field(archive, path, "types"), path, len(initial))
+        types = species_labels(required_field(archive, path, "types"), path, len(initial))
         replicas = float_array(required_field(archive, path, "positions"), path, "positions", (None, len(initial), 3))
     propensity, squared, reliability = replica_displacements(initial, replicas, types, path, "positions")
     return types, initial, propensity, squared, reliability, len(replicas)

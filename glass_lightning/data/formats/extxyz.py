@@ -24,6 +24,7 @@ import io
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import ase
 import ase.io
@@ -31,8 +32,11 @@ import numpy as np
 
 from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.data.formats.ase_files import (
+    HEADER_LINE_BYTES,
     IMAGE_COLUMN,
+    CountHeader,
     box_of,
+    header_count,
     labels_of,
     positions_of,
     read_frames,
@@ -48,6 +52,14 @@ FORMAT = "extxyz"
 FILE_PATTERNS = ("*.extxyz", "*.xyz")
 TIME_COLUMNS = ("propensity", "mean_squared_displacement", "bond_breaking")  # (n_times, N): N rows of n_times
 PARTICLE_COLUMNS = ("potential_energy", "inherent_potential_energy", "inherent_positions", "cage_positions")
+
+
+def _count_on_first_line(stream: BinaryIO) -> int | None:
+    """The atom count on the first line."""
+    return header_count(stream.readline(HEADER_LINE_BYTES))
+
+
+COUNT_HEADER = CountHeader("number of atoms", _count_on_first_line)
 
 
 def _write(path: str | os.PathLike, frames: list[ase.Atoms]) -> Path:
@@ -113,7 +125,7 @@ def _info_number(atoms: ase.Atoms, path: Path, name: str) -> float | None:
 def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> Snapshot:
     """The first frame of ``path``, with the targets and fields it carries."""
     path = Path(path)
-    (atoms,) = read_frames(path, FORMAT, 0)
+    (atoms,) = read_frames(path, FORMAT, 0, COUNT_HEADER)
     n = len(atoms)
     times = float_array(np.atleast_1d(atoms.info["times"]), path, "times", (None,)) if "times" in atoms.info else None
     columns = {name: np.asarray(atoms.arrays[name]).reshape(n, -1).T for name in TIME_COLUMNS if name in atoms.arrays}
@@ -123,7 +135,7 @@ def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> 
         metadata[REPLICAS_KEY] = int(_info_number(atoms, path, REPLICAS_KEY))
     return Snapshot(
         positions=positions_of(atoms),
-        types=labels_of(atoms, first_type=0),
+        types=labels_of(atoms, path, first_type=0),
         box=box_of(atoms, path, 0),
         temperature=configuration_temperature(path, _info_number(atoms, path, "temperature"), temperature),
         times=times,
@@ -144,4 +156,4 @@ def read_trajectory(path: str | os.PathLike, time_step: float | None = None) -> 
             return time_of_step(int(atoms.info["step"]), time_step, path)
         raise GlassDataError(path, "time", f"frame {frame}: expected 'time' (or 'step') in the comment line")
 
-    return trajectory_of(read_frames(path, FORMAT, ":"), path, first_type=0, time_of=time_of)
+    return trajectory_of(read_frames(path, FORMAT, ":", COUNT_HEADER), path, first_type=0, time_of=time_of)

@@ -1,11 +1,14 @@
-"""What the file readers share: opening archives, required keys, the temperature in a path or the
-file, Kob-Andersen species labels, orthorhombic boxes and replica-averaged displacements (typed
-arrays: ``snapshot.float_array``)."""
+"""What the file readers share: opening archives (their array headers checked against what they
+store), required keys, the temperature in a path or the file, orthorhombic boxes and
+replica-averaged displacements (typed arrays: ``snapshot.float_array``; species labels:
+``snapshot.species_labels``)."""
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +18,13 @@ from glass_lightning.data.noise_ceiling import split_half_reliability
 from glass_lightning.data.snapshot import float_array, same_temperature
 from glass_lightning.errors import GlassDataError
 
-KA_TYPE_LABELS = (0, 1)  # 0 = A (80 %), 1 = B (20 %)
 TEMPERATURE_IN_PATH = re.compile(r"T(\d+(?:\.\d+)?)")
 COUNT_IN_NAME = re.compile(r"(?:^|[_\W])N(\d+)")
 
 
 def open_npz(path: Path) -> np.lib.npyio.NpzFile:
-    """Open an ``.npz`` archive without unpickling; an unreadable file is our error."""
+    """Open an ``.npz`` archive without unpickling, each array's header checked against the data the
+    archive stores (:func:`_check_stored_sizes`); an unreadable file is our error."""
     try:
         loaded = np.load(path, allow_pickle=False)
     except ValueError as error:
@@ -39,7 +42,46 @@ def open_npz(path: Path) -> np.lib.npyio.NpzFile:
             "<file>",
             f"holds a single array of shape {loaded.shape} (a .npy file under an .npz name), not an archive of named arrays",
         )
+    try:
+        _check_stored_sizes(loaded, path)
+    except GlassDataError:
+        loaded.close()
+        raise
     return loaded
+
+
+def _check_stored_sizes(archive: np.lib.npyio.NpzFile, path: Path) -> None:
+    """Refuse an array whose ``.npy`` header declares more data than its member of the archive stores,
+    before numpy allocates it; members that are no ``.npy`` array, or hold pickled objects, are left to numpy."""
+    try:
+        for member in archive.zip.infolist():
+            name = member.filename.removesuffix(".npy")
+            with archive.zip.open(member) as stream:
+                header = _array_header(stream, path, name)
+                stored = member.file_size - stream.tell()
+            if header is None or header[1].hasobject:
+                continue
+            shape, dtype = header
+            declared = math.prod(shape) * dtype.itemsize
+            if declared > stored:
+                problem = f"the array header declares shape {shape} ({declared} bytes of {dtype})"
+                raise GlassDataError(path, name, f"{problem} but the file stores only {stored}: a corrupt or cut file")
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as error:
+        raise GlassDataError(path, "<file>", f"unreadable as an npz archive ({error})") from error
+
+
+def _array_header(stream: Any, path: Path, name: str) -> tuple[tuple[int, ...], np.dtype] | None:
+    """The shape and dtype an archive member's ``.npy`` header declares; None for a member that is no ``.npy`` array."""
+    try:
+        version = np.lib.format.read_magic(stream)
+    except ValueError:
+        return None
+    read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    try:
+        shape, _, dtype = read(stream)
+    except ValueError as error:
+        raise GlassDataError(path, name, f"unreadable array header ({error})") from error
+    return shape, dtype
 
 
 def required_field(container: Any, path: Path, name: str) -> Any:
@@ -51,21 +93,6 @@ def required_field(container: Any, path: Path, name: str) -> Any:
         return container[name]
     except ValueError as error:  # an object array in an npz needs pickle: refuse it
         raise GlassDataError(path, name, f"unreadable without unpickling ({error})") from error
-
-
-def ka_types(value: Any, path: Path, num_particles: int) -> np.ndarray:
-    """Kob-Andersen species labels: integers 0 (A) or 1 (B), one per particle."""
-    types = np.asarray(value)
-    if types.shape != (num_particles,):
-        raise GlassDataError(path, "types", f"expected shape ({num_particles},), got {types.shape}")
-    if not np.issubdtype(types.dtype, np.integer):
-        raise GlassDataError(path, "types", f"expected integer labels, got dtype {types.dtype}")
-    unknown = sorted(set(np.unique(types).tolist()) - set(KA_TYPE_LABELS))
-    if unknown:
-        raise GlassDataError(
-            path, "types", f"expected Kob-Andersen labels {KA_TYPE_LABELS} (0 = A, 1 = B), got unknown labels {unknown}"
-        )
-    return types.astype(np.int64)
 
 
 def check_count_in_name(path: Path, num_particles: int) -> None:

@@ -15,7 +15,6 @@ import numpy as np
 
 from glass_lightning.data.formats.fields import (
     check_count_in_name,
-    ka_types,
     open_npz,
     required_field,
     temperature_from_path,
@@ -63,7 +62,7 @@ def read_snapshot(path: Path) -> Snapshot:
             cage = float_array(archive["initial_positions_cage"], path, "initial_positions_cage", (n, 3))
         return Snapshot(
             positions=positions,
-            types=ka_types(required_field(archive, path, "types"), path, n),
+            types=required_field(archive, path, "types"),  # checked by the Snapshot
             box=cubic_box(n),
             temperature=temperature,
             inherent_positions=float_array(

@@ -9,7 +9,9 @@ start at step 0. ``particles.image`` is used where every frame after the first s
 GSD convention a frame without it repeats the first frame's, which is what HOOMD writes when
 images are not a dynamic quantity, so such files are unwrapped by the minimum image. A GSD file
 stores no temperature: it is a given one, else ``T{T}`` in the path. A configuration is the
-first frame of its file; a trajectory is every frame.
+first frame of its file; a trajectory is every frame. Before a frame is read, the count each of its
+groups declares (``particles/N``, ``bonds/N``, ...) must match the entries the file stores: gsd.hoomd
+would allocate the declared count for every quantity the file leaves to its default.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import gsd.fl
 import gsd.hoomd
 import numpy as np
 
@@ -27,6 +30,16 @@ from glass_lightning.errors import GlassDataError
 
 FILE_PATTERNS = ("*.gsd",)
 IMAGE_CHUNK = "particles/image"
+# the HOOMD schema's groups, and the quantity every entry of a group stores
+GROUP_DATA = {
+    "particles": "position",
+    "bonds": "group",
+    "angles": "group",
+    "dihedrals": "group",
+    "impropers": "group",
+    "constraints": "group",
+    "pairs": "group",
+}
 
 
 def _open(path: Path) -> gsd.hoomd.HOOMDTrajectory:
@@ -38,6 +51,25 @@ def _open(path: Path) -> gsd.hoomd.HOOMDTrajectory:
         frames.close()
         raise GlassDataError(path, "<file>", "no frames: an empty GSD file")
     return frames
+
+
+def _stored_entries(file: gsd.fl.GSDFile, index: int, name: str) -> int:
+    """Rows of chunk ``name`` in frame ``index``, else in frame 0 (which gsd.hoomd reuses), else 0."""
+    for frame in (index, 0):
+        if file.chunk_exists(frame=frame, name=name):
+            return len(file.read_chunk(frame=frame, name=name))
+    return 0
+
+
+def _check_counts(file: gsd.fl.GSDFile, path: Path, index: int) -> None:
+    """Refuse a frame whose groups declare another number of entries than the file stores for them."""
+    for group, data in GROUP_DATA.items():
+        if file.chunk_exists(frame=index, name=f"{group}/N"):
+            declared = int(file.read_chunk(frame=index, name=f"{group}/N")[0])
+            stored = _stored_entries(file, index, f"{group}/{data}")
+            if declared != stored:
+                problem = f"frame {index} declares {declared} {group} but stores {group}/{data} for {stored}"
+                raise GlassDataError(path, f"{group}/N", problem)
 
 
 def _box(frame: gsd.hoomd.Frame, path: Path, index: int) -> np.ndarray:
@@ -72,6 +104,7 @@ def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> 
     """The first frame of ``path`` (no targets)."""
     path = Path(path)
     with _open(path) as frames:
+        _check_counts(frames.file, path, 0)
         frame = frames[0]
     types, names = _species(frame, path)
     return Snapshot(
@@ -88,6 +121,8 @@ def read_trajectory(path: str | os.PathLike, time_step: float | None = None) -> 
     """Every frame of ``path``, at times ``step * time_step``."""
     path = Path(path)
     with _open(path) as frames:
+        for index in range(len(frames)):
+            _check_counts(frames.file, path, index)
         stored_images = all(frames.file.chunk_exists(frame=k, name=IMAGE_CHUNK) for k in range(1, len(frames)))
         contents = list(frames)
     return stack_frames(

@@ -14,8 +14,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
-from glass_lightning.data.formats.ase_files import box_of, labels_of, positions_of, read_frames, trajectory_of
+from glass_lightning.data.formats.ase_files import (
+    HEADER_LINE_BYTES,
+    CountHeader,
+    box_of,
+    header_count,
+    labels_of,
+    positions_of,
+    read_frames,
+    trajectory_of,
+)
 from glass_lightning.data.formats.fields import configuration_temperature
 from glass_lightning.data.formats.trajectory import Trajectory, time_of_step
 from glass_lightning.data.snapshot import Snapshot
@@ -23,15 +33,29 @@ from glass_lightning.data.snapshot import Snapshot
 FORMAT = "lammps-dump-text"
 FILE_PATTERNS = ("*.lammpstrj", "*.dump")
 FIRST_TYPE = 1
+COUNT_ITEM = b"ITEM: NUMBER OF ATOMS"
+
+
+def _count_after_item(stream: BinaryIO) -> int | None:
+    """The count on the line after the first frame's ``ITEM: NUMBER OF ATOMS``."""
+    while line := stream.readline(HEADER_LINE_BYTES):
+        if line.startswith(COUNT_ITEM):
+            return header_count(stream.readline(HEADER_LINE_BYTES))
+        if line.startswith(b"ITEM: ATOMS"):
+            return None
+    return None
+
+
+COUNT_HEADER = CountHeader(COUNT_ITEM.decode(), _count_after_item)
 
 
 def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> Snapshot:
     """The first frame of ``path`` (no targets: a dump holds none)."""
     path = Path(path)
-    (atoms,) = read_frames(path, FORMAT, 0)
+    (atoms,) = read_frames(path, FORMAT, 0, COUNT_HEADER)
     return Snapshot(
         positions=positions_of(atoms),
-        types=labels_of(atoms, FIRST_TYPE),
+        types=labels_of(atoms, path, FIRST_TYPE),
         box=box_of(atoms, path, 0),
         temperature=configuration_temperature(path, None, temperature),
         metadata={"format": "lammps-dump", "timestep": int(atoms.info["timestep"])},
@@ -42,7 +66,7 @@ def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> 
 def read_trajectory(path: str | os.PathLike, time_step: float | None = None) -> Trajectory:
     """Every frame of ``path``, at times ``TIMESTEP * time_step``."""
     path = Path(path)
-    frames = read_frames(path, FORMAT, ":")
+    frames = read_frames(path, FORMAT, ":", COUNT_HEADER)
     return trajectory_of(
         frames, path, FIRST_TYPE, lambda atoms, frame: time_of_step(int(atoms.info["timestep"]), time_step, path)
     )
