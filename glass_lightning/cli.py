@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import sys
 
+from glass_lightning.allocator import restart_with_tuned_malloc
 from glass_lightning.errors import GlassDataError
 
 # subcommand -> "module:function"; each function takes the remaining argv list.
@@ -82,3 +83,14 @@ def lightning_main(argv: list[str] | None = None) -> int | None:
         return _run("lightning fit", SUBCOMMANDS["fit"], argv[1:])
     return _run(" ".join(["lightning", *argv[:1]]), "glass_lightning.training.cli:run", argv)
 
+
+def console_main() -> int | None:
+    """The ``glass-lightning`` console script: :func:`main` with glibc's malloc tuned (allocator.py)."""
+    restart_with_tuned_malloc(sys.argv)
+    return main()
+
+
+def lightning_console_main() -> int | None:
+    """The ``lightning`` console script: :func:`lightning_main` with glibc's malloc tuned (allocator.py)."""
+    restart_with_tuned_malloc(sys.argv)
+    return lightning_main()

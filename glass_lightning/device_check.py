@@ -105,6 +105,9 @@ def steps(data: Path, scratch: Path) -> list[Step]:
             [
                 *CLI,
                 "bench",
+                "--only",
+                "networks",
+                "data",
                 "--skip-fully-connected",
                 "--skip-compiled",
                 "--skip-simulator",

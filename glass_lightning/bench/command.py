@@ -1,5 +1,6 @@
 """``glass-lightning bench`` (``make bench``): SE3Net against the reference implementations,
-the data path and the simulator; writes BENCHMARKS.md.
+the real-data recipe's network now and before (bench/recipe.py), the data path and the simulator;
+writes BENCHMARKS.md. ``--only`` runs some sections (``--only recipe``: the recipe's alone).
 
 The networks: SE3Net on its native tensor product (ours), eager and under ``torch.compile``;
 the same network on the e3nn backend (reference b), eager and compiled; reference (a) at a size
@@ -19,6 +20,8 @@ from tqdm.auto import tqdm
 
 from glass_lightning.bench.data_timing import graph_building, loader_throughput
 from glass_lightning.bench.model_timing import measure_in_subprocess
+from glass_lightning.bench.recipe import TITLE as RECIPE_TITLE
+from glass_lightning.bench.recipe import recipe_section
 from glass_lightning.bench.report import model_table, write_report
 from glass_lightning.bench.simulator_timing import best_platform, replica_throughput
 from glass_lightning.bench.workload import LABELS, Workload, largest_difference
@@ -26,6 +29,7 @@ from glass_lightning.markdown import table
 from glass_lightning.models.tensor_product_backends import unavailable
 
 GPU_BACKENDS = ("cuequivariance", "openequivariance")
+SECTIONS = ("networks", "recipe", "data", "simulator")  # "networks" includes the "Same function" check
 
 
 def parser() -> argparse.ArgumentParser:
@@ -57,6 +61,14 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--simulator-replicas", type=int, default=4)
     parser.add_argument("--simulator-steps", type=int, default=2000, help="steps per replica (default 2000)")
     parser.add_argument("--skip-simulator", action="store_true")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=SECTIONS,
+        default=list(SECTIONS),
+        help="the sections to run (default: all of them); the data path compares with the networks' training step "
+        "only when they run too",
+    )
     parser.add_argument("--output", default="BENCHMARKS.md")
     return parser
 
@@ -165,18 +177,23 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     workload = Workload(num_particles=arguments.particles)
-    sections = {"Same function": equivalence_section(workload, device)}
-    networks, step_s = network_sections(arguments, device)
-    sections.update(networks)
-    sections["Data path"] = data_section(workload, step_s)
-    if not arguments.skip_simulator:
+    sections, networks, step_s = {}, {}, None
+    if "networks" in arguments.only:
+        sections["Same function"] = equivalence_section(workload, device)
+        networks, step_s = network_sections(arguments, device)
+        sections.update(networks)
+    if "recipe" in arguments.only:
+        sections[RECIPE_TITLE] = recipe_section(arguments.repeats, device, arguments.case_timeout)
+    if "data" in arguments.only:
+        sections["Data path"] = data_section(workload, step_s)
+    if "simulator" in arguments.only and not arguments.skip_simulator:
         sections["Simulator"] = simulator_section(arguments)
     here = "timed above" if device == "cuda" else "runs here through its pure-torch path on the CPU; timed only on CUDA"
     unmeasured = [] if device == "cuda" else ["No CUDA device here: every GPU row is unmeasured.", ""]
     sections["GPU backends"] = unmeasured + [f"- {name}: {unavailable(name) or here}" for name in GPU_BACKENDS]
     command = "glass-lightning bench " + shlex.join(argv if argv is not None else sys.argv[2:])
     path = write_report(arguments.output, command.strip(), device, sections)
-    for title, body in networks.items():
-        print(title, *[line for line in body if line.startswith("|")], sep="\n")
+    for title in [name for name in (*networks, RECIPE_TITLE) if name in sections]:
+        print(title, *[line for line in sections[title] if line.startswith("|")], sep="\n")
     print(f"wrote {path}")
     return 0

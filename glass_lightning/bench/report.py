@@ -10,8 +10,11 @@ from pathlib import Path
 import e3nn
 import torch
 
+from glass_lightning.bench.floor import MachineRates, floor
+from glass_lightning.bench.step_count import StepCount
 from glass_lightning.bench.workload import IMPLEMENTATIONS, LABELS, Workload
 from glass_lightning.data.atomic_npz import write_text_atomically
+from glass_lightning.markdown import table
 
 
 def cpu_model() -> str:
@@ -66,6 +69,66 @@ def model_table(workload: Workload, results: dict[str, dict]) -> list[str]:
             f"| {_figure(speedup_train)}x | {_figure(speedup_infer)}x |"
         )
     return rows
+
+
+def _ratio(result: dict, first: dict, key: str) -> str:
+    return f"{_figure(result[key] / first[key])}x" if key in first else "—"
+
+
+def recipe_table(cases: list[tuple[str, str, dict]]) -> str:
+    """Rows of (case, malloc, :func:`~glass_lightning.bench.model_timing.measure` result); the times also as
+    ratios to the first row's."""
+    first = cases[0][2]
+    rows = []
+    for label, malloc, result in cases:
+        if "error" in result:
+            rows.append([label, malloc, result["error"], *["—"] * 6])
+            continue
+        rows.append(
+            [
+                label,
+                malloc,
+                f"{result['train_s']:.2f}",
+                f"{result['train_peak_mb']:.0f}",
+                f"{result['inference_s']:.2f}",
+                f"{result['inference_peak_mb']:.0f}",
+                f"{result['kernel_share']:.0%}",
+                _ratio(result, first, "train_s"),
+                _ratio(result, first, "inference_s"),
+            ]
+        )
+    header = [
+        "case",
+        "malloc",
+        "training step (s)",
+        "peak memory (MiB)",
+        "inference (s)",
+        "peak memory (MiB)",
+        "kernel share of CPU time",
+        "training time / row 1",
+        "inference time / row 1",
+    ]
+    return table(header, rows)
+
+
+def floor_table(counts: dict[str, StepCount], rates: MachineRates, measured: dict[str, float | None]) -> str:
+    """Per step kind (``training``, ``inference``): its counts, its floor at ``rates`` and the measured time over it."""
+    rows = []
+    for kind, count in counts.items():
+        lowest, seconds = floor(count, rates), measured.get(kind)
+        rows.append(
+            [
+                kind,
+                f"{count.flops / 1e9:.3g}",
+                f"{count.bytes / 1e9:.3g}",
+                f"{lowest.seconds:.3g}",
+                lowest.bound,
+                _figure(seconds),
+                "—" if seconds is None else f"{_figure(seconds / lowest.seconds)}x",
+            ]
+        )
+    header = ["step", "GFLOP", "GB moved", "floor (s)", "bound by", "measured (s)", "measured / floor"]
+    return table(header, rows)
 
 
 def write_report(path: str | Path, command: str, device: str, sections: dict[str, list[str]]) -> Path:

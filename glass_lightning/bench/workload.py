@@ -8,6 +8,7 @@ import torch
 from torch import nn
 from torch_geometric.data import Data
 
+from glass_lightning.bench.per_edge_reference import PerEdgeReference
 from glass_lightning.bench.references import ReferenceNetwork
 from glass_lightning.data.dataset import GlassDataset
 from glass_lightning.data.synthetic import synthetic_snapshot
@@ -23,7 +24,7 @@ BACKEND_CASES = {
     "cuequivariance": ("cuequivariance", False),
     "openequivariance": ("openequivariance", False),
 }
-IMPLEMENTATIONS = (*BACKEND_CASES, "fully_connected")
+IMPLEMENTATIONS = (*BACKEND_CASES, "fully_connected", "per_edge")
 LABELS = {
     "ours": "SE3Net (ours)",
     "ours_compiled": "SE3Net (ours), torch.compile",
@@ -32,6 +33,7 @@ LABELS = {
     "cuequivariance": "cuEquivariance segmented polynomial",
     "openequivariance": "OpenEquivariance TensorProductConv",
     "fully_connected": "(a) e3nn FullyConnectedTensorProduct, per-edge weights",
+    "per_edge": "before: first layer per edge and scattered, coarse-graining by index_add",
 }
 
 
@@ -44,6 +46,9 @@ class Workload:
     channels: int = 16
     num_layers: int = 4
     num_outputs: int = 4
+    readout: str = "scalars"
+    coarse_graining: int = 0
+    optimizer: str = "Adam"  # the name of a torch.optim class
     seed: int = 0
 
     def as_dict(self) -> dict:
@@ -51,6 +56,18 @@ class Workload:
 
     def smaller(self, num_particles: int) -> "Workload":
         return Workload(**{**self.as_dict(), "num_particles": num_particles})
+
+    def network_settings(self) -> dict:
+        """The workload's SE3Net arguments, the tensor-product backend aside; the others are SE3Net's defaults."""
+        names = ("l_max", "channels", "num_layers", "readout", "coarse_graining")
+        return {"num_outputs": self.num_outputs, "cutoff": self.cutoff, **{name: getattr(self, name) for name in names}}
+
+
+# The network of the real-data recipe, configs/botan.yaml (N = 4096 Kob-Andersen, 8 timescales); its other settings
+# are SE3Net's defaults (tests/bench/test_recipe.py)
+RECIPE = Workload(
+    cutoff=2.5, l_max=4, num_layers=1, num_outputs=8, readout="invariants", coarse_graining=4, optimizer="AdamW"
+)
 
 
 def benchmark_graph(workload: Workload) -> Data:
@@ -66,22 +83,16 @@ def benchmark_graph(workload: Workload) -> Data:
 
 def benchmark_network(workload: Workload, implementation: str) -> nn.Module:
     """SE3Net with seeded weights on the implementation's tensor-product backend (compiled with dynamic shapes where
-    asked, as ``GlassModule(compile=True)`` does), or reference (a) with the very same weights."""
+    asked, as ``GlassModule(compile=True)`` does), or reference (a) or the per-edge reference with the very same weights."""
     if implementation not in IMPLEMENTATIONS:
         raise ValueError(f"unknown implementation {implementation!r}; expected one of {IMPLEMENTATIONS}")
     backend, compiled = BACKEND_CASES.get(implementation, ("native", False))
     torch.manual_seed(workload.seed)
-    network = SE3Net(
-        workload.num_outputs,
-        workload.cutoff,
-        l_max=workload.l_max,
-        channels=workload.channels,
-        num_layers=workload.num_layers,
-        tensor_product=backend,
-    )
+    network = SE3Net(**workload.network_settings(), tensor_product=backend)
     if compiled:
         network.compile(dynamic=True)
-    return ReferenceNetwork(network) if implementation == "fully_connected" else network
+    references = {"fully_connected": ReferenceNetwork, "per_edge": PerEdgeReference}
+    return references[implementation](network) if implementation in references else network
 
 
 def largest_difference(workload: Workload, implementations: tuple[str, ...], device: str = "cpu") -> dict[str, float]:

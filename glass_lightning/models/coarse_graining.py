@@ -15,7 +15,7 @@ from torch import nn
 from torch_geometric.data import Data
 
 from glass_lightning.errors import GlassDataError
-from glass_lightning.models.inputs import model_edges, scatter_sum
+from glass_lightning.models.inputs import model_edges
 from glass_lightning.models.radial import polynomial_envelope
 
 
@@ -24,11 +24,29 @@ def coarse_graining_weights(distance: torch.Tensor, cutoff: float) -> torch.Tens
     return torch.exp(-(distance**2) / (2 * (cutoff / 2) ** 2)) * polynomial_envelope(distance, cutoff)
 
 
-def coarse_grain(features: torch.Tensor, edge_index: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-    """Weighted neighbourhood average of per-particle ``features`` (N, F), the particle included."""
-    total = scatter_sum(weight[:, None] * features.index_select(0, edge_index[0]), edge_index[1], len(features))
-    norm = scatter_sum(weight, edge_index[1], len(features)) + 1.0
-    return (features + total) / norm[:, None]
+@torch.compiler.disable  # data-dependent sizes / sparse tensors: eager, between compiled graphs
+def averaging_matrix(edge_index: torch.Tensor, distance: torch.Tensor, cutoff: float, num_nodes: int) -> torch.Tensor:
+    """(N, N) sparse: row i weighs particle i by 1 and each neighbour j (``edge_index`` (2, E), j -> i, at
+    ``distance``) by :func:`coarse_graining_weights`, normalized to sum 1. Built once per graph, it makes a
+    pass one sparse product, with no (edges, features) tensor."""
+    dtype, device = distance.dtype, distance.device
+    self_loops = torch.arange(num_nodes, device=device).repeat(2, 1)
+    rows_columns = torch.cat([edge_index.flip(0), self_loops], dim=1)  # row: the centre i, column: the neighbour j
+    values = torch.cat(
+        [coarse_graining_weights(distance, cutoff).to(dtype), torch.ones(num_nodes, dtype=dtype, device=device)]
+    )
+    norm = torch.zeros(num_nodes, dtype=dtype, device=device).index_add_(0, rows_columns[0], values)
+    matrix = torch.sparse_coo_tensor(
+        rows_columns, values / norm[rows_columns[0]], (num_nodes, num_nodes), check_invariants=False
+    )
+    return matrix.coalesce()
+
+
+@torch.compiler.disable  # data-dependent sizes / sparse tensors: eager, between compiled graphs
+def coarse_grain(features: torch.Tensor, average: torch.Tensor) -> torch.Tensor:
+    """Weighted neighbourhood average of per-particle ``features`` (N, F), the particle included
+    (``average`` from :func:`averaging_matrix`)."""
+    return torch.sparse.mm(average, features)
 
 
 class CoarseGraining(nn.Module):
@@ -49,7 +67,7 @@ class CoarseGraining(nn.Module):
         if not self.updates:
             return features
         edge_index, _, distance = model_edges(data, self.cutoff)
-        weight = coarse_graining_weights(distance, self.cutoff)
+        average = averaging_matrix(edge_index, distance.to(features.dtype), self.cutoff, len(features))
         for update in self.updates:
-            features = features + update(torch.cat([features, coarse_grain(features, edge_index, weight)], dim=1))
+            features = features + update(torch.cat([features, coarse_grain(features, average)], dim=1))
         return features

@@ -22,8 +22,7 @@ from e3nn import o3
 from e3nn.nn import FullyConnectedNet
 from torch import nn
 
-from glass_lightning.models.inputs import scatter_sum
-from glass_lightning.models.tensor_product import HarmonicPaths, block_dims, channels_to_irreps_layout
+from glass_lightning.models.tensor_product import HarmonicPaths, block_dims
 
 
 class EdgeGeometry(NamedTuple):
@@ -59,13 +58,31 @@ class EquivariantConvolution(nn.Module):
         return self.linear_out(summed) + self.self_connection(features)
 
 
+def neighbour_slots(target: torch.Tensor, num_nodes: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Edges laid out per centre: ``edge`` (N, K) holds the ids of the edges of centre i in row i, K the
+    largest number of neighbours; ``filled`` (N, K) is False in the padding (whose ``edge`` is 0)."""
+    order = torch.argsort(target, stable=True)
+    counts = torch.bincount(target, minlength=num_nodes)
+    width = int(counts.max()) if target.numel() else 0
+    centre = target[order]
+    slot = torch.arange(len(order), device=target.device) - (torch.cumsum(counts, 0) - counts)[centre]
+    edge = torch.zeros(num_nodes, width, dtype=torch.int64, device=target.device)
+    filled = torch.zeros(num_nodes, width, dtype=torch.bool, device=target.device)
+    edge[centre, slot] = order
+    filled[centre, slot] = True
+    return edge, filled
+
+
 class ScalarInputConvolution(nn.Module):
     """First layer, on ``num_scalars`` scalar inputs per node.
 
     With x_j = W s_j (s_j the node's scalars: one-hot type, extra attributes), channel u of the
-    message for degree l is R_ul(r_ij) x_ju Y_lm(r_ij_hat); summed over j it is, for one-hot
-    inputs, sum over species s of W_us A_{s,u,l,m}(i) with A the neighbour sums of
-    :meth:`species_sums`.
+    message for degree l is R_ul(r_ij) x_ju Y_lm(r_ij_hat). Summed over j it is sum_k W_uk B_{u,k,lm}(i)
+    with the scalar sums B_{u,k,lm}(i) = sum_j s_jk R_ul(r_ij) Y_lm(r_ij_hat) (:meth:`scalar_sums`);
+    for one-hot types B holds the neighbour sums per species A_{s,u,l,m} (:meth:`species_sums`).
+    B is computed with the edges laid out per centre, one batched matrix product per degree
+    (R_l of the centre's neighbours against s Y_l of the same), so no (edges, channels, (l_max+1)^2)
+    tensor is ever made.
     """
 
     def __init__(
@@ -83,26 +100,40 @@ class ScalarInputConvolution(nn.Module):
         self.irreps_out = o3.Irreps(irreps_out)
         self.embedding = nn.Linear(num_scalars, channels, bias=False)
         self.radial = radial_network(n_basis, radial_hidden, channels * (l_max + 1))
-        degree_of_component = torch.cat([torch.full((2 * l + 1,), l) for l in range(l_max + 1)])
-        # (l_max+1, (l_max+1)^2) 0/1: a matrix product spreads R_ul over the 2l+1 components (fast gradient, unlike indexing)
-        self.register_buffer("spread_degrees", nn.functional.one_hot(degree_of_component).T.float(), persistent=False)
         self.irreps_mid = o3.Irreps([(channels, (l, (-1) ** l)) for l in range(l_max + 1)])
         self.dims_mid = block_dims(self.irreps_mid)
         self.linear_out = o3.Linear(self.irreps_mid, self.irreps_out)
         self.self_connection = o3.Linear(o3.Irreps(f"{num_scalars}x0e"), self.irreps_out)
 
-    def radial_harmonics(self, edges: EdgeGeometry) -> torch.Tensor:
-        """(E, channels, (l_max+1)^2): R_ul(r_ij) Y_lm(r_ij_hat) for every edge."""
-        radial = self.radial(edges.basis).view(-1, self.channels, self.l_max + 1)
-        return (radial @ self.spread_degrees.to(radial.dtype)) * edges.harmonics[:, None, :]
+    def scalar_sums(self, scalars: torch.Tensor, edges: EdgeGeometry) -> list[torch.Tensor]:
+        """Per degree l, (N, channels, num_scalars, 2l+1): B_{u,k,lm}(i) = sum_j s_jk R_ul(r_ij) Y_lm(r_ij_hat)."""
+        edge, filled = neighbour_slots(edges.target, edges.num_nodes)
+        num_nodes, width = edge.shape
+        # (N, l_max+1, channels, K): the radial functions of each centre's neighbours, degree-major
+        radial = self.radial(edges.basis).view(-1, self.channels, self.l_max + 1)[edge].permute(0, 3, 2, 1).contiguous()
+        neighbour_scalars = scalars[edges.source][edge] * filled[..., None]  # (N, K, num_scalars), 0 in the padding
+        harmonics = edges.harmonics[edge]  # (N, K, (l_max+1)^2)
+        sums = []
+        for l in range(self.l_max + 1):
+            angular = neighbour_scalars[..., None] * harmonics[:, :, None, l * l : (l + 1) ** 2]
+            product = torch.bmm(radial[:, l], angular.reshape(num_nodes, width, -1))
+            sums.append(product.view(num_nodes, self.channels, scalars.shape[1], 2 * l + 1))
+        return sums
 
     def species_sums(self, node_type: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
         """(N, num_types, channels, (l_max+1)^2): A_{s,u,l,m}(i) = sum_{j of type s} R_ul Y_lm."""
-        slot = edges.target * self.num_types + node_type[edges.source]
-        sums = scatter_sum(self.radial_harmonics(edges), slot, edges.num_nodes * self.num_types)
-        return sums.view(edges.num_nodes, self.num_types, self.channels, -1)
+        one_hot = nn.functional.one_hot(node_type, self.num_types).to(edges.harmonics.dtype)
+        return self.species_part(self.scalar_sums(one_hot, edges))
+
+    def species_part(self, sums: list[torch.Tensor]) -> torch.Tensor:
+        """The species sums A (N, num_types, channels, (l_max+1)^2) among the scalar sums (one-hot types first)."""
+        return torch.cat([block[:, :, : self.num_types] for block in sums], dim=3).transpose(1, 2)
+
+    def from_sums(self, scalars: torch.Tensor, sums: list[torch.Tensor]) -> torch.Tensor:
+        """The layer's output from its inputs and their :meth:`scalar_sums`."""
+        weight = self.embedding.weight.to(sums[0].dtype)  # (channels, num_scalars)
+        blocks = [torch.einsum("uk,nukm->num", weight, block).flatten(1) for block in sums]
+        return self.linear_out(torch.cat(blocks, dim=1)) + self.self_connection(scalars)
 
     def forward(self, scalars: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
-        messages = self.radial_harmonics(edges) * self.embedding(scalars).index_select(0, edges.source)[:, :, None]
-        sums = scatter_sum(messages, edges.target, edges.num_nodes)
-        return self.linear_out(channels_to_irreps_layout(sums, self.dims_mid)) + self.self_connection(scalars)
+        return self.from_sums(scalars, self.scalar_sums(scalars, edges))

@@ -15,7 +15,7 @@ from typing import Sequence
 import torch
 
 from glass_lightning.models.bond_order import bond_order_parameters
-from glass_lightning.models.coarse_graining import coarse_grain, coarse_graining_weights
+from glass_lightning.models.coarse_graining import averaging_matrix, coarse_grain
 from glass_lightning.models.inputs import scatter_sum
 from glass_lightning.models.radial import polynomial_envelope
 
@@ -54,6 +54,6 @@ def expert_descriptors(
     descriptors = torch.cat([densities, angular], dim=1)
     if coarse_grained:
         descriptors = torch.cat(
-            [descriptors, coarse_grain(descriptors, edge_index, coarse_graining_weights(distance, cutoff))], dim=1
+            [descriptors, coarse_grain(descriptors, averaging_matrix(edge_index, distance, cutoff, num_nodes))], dim=1
         )
     return descriptors

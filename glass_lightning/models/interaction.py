@@ -31,5 +31,9 @@ class InteractionBlock(nn.Module):
         self.norm = EquivariantRMSNorm(irreps_hidden) if normalization == "rms" else nn.Identity()
 
     def forward(self, features: torch.Tensor, edges: EdgeGeometry) -> torch.Tensor:
-        update = self.gate(self.convolution(features, edges))
+        return self.after_convolution(features, self.convolution(features, edges))
+
+    def after_convolution(self, features: torch.Tensor, convolved: torch.Tensor) -> torch.Tensor:
+        """The block's output from its input ``features`` and what its convolution made of them."""
+        update = self.gate(convolved)
         return self.norm(features + update if self.residual else update)

@@ -182,9 +182,8 @@ class SE3Net(nn.Module):
         """(N, num_invariant_features) rotation-invariant features, what the decoder reads: the
         learned structural representation (transfer learning reuses it, models/frozen.py)."""
         edges = self.edge_geometry(data, first_layer_only=len(self.layers) == 1)
-        features = node_scalars(data, self.num_types, self.num_node_attr)
-        invariants = [self._species_invariants(data, edges)] if self.readout == "invariants" else []
-        for layer in self.layers:
+        features, invariants = self._first_layer(data, edges)
+        for layer in self.layers[1:]:
             features = layer(features, edges)
             if self.readout == "invariants":
                 invariants.append(block_invariants(features, self.dims_hidden))
@@ -193,6 +192,18 @@ class SE3Net(nn.Module):
         else:
             features = features[:, : self.channels]
         return self.coarse_graining(features, data)
+
+    @torch.compiler.disable  # data-dependent layout, already batched products: eager between compiled graphs
+    def _first_layer(self, data: Data, edges: EdgeGeometry) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """The first block's output and, with the invariants read-out, its per-species and block invariants,
+        from one computation of its scalar sums."""
+        scalars = node_scalars(data, self.num_types, self.num_node_attr)
+        first = self.layers[0]
+        sums = first.convolution.scalar_sums(scalars, edges)
+        features = first.after_convolution(scalars, first.convolution.from_sums(scalars, sums))
+        if self.readout != "invariants":
+            return features, []
+        return features, [self._species_invariants(sums), block_invariants(features, self.dims_hidden)]
 
     def forward(self, data: Data) -> torch.Tensor:
         """(N, num_outputs) predictions for every particle of the graph (or batch of graphs)."""
@@ -213,13 +224,11 @@ class SE3Net(nn.Module):
         simple cubic crystal). In general R_ul weighs the neighbours by distance.
         Order of the flattened features: species-major, then l, then channel.
         """
-        return self._species_invariants(data, self.edge_geometry(data, first_layer_only=True))
+        one_hot = node_scalars(data, self.num_types, 0)
+        convolution = self.layers[0].convolution
+        return self._species_invariants(convolution.scalar_sums(one_hot, self.edge_geometry(data, True)))
 
-    def _species_invariants(self, data: Data, edges: EdgeGeometry) -> torch.Tensor:
-        first = self.layers[0].convolution
-        sums = first.species_sums(data.node_type, edges)
-        blocks = []
-        for l in range(first.l_max + 1):
-            block = sums[..., l * l : (l + 1) ** 2]
-            blocks.append(block.norm(dim=-1) / (2 * l + 1) ** 0.5)
-        return torch.stack(blocks, dim=2).flatten(1)
+    def _species_invariants(self, sums: list[torch.Tensor]) -> torch.Tensor:
+        """(N, num_types * (l_max+1) * channels) from the first layer's scalar sums (see first_layer_invariants)."""
+        blocks = [block[:, :, : self.num_types].norm(dim=-1) / (2 * l + 1) ** 0.5 for l, block in enumerate(sums)]
+        return torch.stack(blocks, dim=1).permute(0, 3, 1, 2).flatten(1)  # (N, species, l, channels)

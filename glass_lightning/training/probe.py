@@ -24,9 +24,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from glass_lightning.checkpoint_file import read_checkpoint
 from glass_lightning.data.snapshot import type_name
 from glass_lightning.errors import GlassDataError
-from glass_lightning.models.coarse_graining import coarse_grain, coarse_graining_weights
+from glass_lightning.models.coarse_graining import averaging_matrix, coarse_grain
 from glass_lightning.models.inputs import model_edges
 from glass_lightning.training.metrics import per_configuration_pearson, standardize_per_group
 
@@ -36,7 +37,8 @@ FEATURE_SETS = {"first layer": "first_layer_invariants", "last layer": "invarian
 def with_coarse_grained(features: Tensor, graph, cutoff: float) -> Tensor:
     """(N, F) features followed by their coarse-grained average over the neighbours within ``cutoff``."""
     edge_index, _, distance = model_edges(graph, cutoff)
-    return torch.cat([features, coarse_grain(features, edge_index, coarse_graining_weights(distance, cutoff))], dim=1)
+    average = averaging_matrix(edge_index, distance.to(features.dtype), cutoff, len(features))
+    return torch.cat([features, coarse_grain(features, average)], dim=1)
 
 
 def fit_ridge(features: Tensor, target: Tensor, penalty: float) -> tuple[Tensor, Tensor, Tensor]:
@@ -153,7 +155,13 @@ def main(argv: list[str] | None = None) -> int:
 
     cli = lightning_cli([*fit_arguments, "--trainer.logger", "false"], run=False)
     if arguments.ckpt:
-        cli.model.load_state_dict(torch.load(arguments.ckpt, map_location="cpu", weights_only=True)["state_dict"])
+        weights = read_checkpoint(arguments.ckpt).get("state_dict", {})
+        try:
+            cli.model.load_state_dict(weights)
+        except RuntimeError as error:
+            raise GlassDataError(
+                arguments.ckpt, "state_dict", f"the weights do not fit the configured network: {error}"
+            ) from None
     datamodule = cli.datamodule
     datamodule.setup("fit")
     graphs = {split: datamodule.dataset(split).graphs for split in ("train", "val")}

@@ -1,4 +1,6 @@
-from glass_lightning.bench.report import model_table, write_report
+from glass_lightning.bench.floor import MachineRates
+from glass_lightning.bench.report import floor_table, model_table, recipe_table, write_report
+from glass_lightning.bench.step_count import StepCount
 from glass_lightning.bench.workload import Workload
 
 
@@ -30,3 +32,20 @@ def test_report_has_machine_command_and_sections(tmp_path):
         and "## Networks\n\n| a | b |" in text
     )
     assert not (tmp_path / "BENCHMARKS.md.tmp").exists()
+
+
+def test_recipe_rows_are_ratios_to_the_first_and_failures_are_shown():
+    first, slower = {**result(2.0, 0.5), "kernel_share": 0.1}, {**result(5.0, 0.6), "kernel_share": 0.55}
+    rows = recipe_table([("now", "tuned", first), ("now", "glibc", slower), ("before", "tuned", {"error": "killed"})])
+    lines = rows.splitlines()
+    assert lines[2] == "| now | tuned | 2.00 | 100 | 0.50 | 10 | 10% | 1x | 1x |"
+    assert lines[3].endswith("| 5.00 | 100 | 0.60 | 10 | 55% | 2.5x | 1.2x |")
+    assert lines[4] == "| before | tuned | killed | — | — | — | — | — | — |"
+
+
+def test_floor_rows_give_the_bound_and_the_measured_time_over_the_floor():
+    rates = MachineRates(flops_per_s=1e11, bytes_per_s=1e10, threads=1)
+    counts = {"training": StepCount(3 * 10**10, 10**9), "inference": StepCount(10**10, 5 * 10**9)}
+    lines = floor_table(counts, rates, {"training": 1.5, "inference": None}).splitlines()
+    assert lines[2] == "| training | 30 | 1 | 0.3 | FLOPs | 1.5 | 5x |"
+    assert lines[3] == "| inference | 10 | 5 | 0.5 | memory | — | — |"

@@ -109,3 +109,20 @@ def test_interaction_block_with_residual(graph, orthogonal, normalization):
         normalization=normalization,
     )
     assert_equivariant(block, irreps, irreps, graph, orthogonal, tensor_product=tensor_product)
+
+
+def test_scalar_sums_with_extra_attributes_are_the_per_edge_sums(graph):
+    """The per-centre batched products equal sum_j s_jk R_ul(r_ij) Y_lm(r_ij) summed edge by edge, any scalars."""
+    convolution = ScalarInputConvolution(3, 2, 2, L_MAX, "2x0e", n_basis=6, radial_hidden=8).double()
+    edges = edge_geometry(graph)
+    one_hot = torch.nn.functional.one_hot(graph.node_type, 2).double()
+    scalars = torch.cat([one_hot, torch.randn(graph.num_nodes, 1, dtype=torch.float64)], dim=1)
+    radial = convolution.radial(edges.basis).view(-1, 2, L_MAX + 1)
+    for l, sums in enumerate(convolution.scalar_sums(scalars, edges)):
+        per_edge = (
+            radial[:, :, None, l, None]
+            * scalars[edges.source][:, None, :, None]
+            * edges.harmonics[:, None, None, l * l : (l + 1) ** 2]
+        )
+        expected = torch.zeros(graph.num_nodes, 2, 3, 2 * l + 1, dtype=torch.float64)
+        torch.testing.assert_close(sums, expected.index_add_(0, edges.target, per_edge))

@@ -11,7 +11,7 @@ from models.graph_building import build_graph
 from glass_lightning.data.synthetic import synthetic_snapshot
 from glass_lightning.models import SE3Net
 from glass_lightning.models.bond_order import bond_order_parameters
-from glass_lightning.models.coarse_graining import coarse_grain, coarse_graining_weights
+from glass_lightning.models.coarse_graining import averaging_matrix, coarse_grain
 from glass_lightning.models.inputs import model_edges
 
 SHELL, CUTOFF, STEPS = 1.2, 1.6, 240  # 240 steps: 0.87 here; the scalars-only read-out reaches 0.73
@@ -24,7 +24,7 @@ def coarse_grained_q6_graph(seed: int):
     shell_edges, shell_vectors, _ = model_edges(graph, SHELL)
     q6 = bond_order_parameters(shell_edges, shell_vectors, graph.num_nodes, [6])
     edges, _, distance = model_edges(graph, CUTOFF)
-    target = coarse_grain(q6, edges, coarse_graining_weights(distance, CUTOFF))
+    target = coarse_grain(q6, averaging_matrix(edges, distance, CUTOFF, graph.num_nodes))
     graph.y = (target - target.mean()) / target.std()
     return graph
 
