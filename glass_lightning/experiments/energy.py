@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlflow import MlflowClient
-
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.experiments.evaluation import score_node_input
 from glass_lightning.experiments.records import read_record, score_metrics, scores_record, write_record
 from glass_lightning.experiments.spec import ExperimentSpec
-from glass_lightning.training.tracking import log_to_run, start_run
+from glass_lightning.training.tracking import log_to_run, open_store, start_run
 
 ENERGIES = ("inherent_potential_energy", "potential_energy")  # the first one the files have
 
@@ -32,9 +30,9 @@ def energy_baseline(spec: ExperimentSpec, test_snapshots: dict[float, list[Snaps
     try:
         log_to_run(spec.tracking_uri, run_id, score_metrics(scores), {"reproduce.node_input": available[0]})
     except Exception:
-        MlflowClient(spec.tracking_uri).set_terminated(run_id, "FAILED")
+        open_store(spec.tracking_uri).set_terminated(run_id, "FAILED")
         raise
-    MlflowClient(spec.tracking_uri).set_terminated(run_id)
+    open_store(spec.tracking_uri).set_terminated(run_id)
     record = {"label": f"{available[0]} (no learning)", "run_id": run_id, "experiment": spec.experiment_name}
     record |= {"node_input": available[0], "scores": scores_record(scores)}
     write_record(path, record)

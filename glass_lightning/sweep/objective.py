@@ -9,13 +9,12 @@ import socket
 
 import optuna
 from lightning.pytorch import LightningModule, Trainer
-from mlflow import MlflowClient
 from optuna_integration import PyTorchLightningPruningCallback
 
 from glass_lightning.sweep.spec import SweepSpec
 from glass_lightning.sweep.trial_config import trial_arguments
 from glass_lightning.training.run import RunLog, fit
-from glass_lightning.training.tracking import log_to_run
+from glass_lightning.training.tracking import log_to_run, open_store
 
 WORKER_ATTR = "worker"  # host:pid of the process running the trial
 RUN_STATUS = {"complete": "FINISHED", "pruned": "KILLED", "failed": "FAILED"}  # trial state -> its MLflow run's status
@@ -39,14 +38,14 @@ class ObjectivePruning(PyTorchLightningPruningCallback):
 def finish_child_run(spec: SweepSpec, run_id: str, state: str, value: float | None = None, error: str = "") -> None:
     tags = {"optuna.state": state} | ({"error": error[:5000]} if error else {})
     log_to_run(spec.tracking_uri, run_id, {} if value is None else {"objective": value}, tags=tags)
-    MlflowClient(spec.tracking_uri).set_terminated(run_id, RUN_STATUS[state])
+    open_store(spec.tracking_uri).set_terminated(run_id, RUN_STATUS[state])
 
 
 def run_trial(spec: SweepSpec, parent_run_id: str, trial: optuna.Trial) -> float:
     """Fit the trial's config and return the best per-epoch value of the objective."""
     trial.set_user_attr(WORKER_ATTR, f"{socket.gethostname()}:{os.getpid()}")
     tags = {"mlflow.parentRunId": parent_run_id, "optuna.study": spec.study_name, "optuna.trial": str(trial.number)}
-    client = MlflowClient(spec.tracking_uri)
+    client = open_store(spec.tracking_uri)
     experiment_id = client.get_run(parent_run_id).info.experiment_id  # the parent's, whatever this file names
     run_id = client.create_run(experiment_id, run_name=f"{spec.study_name}-trial-{trial.number}", tags=tags).info.run_id
     try:

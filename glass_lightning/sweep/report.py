@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import optuna
-from mlflow import MlflowClient
 from optuna.trial import TrialState
 
 from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.sweep.plots import study_plots
 from glass_lightning.sweep.spec import SweepSpec
 from glass_lightning.sweep.trial_config import best_config
-from glass_lightning.training.tracking import log_to_run, start_run
+from glass_lightning.training.tracking import log_to_run, open_store, start_run
 
 PARENT_RUN_ATTR = "mlflow_parent_run_id"
 
@@ -20,7 +19,7 @@ PARENT_RUN_ATTR = "mlflow_parent_run_id"
 def parent_run(spec: SweepSpec, study: optuna.Study) -> str:
     """The study's MLflow run: created on the first start, reopened when the study resumes."""
     known = study.user_attrs.get(PARENT_RUN_ATTR)
-    client = MlflowClient(spec.tracking_uri)
+    client = open_store(spec.tracking_uri)
     if known:
         client.update_run(known, status="RUNNING")
         return known
@@ -39,7 +38,7 @@ def state_counts(study: optuna.Study) -> dict[str, int]:
 
 def finish_study(spec: SweepSpec, study: optuna.Study, run_id: str) -> Path | None:
     """Log the counts, best trial, best config and plots to the parent run; return the best config."""
-    client = MlflowClient(spec.tracking_uri)
+    client = open_store(spec.tracking_uri)
     counts = state_counts(study)
     log_to_run(spec.tracking_uri, run_id, {f"trials_{state}": count for state, count in counts.items()})
     plots, skipped = study_plots(study, spec.output_dir / "plots")

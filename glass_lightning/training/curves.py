@@ -16,7 +16,7 @@ from pathlib import Path
 from mlflow import MlflowClient
 
 from glass_lightning.training.plots import plot_learning_curves
-from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
+from glass_lightning.training.tracking import DEFAULT_TRACKING_URI, open_store
 
 DEFAULT_METRICS = ("train/pearson_per_configuration_A_mean", "val/pearson_per_configuration_A_mean")
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", required=True, type=Path, help="PNG file to write")
     parser.add_argument("--tracking-uri", default=DEFAULT_TRACKING_URI)
     arguments = parser.parse_args(argv)
-    client = MlflowClient(arguments.tracking_uri)
+    client = open_store(arguments.tracking_uri)
     curves = {}
     for run_id in arguments.runs:
         run = client.get_run(run_id)

@@ -4,16 +4,24 @@ The default store is ``sqlite:///mlruns/mlflow.db`` (relative to the working dir
 each experiment's artifacts in ``mlruns/<experiment name>/``, which is what ``make ui`` serves.
 Recent MLflow versions refuse ``file:`` tracking URIs, hence sqlite. Every experiment is tagged
 as model training (``mlflow.experimentKind``), so the MLflow UI opens it in its training view.
+
+MLflow creates the tables of a new sqlite store and migrates them when a process first opens it;
+two processes doing that at once collide, and two creating the same experiment at once hit its
+unique name. So every client comes from :func:`open_store`, which opens the store under a file lock
+beside the database (``mlflow.db.lock``), and experiments are created under that lock too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from argparse import Namespace
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from filelock import FileLock, Timeout
 from lightning.fabric.utilities.logger import _convert_params, _flatten_dict
 from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.loggers.logger import rank_zero_experiment
@@ -27,6 +35,10 @@ SQLITE_PREFIX = "sqlite:///"
 STORE = Path("mlruns") / "mlflow.db"
 EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
 MODEL_TRAINING = "custom_model_development"  # the kind whose experiments MLflow 3's UI shows in its training view
+LOCK_SECONDS = 300  # creating a store takes seconds; a lock held longer belongs to a stuck process
+
+# the tracking URIs this process has opened under their store's lock (MLflow keeps the store of each)
+_opened_stores: set[str] = set()
 
 
 def tracking_uri_in(directory: str | os.PathLike = ".") -> str:
@@ -53,16 +65,69 @@ def default_artifact_location(tracking_uri: str, experiment_name: str) -> str:
     return str((database.parent / experiment_name).resolve())
 
 
+def store_lock_file(tracking_uri: str) -> Path | None:
+    """The lock file beside a sqlite store's database (``mlflow.db.lock``); None for other stores (a server)."""
+    if not tracking_uri.startswith(SQLITE_PREFIX):
+        return None
+    database = sqlite_database(tracking_uri)
+    return database.with_name(f"{database.name}.lock")
+
+
+@contextlib.contextmanager
+def store_lock(tracking_uri: str) -> Iterator[None]:
+    """Hold the store's file lock (creating its directory); reentrant within a thread, a no-op for servers."""
+    path = store_lock_file(tracking_uri)
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(path, timeout=LOCK_SECONDS, is_singleton=True)  # one instance per file: nested holds count
+    try:
+        lock.acquire()
+    except Timeout as error:
+        problem = f"its lock {path} stayed taken for {LOCK_SECONDS} s; is another process stuck on the store?"
+        raise GlassDataError("trainer.logger", "tracking_uri", problem) from error
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def open_store(tracking_uri: str) -> MlflowClient:
+    """A client of the store at ``tracking_uri``; a new sqlite store is created (tables, migrations) safely.
+
+    The first open of a store in each process takes the store's lock, so only one process at a time
+    creates or checks it. MLflow keeps the opened store for the rest of the process, so later opens
+    neither lock nor check again."""
+    if tracking_uri in _opened_stores:
+        return MlflowClient(tracking_uri)
+    with store_lock(tracking_uri):
+        client = MlflowClient(tracking_uri)
+        client.search_experiments(max_results=1)  # the store is built by now, whether MLflow builds it eagerly or not
+    _opened_stores.add(tracking_uri)
+    return client
+
+
+def _create_experiment(client: MlflowClient, tracking_uri: str, experiment_name: str, location: str | None) -> str:
+    """The id of ``experiment_name``, created (tagged as model training) unless another process just did."""
+    with store_lock(tracking_uri):
+        experiment = client.get_experiment_by_name(experiment_name)
+        if experiment is not None:
+            return experiment.experiment_id
+        location = location or default_artifact_location(tracking_uri, experiment_name)
+        tags = {EXPERIMENT_KIND_TAG: MODEL_TRAINING}
+        return client.create_experiment(experiment_name, artifact_location=location, tags=tags)
+
+
 def ensure_experiment(tracking_uri: str, experiment_name: str, artifact_location: str | None = None) -> str:
     """Create the store and the experiment, tagged as model training, unless it exists (then tag it); return its id.
 
-    Call it once before parallel writers start; ``artifact_location`` defaults to the store's layout."""
-    client = MlflowClient(tracking_uri)
+    Safe in processes that start together: a missing experiment is created under the store's lock.
+    ``artifact_location`` defaults to the store's layout."""
+    client = open_store(tracking_uri)
     experiment = client.get_experiment_by_name(experiment_name)
     if experiment is None:
-        location = artifact_location or default_artifact_location(tracking_uri, experiment_name)
-        tags = {EXPERIMENT_KIND_TAG: MODEL_TRAINING}
-        return client.create_experiment(experiment_name, artifact_location=location, tags=tags)
+        return _create_experiment(client, tracking_uri, experiment_name, artifact_location)
     if experiment.tags.get(EXPERIMENT_KIND_TAG) != MODEL_TRAINING:
         client.set_experiment_tag(experiment.experiment_id, EXPERIMENT_KIND_TAG, MODEL_TRAINING)
     return experiment.experiment_id
@@ -71,7 +136,7 @@ def ensure_experiment(tracking_uri: str, experiment_name: str, artifact_location
 def start_run(tracking_uri: str, experiment_name: str, run_name: str, tags: dict[str, str] | None = None) -> str:
     """A new run of the experiment (created if need be); its id. It stays RUNNING until ``set_terminated``."""
     experiment_id = ensure_experiment(tracking_uri, experiment_name)
-    return MlflowClient(tracking_uri).create_run(experiment_id, run_name=run_name, tags=tags).info.run_id
+    return open_store(tracking_uri).create_run(experiment_id, run_name=run_name, tags=tags).info.run_id
 
 
 def log_to_run(
@@ -83,7 +148,7 @@ def log_to_run(
 ) -> None:
     """Log ``metrics`` (at step 0), ``params`` and ``tags`` to an MLflow run in one request (MLflow splits large ones)."""
     now = int(time.time() * 1000)
-    MlflowClient(tracking_uri).log_batch(
+    open_store(tracking_uri).log_batch(
         run_id,
         metrics=[Metric(key, value, now, 0) for key, value in (metrics or {}).items()],
         params=[Param(key, str(value)) for key, value in (params or {}).items()],
@@ -93,6 +158,9 @@ def log_to_run(
 
 class GlassMLFlowLogger(MLFlowLogger):
     """``MLFlowLogger`` on a sqlite store whose directory is created on demand, artifacts beside it.
+
+    Its client comes from :func:`open_store` and its experiment from :func:`ensure_experiment`, so fits
+    that start together on a new store neither collide creating it nor creating the experiment.
 
     The best checkpoint is logged as an artifact at the end of training (``log_model=True``).
     Given the ``run_id`` of an existing run (a resumed fit), it logs into that run; params it
@@ -112,6 +180,8 @@ class GlassMLFlowLogger(MLFlowLogger):
         # always: it also creates the store's directory
         default_location = default_artifact_location(tracking_uri, experiment_name)
         artifact_location = artifact_location or default_location
+        # before MLFlowLogger's own MlflowClient, which would create a new store without the lock
+        client = open_store(tracking_uri)
         super().__init__(
             experiment_name=experiment_name,
             run_name=run_name,
@@ -121,6 +191,7 @@ class GlassMLFlowLogger(MLFlowLogger):
             artifact_location=artifact_location,
             run_id=run_id,
         )
+        self._mlflow_client = client
 
     @property
     @rank_zero_experiment
