@@ -59,7 +59,7 @@ test-fast: $(STAMP)  # while working: everything but the slow end-to-end runs (m
 	$(BIN)/pytest -q -m "not slow and not gpu"
 
 train: $(STAMP)
-	OMP_NUM_THREADS=1 $(BIN)/lightning fit --config configs/default.yaml
+	$(BIN)/lightning fit --config configs/default.yaml --threads 1
 
 # SE3Net on a folder of real BOTAN-layout files: make train-botan BOTAN=../shared/data/botan-T0.44
 # (their inherent structures are computed once, into outputs/inherent/NAME, then the fit reads those)

@@ -25,9 +25,10 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import torch
+from torch_geometric.data import Data
 
 from glass_lightning.bench.workload import BACKEND_CASES, Workload, benchmark_graph, benchmark_network
 
@@ -77,16 +78,23 @@ def _seconds_and_kernel_share(step, device: torch.device) -> tuple[float, float]
     return seconds, system / max(system + user, 1e-9)
 
 
+def training_step(network: torch.nn.Module, workload: Workload) -> Callable[[Data], None]:
+    """One training step of ``network`` on a graph: forward, MSE loss, backward, the workload's optimizer step."""
+    optimizer = getattr(torch.optim, workload.optimizer)(network.parameters(), lr=1e-3)
+
+    def step(graph: Data) -> None:
+        optimizer.zero_grad(set_to_none=True)
+        torch.nn.functional.mse_loss(network(graph), graph.y).backward()
+        optimizer.step()
+
+    return step
+
+
 def measure(workload: Workload, implementation: str, repeats: int, device: str = "cpu") -> dict:
     """Fastest inference and training step (s) and their peak memory (MiB) on the workload's graph."""
     device = torch.device(device)
     network = benchmark_network(workload, implementation).to(device)
-    optimizer = getattr(torch.optim, workload.optimizer)(network.parameters(), lr=1e-3)
-
-    def train_step(graph):
-        optimizer.zero_grad(set_to_none=True)
-        torch.nn.functional.mse_loss(network(graph), graph.y).backward()
-        optimizer.step()
+    train_step = training_step(network, workload)
 
     def inference(graph):
         with torch.no_grad():

@@ -18,6 +18,7 @@ from glass_lightning.bench.floor import MachineRates, machine_rates
 from glass_lightning.bench.model_timing import measure_in_subprocess
 from glass_lightning.bench.report import floor_table, recipe_table
 from glass_lightning.bench.step_count import StepCount, step_counts
+from glass_lightning.bench.step_profile import profile_lines, step_profile
 from glass_lightning.bench.workload import LABELS, RECIPE, benchmark_network, largest_difference
 
 TITLE = f"Recipe network, N = {RECIPE.num_particles} (configs/botan.yaml)"
@@ -98,4 +99,5 @@ def recipe_section(repeats: int, device: str, timeout_s: float) -> list[str]:
     if num_edges is None:
         raise RuntimeError(f"no recipe case ran: {results}")
     counts = step_counts(benchmark_network(RECIPE, "ours"), RECIPE.num_particles, num_edges)
-    return recipe_lines(results, difference, counts, machine_rates(device), repeats, device)
+    lines = recipe_lines(results, difference, counts, machine_rates(device), repeats, device)
+    return [*lines, "", *profile_lines(step_profile(RECIPE, device))]

@@ -21,7 +21,9 @@ import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Optional
 
+import torch
 from lightning.pytorch import Callback, LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
@@ -29,6 +31,7 @@ from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.utilities import rank_zero_warn
 
 from glass_lightning.checkpoint_file import read_checkpoint
+from glass_lightning.errors import GlassDataError
 from glass_lightning.training.callbacks import PearsonReport
 from glass_lightning.training.module import GlassModule
 from glass_lightning.training.prediction_writer import PredictionWriter
@@ -109,6 +112,12 @@ class GlassLightningCLI(LightningCLI):
         parser.add_argument(
             "--test_after_fit", type=bool, default=False, help="After fit, test the best checkpoint in the same run."
         )
+        parser.add_argument(
+            "--threads",
+            type=Optional[int],
+            default=None,
+            help="torch threads of this process (default: torch's choice, one per core; 1 on a machine others share).",
+        )
 
     def _prepare_subcommand_parser(self, klass: type, subcommand: str, **kwargs) -> LightningArgumentParser:
         parser = super()._prepare_subcommand_parser(klass, subcommand, **kwargs)
@@ -138,8 +147,14 @@ class GlassLightningCLI(LightningCLI):
         return trainer
 
     def before_instantiate_classes(self) -> None:
-        """When ``fit`` resumes from a checkpoint, log into the MLflow run it was written in."""
-        config = self.config.get(self.subcommand)
+        """Set ``--threads``; when ``fit`` resumes from a checkpoint, log into the MLflow run it was written in."""
+        config = self.config.get(self.subcommand) if self.subcommand else self.config
+        if config.get("threads") is not None:
+            if config.threads < 1:
+                raise GlassDataError(
+                    "<arguments>", "threads", f"expected a positive number of threads, got {config.threads}"
+                )
+            torch.set_num_threads(config.threads)
         if self.subcommand != "fit" or not config.get("ckpt_path"):
             return
         path = Path(config.ckpt_path)

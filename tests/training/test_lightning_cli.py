@@ -18,6 +18,7 @@ from glass_lightning.data.formats.extxyz import write_extxyz
 from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.errors import GlassDataError
+from glass_lightning.training.cli import lightning_cli
 from glass_lightning.training.module import GlassModule
 from glass_lightning.training.run import RunLog, fit
 from glass_lightning.training.tracking import tracking_uri_in
@@ -281,6 +282,17 @@ def test_wrong_type_fails_before_training(tmp_path, dataset, capsys):
         lightning_main(["fit", "--config", str(tiny_config(tmp_path, dataset)), "--model.type_weights", "heavy"])
     assert "type_weights" in capsys.readouterr().err
     assert not (tmp_path / "mlruns").exists()
+
+
+def test_threads_sets_the_processes_torch_threads_and_refuses_nonsense(tmp_path, dataset, capsys):
+    before = torch.get_num_threads()
+    try:
+        lightning_cli(["--config", str(tiny_config(tmp_path, dataset)), "--threads", "1"], run=False, instantiate=False)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    assert lightning_main(["fit", "--config", str(tiny_config(tmp_path, dataset)), "--threads", "0"]) == 1
+    assert "field 'threads': expected a positive number of threads, got 0" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
