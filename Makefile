@@ -61,13 +61,13 @@ test-fast: $(STAMP)  # while working: everything but the slow end-to-end runs (m
 train: $(STAMP)
 	$(BIN)/lightning fit --config configs/default.yaml --threads 1
 
-# SE3Net on a folder of real BOTAN-layout files: make train-botan BOTAN=../shared/data/botan-T0.44
-# (their inherent structures are computed once, into outputs/inherent/NAME, then the fit reads those)
+# SE3Net on real BOTAN data: the ten bundled configurations (data/botan-T0.44, already quenched), or
+# a folder of BOTAN-layout files, e.g. make train-botan BOTAN=path/to/botan-T0.44 (their inherent
+# structures are computed once, into outputs/inherent/NAME, then the fit reads those)
 BOTAN_INHERENT = outputs/inherent/$(notdir $(abspath $(BOTAN)))
 train-botan: $(STAMP)
-	@test -n "$(BOTAN)" || { echo "make train-botan: give the folder of BOTAN files, e.g. make train-botan BOTAN=path/to/botan-T0.44"; exit 2; }
-	$(BIN)/glass-lightning quench $(BOTAN) --format botan --output $(BOTAN_INHERENT)
-	$(BIN)/lightning fit --config configs/botan.yaml --data.init_args.paths $(BOTAN_INHERENT)
+	$(if $(BOTAN),$(BIN)/glass-lightning quench $(BOTAN) --format botan --output $(BOTAN_INHERENT))
+	$(BIN)/lightning fit --config configs/botan.yaml --data.init_args.paths $(if $(BOTAN),$(BOTAN_INHERENT),data/botan-T0.44)
 
 data: $(STAMP)
 	$(BIN)/glass-lightning simulate --config configs/simulate/ka3d-mini.yaml --report

@@ -57,6 +57,7 @@ def test_botan_files_of_one_configuration_merge_into_one_snapshot(tmp_path):
         np.testing.assert_allclose(row, 1.5 * 0.1 * time_index)
     np.testing.assert_allclose(first.mean_squared_displacement[2], (0.7**2 + 1.4**2) / 2)
     assert len(snapshot_files(first)) == 3 and first.metadata["time_indices"] == [1, 5, 7]
+    assert all("/" not in name for name in first.metadata["files"])  # names: a native file records no path
     np.testing.assert_allclose(first.potential_energy, per_particle_energy(first.positions, first.types, first.box))
     np.testing.assert_allclose(second.times, [4120])
     np.testing.assert_allclose(first.box, [BOX] * 3)

@@ -112,7 +112,7 @@ def read_configuration(files: list[Path]) -> Snapshot:
         metadata={
             "format": "botan",
             "time_indices": indices,
-            "files": [str(path) for path in files],
+            "files": [path.name for path in files],  # names only: a native file records no path of the machine
             REPLICAS_KEY: replicas,
             RELIABILITY_KEY: reliabilities,
         },
