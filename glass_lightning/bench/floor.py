@@ -9,11 +9,11 @@ written), the best of a few repetitions.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import torch
 
+from glass_lightning.bench.model_timing import seconds_of
 from glass_lightning.bench.step_count import StepCount
 
 
@@ -32,14 +32,8 @@ class Floor:
 
 def _best_seconds(step, repeats: int, device: torch.device) -> float:
     """The fastest of ``repeats`` calls of ``step``, after one untimed call (set-up, first touch of the pages)."""
-    times = []
-    for _ in range(repeats + 1):
-        start = time.perf_counter()
-        step()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    return min(times[1:])
+    step()
+    return min(seconds_of(step, device) for _ in range(repeats))
 
 
 def matmul_rate(device: str = "cpu", size: int = 2048, repeats: int = 5) -> float:

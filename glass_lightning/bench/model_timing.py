@@ -61,7 +61,8 @@ class MemoryMeter:
         return current - self.baseline
 
 
-def _seconds(step, device: torch.device) -> float:
+def seconds_of(step, device: torch.device) -> float:
+    """Wall seconds of ``step()`` (on CUDA, until the device is done)."""
     start = time.perf_counter()
     step()
     if device.type == "cuda":
@@ -72,7 +73,7 @@ def _seconds(step, device: torch.device) -> float:
 def _seconds_and_kernel_share(step, device: torch.device) -> tuple[float, float]:
     """Seconds of ``step``, and the system CPU time over all the CPU time it took (all threads)."""
     before = resource.getrusage(resource.RUSAGE_SELF)
-    seconds = _seconds(step, device)
+    seconds = seconds_of(step, device)
     after = resource.getrusage(resource.RUSAGE_SELF)
     system, user = after.ru_stime - before.ru_stime, after.ru_utime - before.ru_utime
     return seconds, system / max(system + user, 1e-9)
@@ -107,12 +108,12 @@ def measure(workload: Workload, implementation: str, repeats: int, device: str =
     inference(warmup)
     del warmup
     meter = MemoryMeter(device)
-    inference_times = [_seconds(lambda: inference(graph), device)]
+    inference_times = [seconds_of(lambda: inference(graph), device)]
     inference_mb = meter.peak()
     train_runs = []
     for _ in range(repeats):  # interleaved: a burst of load from elsewhere spoils one sample of each kind, not all
         train_runs.append(_seconds_and_kernel_share(lambda: train_step(graph), device))
-        inference_times.append(_seconds(lambda: inference(graph), device))
+        inference_times.append(seconds_of(lambda: inference(graph), device))
     train_s, kernel_share = min(train_runs)
     return {
         "train_s": train_s,

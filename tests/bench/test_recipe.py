@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bench import timing_results
 
 from glass_lightning.allocator import OPT_OUT_VARIABLE, SETTINGS, TUNABLES_VARIABLE
 from glass_lightning.bench.floor import MachineRates
@@ -44,14 +45,7 @@ def test_each_case_has_its_malloc_whatever_the_bench_process_has(bench_environme
 
 
 def result(train_s, inference_s):
-    return {
-        "train_s": train_s,
-        "inference_s": inference_s,
-        "train_peak_mb": 900.0,
-        "inference_peak_mb": 300.0,
-        "kernel_share": 0.25,
-        "num_edges": 307000,
-    }
+    return timing_results.result(train_s, inference_s, kernel_share=0.25, num_edges=307000)
 
 
 def test_the_section_has_the_setting_the_cases_and_the_floor():
