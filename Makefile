@@ -30,8 +30,10 @@ $(STAMP): pyproject.toml $(LOCK)
 NODE_PYTHON  ?= $(shell $(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null || echo 3.11)
 NODE_STACK   := torch|triton|nvidia-.*|cuda-.*|e3nn|lightning|pytorch-lightning|torch-geometric|torch_geometric|torchmetrics
 WHEELHOUSE   ?= wheelhouse
+# The CUDA major version of the node's torch (torch.version.cuda): OpenMM's CUDA plugin must match it
+NODE_CUDA    ?= 13
 # What the device check needs beyond the node's stack (about 40 MB; scripts/device-check.sh)
-DEVICE_WHEELS := vesin OpenMM jsonargparse docstring_parser typeshed_client matplotlib contourpy cycler fonttools \
+DEVICE_WHEELS := vesin OpenMM ase gsd jsonargparse docstring_parser typeshed_client matplotlib contourpy cycler fonttools \
                  kiwisolver pillow pyparsing tqdm PyYAML pytest pluggy iniconfig
 locked = $(shell grep -i -E '^($(subst $(space),|,$(1)))==' $(LOCK))
 space := $(subst ,, )
@@ -43,7 +45,7 @@ wheelhouse: $(STAMP)
 	rm $(WHEELHOUSE).txt
 
 wheelhouse-device: $(STAMP)
-	$(DOWNLOAD) --dest wheelhouse-device $(call locked,$(DEVICE_WHEELS)) OpenMM-CUDA-12==$(subst OpenMM==,,$(call locked,OpenMM))
+	$(DOWNLOAD) --dest wheelhouse-device $(call locked,$(DEVICE_WHEELS)) OpenMM-CUDA-$(NODE_CUDA)==$(subst OpenMM==,,$(call locked,OpenMM))
 
 install-offline:
 	test -x $(PYTHON) || python3 -m venv --system-site-packages $(VENV)

@@ -94,3 +94,7 @@ def lightning_console_main() -> int | None:
     """The ``lightning`` console script: :func:`lightning_main` with glibc's malloc tuned (allocator.py)."""
     restart_with_tuned_malloc(sys.argv)
     return lightning_main()
+
+
+if __name__ == "__main__":  # python -m glass_lightning.cli, as the device check runs it
+    sys.exit(console_main())

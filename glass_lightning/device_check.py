@@ -81,7 +81,7 @@ def steps(data: Path, scratch: Path) -> list[Step]:
     ]
     return [
         Step("environment", [PYTHON, "-c", ENVIRONMENT_PROBE], 30),
-        Step("gpu tests", [PYTHON, "-m", "pytest", "-m", "gpu", "-q", "-p", "no:cacheprovider", "tests"], 75),
+        Step("gpu tests", [PYTHON, "-m", "pytest", "-m", "gpu", "-q", "-p", "no:cacheprovider", "tests/gpu"], 75),
         Step(
             "paper fit", [*CLI, "fit", "--config", "configs/paper.yaml", *quick_fit, "--test_after_fit", "false"], 100
         ),

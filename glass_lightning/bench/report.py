@@ -1,4 +1,7 @@
-"""BENCHMARKS.md: the machine, the exact command, and the measured tables."""
+"""BENCHMARKS.md: the machine, the exact command, and the measured tables.
+
+Sections whose title begins with ``On a GPU`` hold figures from the device check on a GPU machine
+(glass_lightning/device_check.py), which ``bench`` cannot measure here: rewriting the report keeps them."""
 
 from __future__ import annotations
 
@@ -131,8 +134,24 @@ def floor_table(counts: dict[str, StepCount], rates: MachineRates, measured: dic
     return table(header, rows)
 
 
+GPU_SECTION = "## On a GPU"
+
+
+def kept_gpu_sections(path: Path) -> list[str]:
+    """The ``On a GPU`` sections of the report at ``path`` (none if it does not exist), each up to the next section."""
+    if not path.exists():
+        return []
+    kept, keeping = [], False
+    for line in path.read_text().splitlines():
+        if line.startswith("## "):
+            keeping = line.startswith(GPU_SECTION)
+        if keeping:
+            kept.append(line)
+    return kept
+
+
 def write_report(path: str | Path, command: str, device: str, sections: dict[str, list[str]]) -> Path:
-    """Write the markdown report atomically (temporary name, then rename)."""
+    """Write the markdown report atomically (temporary name, then rename), keeping its ``On a GPU`` sections."""
     lines = [
         "# Benchmarks",
         "",
@@ -146,4 +165,7 @@ def write_report(path: str | Path, command: str, device: str, sections: dict[str
     ]
     for title, body in sections.items():
         lines += [f"## {title}", "", *body, ""]
+    gpu_sections = kept_gpu_sections(Path(path))
+    if gpu_sections:
+        lines += [*gpu_sections, ""] if gpu_sections[-1] else gpu_sections
     return write_text_atomically(path, "\n".join(lines))

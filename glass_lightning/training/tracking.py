@@ -9,6 +9,9 @@ MLflow creates the tables of a new sqlite store and migrates them when a process
 two processes doing that at once collide, and two creating the same experiment at once hit its
 unique name. So every client comes from :func:`open_store`, which opens the store under a file lock
 beside the database (``mlflow.db.lock``), and experiments are created under that lock too.
+
+MLflow itself is imported when a store is opened: a fit without a logger (``--trainer.logger false``)
+runs where MLflow is not installed, as on a GPU node that has only its own stack (the device check).
 """
 
 from __future__ import annotations
@@ -19,17 +22,18 @@ import time
 from argparse import Namespace
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from filelock import FileLock, Timeout
 from lightning.fabric.utilities.logger import _convert_params, _flatten_dict
 from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.loggers.logger import rank_zero_experiment
 from lightning.pytorch.utilities import rank_zero_only, rank_zero_warn
-from mlflow import MlflowClient
-from mlflow.entities import Metric, Param, RunTag
 
 from glass_lightning.errors import GlassDataError
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
 
 SQLITE_PREFIX = "sqlite:///"
 STORE = Path("mlruns") / "mlflow.db"
@@ -99,6 +103,8 @@ def open_store(tracking_uri: str) -> MlflowClient:
     The first open of a store in each process takes the store's lock, so only one process at a time
     creates or checks it. MLflow keeps the opened store for the rest of the process, so later opens
     neither lock nor check again."""
+    from mlflow import MlflowClient
+
     if tracking_uri in _opened_stores:
         return MlflowClient(tracking_uri)
     with store_lock(tracking_uri):
@@ -147,6 +153,8 @@ def log_to_run(
     tags: dict | None = None,
 ) -> None:
     """Log ``metrics`` (at step 0), ``params`` and ``tags`` to an MLflow run in one request (MLflow splits large ones)."""
+    from mlflow.entities import Metric, Param, RunTag
+
     now = int(time.time() * 1000)
     open_store(tracking_uri).log_batch(
         run_id,

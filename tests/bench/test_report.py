@@ -30,6 +30,15 @@ def test_report_has_machine_command_and_sections(tmp_path):
     assert not (tmp_path / "BENCHMARKS.md.tmp").exists()
 
 
+def test_rewriting_the_report_keeps_the_figures_measured_on_a_gpu(tmp_path):
+    gpu = "## On a GPU: device check, 2026-12-04\n\n| step | seconds |\n|---|---|\n| paper fit | 17.1 |\n"
+    old = f"# Benchmarks\n\n## Networks\n\nold table\n\n{gpu}\n## Data path\n\nold data\n"
+    (tmp_path / "BENCHMARKS.md").write_text(old)
+    text = write_report(tmp_path / "BENCHMARKS.md", "glass-lightning bench", "cpu", {"Networks": ["new"]}).read_text()
+    assert "## Networks\n\nnew\n" in text and "old table" not in text and "old data" not in text
+    assert text.endswith(gpu)
+
+
 def test_recipe_rows_are_ratios_to_the_first_and_failures_are_shown():
     first, slower = {**result(2.0, 0.5), "kernel_share": 0.1}, {**result(5.0, 0.6), "kernel_share": 0.55}
     rows = recipe_table([("now", "tuned", first), ("now", "glibc", slower), ("before", "tuned", {"error": "killed"})])

@@ -62,6 +62,21 @@ def test_the_gpu_tests_exist_and_make_test_deselects_them():
     assert "test_cuda_is_there" not in default.stdout
 
 
+def test_the_command_the_fit_steps_run_is_the_cli_itself():
+    """``python -m glass_lightning.cli`` must run the dispatcher (a module that only defines it exits 0 silently)."""
+    usage = subprocess.run([*device_check.CLI, "--help"], cwd=REPOSITORY, capture_output=True, text=True)
+    unknown = subprocess.run([*device_check.CLI, "no-such-command"], cwd=REPOSITORY, capture_output=True, text=True)
+    assert usage.returncode == 0 and usage.stdout.startswith("usage: glass-lightning {")
+    assert unknown.returncode == 2 and "unknown subcommand 'no-such-command'" in unknown.stderr
+
+
+def test_a_fit_without_a_logger_needs_no_mlflow():
+    """A GPU node has its own stack and no MLflow; the device check's fits run with ``--trainer.logger false``."""
+    without_mlflow = "import sys; sys.modules['mlflow'] = None; import glass_lightning.training.run"
+    finished = subprocess.run([sys.executable, "-c", without_mlflow], cwd=REPOSITORY, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+
+
 def test_the_environment_step_writes_a_report(tmp_path, monkeypatch):
     monkeypatch.setattr(device_check, "SYNTHETIC_PARTICLES", 64)
     report = tmp_path / "report.md"
