@@ -14,7 +14,7 @@ else
 TORCH_INDEX := --index-url https://download.pytorch.org/whl/$(TORCH)
 endif
 
-.PHONY: install install-offline wheelhouse wheelhouse-device test test-fast train train-botan data sweep bench reproduce ui lock clean
+.PHONY: install install-offline wheelhouse wheelhouse-device test test-fast train train-botan pretrained data sweep bench reproduce ui lock clean
 
 install: $(STAMP)
 
@@ -63,13 +63,27 @@ test-fast: $(STAMP)  # while working: everything but the slow end-to-end runs (m
 train: $(STAMP)
 	$(BIN)/lightning fit --config configs/default.yaml --threads 1
 
-# SE3Net on real BOTAN data: the ten bundled configurations (data/botan-T0.44, already quenched), or
-# a folder of BOTAN-layout files, e.g. make train-botan BOTAN=path/to/botan-T0.44 (their inherent
-# structures are computed once, into outputs/inherent/NAME, then the fit reads those)
+# The real-data recipe (configs/default.yaml) on a folder of BOTAN-layout files instead of the bundled
+# ten: make train-botan BOTAN=path/to/botan-T0.44. Their inherent structures are computed once, into
+# outputs/inherent/NAME; the fit reads those, split by a seeded 20 % of the configurations.
 BOTAN_INHERENT = outputs/inherent/$(notdir $(abspath $(BOTAN)))
 train-botan: $(STAMP)
-	$(if $(BOTAN),$(BIN)/glass-lightning quench $(BOTAN) --format botan --output $(BOTAN_INHERENT))
-	$(BIN)/lightning fit --config configs/botan.yaml --data.init_args.paths $(if $(BOTAN),$(BOTAN_INHERENT),data/botan-T0.44)
+	$(if $(BOTAN),,$(error make train-botan needs BOTAN=DIR, a folder of BOTAN files; make train fits on the bundled ten))
+	$(BIN)/glass-lightning quench $(BOTAN) --format botan --output $(BOTAN_INHERENT)
+	$(BIN)/lightning fit --config configs/default.yaml --data.init_args.paths $(BOTAN_INHERENT) \
+	  --data.init_args.train_files null --data.init_args.val_files null
+
+# The pretrained order parameter shipped in the package (glass-lightning predict --ckpt ka3d-T0.44): the fit
+# of make train, afresh, its best epoch (by validation Pearson of type A) exported without training state
+# into glass_lightning/pretrained/ka3d-T0.44.ckpt (glass_lightning/pretrained/ka3d-T0.44.md)
+PRETRAINED_RUN := outputs/pretrained
+pretrained: $(STAMP)
+	rm -rf $(PRETRAINED_RUN)
+	$(BIN)/lightning fit --config configs/default.yaml --threads 1 --trainer.default_root_dir $(PRETRAINED_RUN) \
+	  --trainer.logger.init_args.run_name pretrained-ka3d-T0.44 \
+	  --checkpoint.dirpath $(PRETRAINED_RUN)/checkpoints --checkpoint.filename best
+	$(BIN)/glass-lightning export-pretrained --ckpt $(PRETRAINED_RUN)/checkpoints/best.ckpt \
+	  --output glass_lightning/pretrained/ka3d-T0.44.ckpt
 
 data: $(STAMP)
 	$(BIN)/glass-lightning simulate --config configs/simulate/ka3d-mini.yaml --report

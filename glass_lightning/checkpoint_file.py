@@ -5,7 +5,8 @@ nothing that could run code), refuses what ``lightning fit`` of a GlassModule di
 checks every class its hyperparameters name against the registry of ``class_paths.py`` before
 anything is built: each ``class_path`` at any depth, and a network, optimizer or scheduler given
 as a plain string (LightningCLI imports such a string as a class). ``predict``, ``probe``,
-``FrozenBackbone``, ``GlassModule.load_from_checkpoint`` and LightningCLI's ``--ckpt_path`` all call it.
+``export-pretrained``, ``FrozenBackbone``, ``GlassModule.load_from_checkpoint`` and LightningCLI's
+``--ckpt_path`` all call it (the commands after ``pretrained/registry.py`` resolved a network's name).
 """
 
 from __future__ import annotations

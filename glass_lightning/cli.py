@@ -30,6 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "validate": "glass_lightning.training.cli:validate",
     "test": "glass_lightning.training.cli:test",
     "predict": "glass_lightning.training.predict:main",
+    "export-pretrained": "glass_lightning.pretrained.export:main",
 }
 
 

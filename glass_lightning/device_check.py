@@ -8,7 +8,7 @@ every step, so even a killed check leaves the steps done so far). The steps:
     environment   torch, CUDA device, versions, importable tensor-product backends
     gpu tests     pytest -m gpu (the tests that need a GPU; ``make test`` deselects them)
     paper fit     a few steps of configs/paper.yaml on synthetic 4096-particle snapshots
-    ddp nccl      a few steps of configs/default.yaml with configs/trainer/ddp.yaml on one GPU
+    ddp nccl      a few steps of configs/ka3d-mini.yaml with configs/trainer/ddp.yaml on one GPU
     network bench glass-lightning bench on the GPU (every importable backend; without the torch.compile
                   cases, whose minutes of compiling the step's time limit does not hold)
     simulator     OpenMM CUDA platform, replica throughput
@@ -91,7 +91,7 @@ def steps(data: Path, scratch: Path) -> list[Step]:
                 *CLI,
                 "fit",
                 "--config",
-                "configs/default.yaml",
+                "configs/ka3d-mini.yaml",
                 "--config",
                 "configs/trainer/ddp.yaml",
                 "--trainer.devices",

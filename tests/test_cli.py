@@ -39,7 +39,7 @@ def test_a_bad_fit_setting_is_one_line_through_the_lightning_entry_point(
 ):
     """jsonargparse wraps an error raised while it builds the data module: the entry point unwraps it."""
     override = [str(tmp_path) if value == "EMPTY" else value for value in override]
-    config = ["--config", str(REPOSITORY / "configs" / "default.yaml"), "--trainer.logger", "false"]
+    config = ["--config", str(REPOSITORY / "configs" / "ka3d-mini.yaml"), "--trainer.logger", "false"]
     data = ["--data.init_args.paths", str(synthetic_dataset), "--data.init_args.cutoff", "1.5"]
     assert cli.lightning_main(["fit", *config, *data, *override]) == 1
     error = capsys.readouterr().err

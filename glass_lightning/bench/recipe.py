@@ -1,4 +1,4 @@
-"""The recipe's section of ``glass-lightning bench``: the network of configs/botan.yaml (:data:`RECIPE`),
+"""The recipe's section of ``glass-lightning bench``: the network of configs/default.yaml (:data:`RECIPE`),
 now and before, with glibc's malloc tuned and as glibc sets it, and how far a step is from its floor.
 
 Every case runs in a fresh process (bench/model_timing.py) whose malloc settings are set explicitly,
@@ -21,7 +21,7 @@ from glass_lightning.bench.step_count import StepCount, step_counts
 from glass_lightning.bench.step_profile import profile_lines, step_profile
 from glass_lightning.bench.workload import LABELS, RECIPE, benchmark_network, largest_difference
 
-TITLE = f"Recipe network, N = {RECIPE.num_particles} (configs/botan.yaml)"
+TITLE = f"Recipe network, N = {RECIPE.num_particles} (configs/default.yaml)"
 # (implementation, tuned malloc); the first is what users get, the others' times are also given as ratios to its
 CASES = (("ours", True), ("ours", False), ("per_edge", True), ("per_edge", False))
 CASE_LABELS = {"ours": "SE3Net", "per_edge": "before (per-edge reference)"}

@@ -1,7 +1,7 @@
 """FLOPs and bytes of the recipe's network per training step and per inference, counted from its shapes.
 
 The network: SE3Net with one layer (the first, on the node scalars) and the invariants read-out, as
-configs/botan.yaml has it, on a graph of N particles and E directed edges. With C channels, l_max
+configs/default.yaml has it, on a graph of N particles and E directed edges. With C channels, l_max
 = L, S = (L+1)^2 harmonic components, k node scalars (one-hot types), B radial basis functions, the
 radial MLP's hidden width H, I invariants, a read-out of width W and P coarse-graining passes:
 

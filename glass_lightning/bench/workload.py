@@ -63,7 +63,7 @@ class Workload:
         return {"num_outputs": self.num_outputs, "cutoff": self.cutoff, **{name: getattr(self, name) for name in names}}
 
 
-# The network of the real-data recipe, configs/botan.yaml (N = 4096 Kob-Andersen, 8 timescales); its other settings
+# The network of the real-data recipe, configs/default.yaml (N = 4096 Kob-Andersen, 8 timescales); its other settings
 # are SE3Net's defaults (tests/bench/test_recipe.py)
 RECIPE = Workload(
     cutoff=2.5, l_max=4, num_layers=1, num_outputs=8, readout="invariants", coarse_graining=4, optimizer="AdamW"

@@ -23,14 +23,16 @@ from glass_lightning.checkpoint_file import read_checkpoint
 from glass_lightning.class_paths import instantiate
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.readout import TypeReadout
+from glass_lightning.pretrained.registry import resolve_checkpoint
 
 NETWORK_PREFIX = "model."  # GlassModule keeps its network as the attribute ``model``
 
 
 def network_from_checkpoint(checkpoint: str | Path, trained: bool = True) -> nn.Module:
-    """The network of a GlassModule checkpoint, with its trained weights (or freshly initialized)."""
+    """The network of a GlassModule checkpoint (a path or a pretrained network's name), with its trained
+    weights (or freshly initialized)."""
     source = str(checkpoint)
-    saved = read_checkpoint(checkpoint)
+    saved = read_checkpoint(resolve_checkpoint(checkpoint))
     config = saved.get("hyper_parameters", {}).get("model")
     if not isinstance(config, dict) or "class_path" not in config:
         raise GlassDataError(
@@ -59,7 +61,8 @@ class FrozenBackbone(nn.Module):
     network in ``checkpoint`` (trained weights, or random ones with ``random_weights``).
 
     Args (beyond the shared num_outputs, cutoff, num_types, num_node_attr, linked from the data):
-        checkpoint: a GlassModule checkpoint whose network has ``invariant_features``.
+        checkpoint: a GlassModule checkpoint whose network has ``invariant_features``, or the name of a
+            pretrained network (``ka3d-T0.44``: transfer from the shipped order parameter).
         random_weights: keep the architecture, draw fresh weights (the control).
         decoder_hidden, per_type_heads: the new decoder (as in SE3Net).
     """

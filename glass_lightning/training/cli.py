@@ -13,6 +13,8 @@
 * ``test_after_fit: true`` tests the best checkpoint right after ``fit``, in the same run.
 * ``resume_checkpoint``: a ``last.ckpt`` every N epochs / steps for preemption-safe training;
   ``fit --ckpt_path last`` (or a path) continues a killed run into the same MLflow run.
+* ``validate|test|predict --ckpt_path ka3d-T0.44``: a network shipped with the package, by its
+  name (``pretrained/registry.py``), on the data of the config.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from lightning.pytorch.utilities import rank_zero_warn
 
 from glass_lightning.checkpoint_file import read_checkpoint
 from glass_lightning.errors import GlassDataError
+from glass_lightning.pretrained.registry import PRETRAINED, resolve_checkpoint
 from glass_lightning.training.callbacks import PearsonReport
 from glass_lightning.training.module import GlassModule
 from glass_lightning.training.prediction_writer import PredictionWriter
@@ -126,9 +129,13 @@ class GlassLightningCLI(LightningCLI):
         return parser
 
     def _parse_ckpt_path(self) -> None:
-        """A ``--ckpt_path`` file passes the gate of :func:`read_checkpoint` before its hyperparameters rebuild the model."""
+        """A ``--ckpt_path`` file passes the gate of :func:`read_checkpoint` before its hyperparameters rebuild the model.
+        Validate, test and predict also take a pretrained network's name (fit resumes a training state, which a
+        shipped network does not hold)."""
         subcommand = self.config.get("subcommand")
         path = self.config[subcommand].get("ckpt_path") if subcommand else None
+        if subcommand != "fit" and path in PRETRAINED:
+            path = self.config[subcommand].ckpt_path = str(resolve_checkpoint(path))
         if path and Path(path).is_file():
             read_checkpoint(path)
         super()._parse_ckpt_path()

@@ -1,6 +1,9 @@
 """``glass-lightning predict --ckpt MODEL.ckpt INPUT... --output DIR``: the learned structural
 order parameter on any configuration, from the checkpoint alone.
 
+``--ckpt`` also takes the name of a network shipped with the package (``--ckpt ka3d-T0.44``,
+``pretrained/registry.py``); the command then prints that network's domain of validity on stderr.
+
 The checkpoint of ``lightning fit`` carries the graph recipe of its data (``data/graph_recipe.py``):
 cutoff, kind of positions, node-input and target standardization, time grid, species count. The
 inputs (files or folders, in any readable ``--format``) need no targets. Per configuration the
@@ -39,6 +42,7 @@ from glass_lightning.data.formats.extxyz import write_extxyz
 from glass_lightning.data.graph_recipe import GraphRecipe
 from glass_lightning.errors import GlassDataError
 from glass_lightning.output_guard import check_output_apart
+from glass_lightning.pretrained.registry import PRETRAINED, pretrained_domain, resolve_checkpoint
 from glass_lightning.training.module import GlassModule
 from glass_lightning.training.plots import plot_prediction_slab
 from glass_lightning.training.prediction_writer import prediction_arrays
@@ -131,7 +135,11 @@ def viewer_columns(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="glass-lightning predict", description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="+", help="configuration files or folders")
-    parser.add_argument("--ckpt", required=True, help="a checkpoint of lightning fit")
+    parser.add_argument(
+        "--ckpt",
+        required=True,
+        help=f"a checkpoint of lightning fit, or the name of a pretrained network ({', '.join(sorted(PRETRAINED))})",
+    )
     parser.add_argument(
         "--format", default="native", choices=sorted(FORMATS), help="the inputs' format (default native)"
     )
@@ -142,8 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         check_output_apart(arguments.output, arguments.inputs)
-        module, recipe = load_predictor(arguments.ckpt, arguments.device)
-        check_finite_weights(module, arguments.ckpt)
+        checkpoint = resolve_checkpoint(arguments.ckpt)
+        domain = pretrained_domain(arguments.ckpt)
+        if domain is not None:
+            print(domain, file=sys.stderr)
+        module, recipe = load_predictor(checkpoint, arguments.device)
+        check_finite_weights(module, checkpoint)
         snapshots = read_snapshots(arguments.inputs, arguments.format)
         paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
         remove_stale_partials(file for path in paths for file in written_files(path, arguments.plot))

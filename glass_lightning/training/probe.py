@@ -29,6 +29,7 @@ from glass_lightning.data.snapshot import type_name
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.coarse_graining import averaging_matrix, coarse_grain
 from glass_lightning.models.inputs import model_edges
+from glass_lightning.pretrained.registry import resolve_checkpoint
 from glass_lightning.training.metrics import per_configuration_pearson, standardize_per_group
 
 FEATURE_SETS = {"first layer": "first_layer_invariants", "last layer": "invariant_features"}
@@ -141,10 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="glass-lightning probe",
         description="Ridge probes on a network's frozen invariant features. Other arguments are as for 'lightning fit' "
-        "(e.g. --config configs/botan.yaml --data.init_args.paths DIR).",
+        "(e.g. --config configs/default.yaml).",
     )
     parser.add_argument(
-        "--ckpt", help="GlassModule checkpoint whose weights to probe (default: the untrained network, seeded)"
+        "--ckpt",
+        help="GlassModule checkpoint (or pretrained network's name) whose weights to probe "
+        "(default: the untrained network, seeded)",
     )
     parser.add_argument(
         "--penalty", type=float, default=1e-3, help="ridge penalty per particle on standardized features (default 1e-3)"
@@ -153,9 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     arguments, fit_arguments = parser.parse_known_args(argv)
     from glass_lightning.training.cli import lightning_cli
 
+    checkpoint = resolve_checkpoint(arguments.ckpt) if arguments.ckpt else None  # a bad name fails before the data
     cli = lightning_cli([*fit_arguments, "--trainer.logger", "false"], run=False)
-    if arguments.ckpt:
-        weights = read_checkpoint(arguments.ckpt).get("state_dict", {})
+    if checkpoint is not None:
+        weights = read_checkpoint(checkpoint).get("state_dict", {})
         try:
             cli.model.load_state_dict(weights)
         except RuntimeError as error:

@@ -1,4 +1,4 @@
-"""The recipe's section: its workload is configs/botan.yaml's, each case's malloc is explicit, its text."""
+"""The recipe's section: its workload is configs/default.yaml's, each case's malloc is explicit, its text."""
 
 import inspect
 from pathlib import Path
@@ -19,7 +19,7 @@ TUNED_ITEMS = {f"{name}={value}" for name, value in SETTINGS.items()}
 
 
 def test_the_recipe_workload_is_the_configs():
-    config = yaml.safe_load((REPOSITORY / "configs" / "botan.yaml").read_text())
+    config = yaml.safe_load((REPOSITORY / "configs" / "default.yaml").read_text())
     settings = config["model"]["model"]["init_args"]
     defaults = {name: parameter.default for name, parameter in inspect.signature(SE3Net).parameters.items()}
     network = {**defaults, **RECIPE.network_settings()}

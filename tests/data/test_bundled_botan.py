@@ -4,7 +4,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+import yaml
 
+from glass_lightning.data.datamodule import GlassDataModule
 from glass_lightning.data.formats import read_snapshots
 
 BUNDLE = Path(__file__).resolve().parents[2] / "data" / "botan-T0.44"
@@ -32,3 +34,17 @@ def test_the_bundle_records_no_path_of_the_machine_that_wrote_it_and_keeps_its_l
         assert all("/" not in name for name in metadata["files"]), path
     assert "Apache License" in (BUNDLE / "LICENSE").read_text()
     assert "h3-Open-BDEC/pyg_botan" in (BUNDLE / "NOTICE.md").read_text()
+
+
+def test_the_default_recipe_trains_on_files_1_to_8_and_validates_on_9_and_10(monkeypatch):
+    """configs/default.yaml (make train) splits the bundle by name, from a fresh clone's root."""
+    repository = BUNDLE.parents[1]
+    monkeypatch.chdir(repository)
+    data = yaml.safe_load((repository / "configs" / "default.yaml").read_text())["data"]
+    module = GlassDataModule(**data["init_args"])
+    names = {stage: sorted(Path(source).stem for source in module.sources(stage)) for stage in ("train", "val", "test")}
+    assert names == {
+        "train": sorted(f"isoconfig_N4096T0.44_{index}" for index in range(1, 9)),
+        "val": ["isoconfig_N4096T0.44_10", "isoconfig_N4096T0.44_9"],
+        "test": [],
+    }

@@ -21,7 +21,7 @@ def write_dataset(directory: Path, per_temperature: int = 4) -> Path:
 
 
 def write_experiment(directory: Path, **changes) -> Path:
-    """configs/default.yaml shrunk to the tiny data, two models, every experiment, two seeds."""
+    """configs/ka3d-mini.yaml shrunk to the tiny data, two models, every experiment, two seeds."""
     data = write_dataset(directory / "data")
     tiny = {
         "trainer": {"max_epochs": 1, "log_every_n_steps": 1},
@@ -51,7 +51,7 @@ def write_experiment(directory: Path, **changes) -> Path:
     (directory / "expert.yaml").write_text(yaml.safe_dump(baseline))
     settings = {
         "name": "tiny",
-        "base_config": [str(REPOSITORY / "configs" / "default.yaml"), str(directory / "tiny.yaml")],
+        "base_config": [str(REPOSITORY / "configs" / "ka3d-mini.yaml"), str(directory / "tiny.yaml")],
         "models": {"SE3Net": [], "ExpertRidge": [str(directory / "expert.yaml")]},
         "seeds": [0, 1],
         "ablations": {"l_max 0": {"model.model.init_args.l_max": 0}},

@@ -18,7 +18,7 @@ def write_dataset(directory: Path) -> Path:
 
 
 def write_training_config(directory: Path, data: Path) -> list[Path]:
-    """The shipped configs/default.yaml, then a tmp file that points it at the tiny data with a tiny
+    """The shipped configs/ka3d-mini.yaml, then a tmp file that points it at the tiny data with a tiny
     SE3Net (box 3.8: cutoffs up to 1.6) and a tmp MLflow store: a sweep merges them in order."""
     store = tracking_uri_in(directory)
     tiny = {
@@ -44,7 +44,7 @@ def write_training_config(directory: Path, data: Path) -> list[Path]:
     }
     path = directory / "tiny.yaml"
     path.write_text(yaml.safe_dump(tiny, sort_keys=False))
-    return [REPOSITORY / "configs" / "default.yaml", path]
+    return [REPOSITORY / "configs" / "ka3d-mini.yaml", path]
 
 
 def sweep_settings(directory: Path, base_config: list[Path], **changes) -> dict:

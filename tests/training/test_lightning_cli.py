@@ -299,9 +299,12 @@ def test_threads_sets_the_processes_torch_threads_and_refuses_nonsense(tmp_path,
     "names",
     [
         ["default.yaml"],
+        ["ka3d-mini.yaml"],
         ["paper.yaml"],
         ["default.yaml", "baselines/invariant.yaml"],
         ["default.yaml", "baselines/expert.yaml"],
+        ["ka3d-mini.yaml", "baselines/invariant.yaml"],
+        ["ka3d-mini.yaml", "baselines/expert.yaml"],
     ],
 )
 def test_shipped_configs_parse(names, capsys):
@@ -322,11 +325,14 @@ def test_curves_draw_the_fit_from_the_mlflow_store(trained, tmp_path):
     assert main(["curves", *arguments, "--metrics", "no/such_metric"]) == 1
 
 
-@pytest.mark.parametrize("names", [["botan.yaml"], ["botan.yaml", "trainer/botan-gpu.yaml"]])
-def test_botan_configs_parse_with_the_data_folder_given(names, capsys):
+@pytest.mark.parametrize("names", [["default.yaml"], ["default.yaml", "trainer/botan-gpu.yaml"]])
+def test_the_real_data_recipe_parses_with_another_data_folder_given(names, capsys):
+    """make train-botan BOTAN=...: the recipe on other quenched files, split by fraction instead of by name."""
     configs = [argument for name in names for argument in ("--config", str(REPOSITORY / "configs" / name))]
+    other_files = ["--data.init_args.paths", "some/quenched/folder"]
+    by_fraction = ["--data.init_args.train_files", "null", "--data.init_args.val_files", "null"]
     with pytest.raises(SystemExit) as exit_info:
-        lightning_main(["fit", *configs, "--data.init_args.paths", "some/quenched/folder", "--print_config"])
+        lightning_main(["fit", *configs, *other_files, *by_fraction, "--print_config"])
     assert exit_info.value.code == 0
     printed = yaml.safe_load(capsys.readouterr().out)
     assert (
@@ -334,3 +340,4 @@ def test_botan_configs_parse_with_the_data_folder_given(names, capsys):
         and printed["model"]["standardize_per_configuration"] is True
     )
     assert printed["checkpoint"]["monitor"] == "val/pearson_per_configuration_A_mean"
+    assert printed["data"]["init_args"]["train_files"] is None and printed["data"]["init_args"]["val_files"] is None
