@@ -14,7 +14,7 @@ else
 TORCH_INDEX := --index-url https://download.pytorch.org/whl/$(TORCH)
 endif
 
-.PHONY: install install-offline wheelhouse wheelhouse-device test test-fast train train-botan pretrained data sweep bench reproduce ui lock clean
+.PHONY: install install-offline wheelhouse wheelhouse-device test test-fast train train-botan pretrained data sweep bench reproduce validate-physics ui lock clean
 
 install: $(STAMP)
 
@@ -94,11 +94,20 @@ sweep: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/glass-lightning bench
 
+# The single-temperature experiments on the bundled real data, then the multi-temperature ones on ka3d-mini
 reproduce: $(STAMP)
+	$(BIN)/glass-lightning reproduce --config configs/experiments/botan-T0.44.yaml
 	$(BIN)/glass-lightning reproduce --config configs/experiments/ka3d-mini.yaml
 
+# The simulator against Bapst et al.'s LAMMPS propensities (data/bapst-T0.44) at every published time
+validate-physics: $(STAMP)
+	$(BIN)/glass-lightning validate-physics --times 0.132 0.435 288 1364 --replicas 4 --workers 2
+
+# MLflow 3.17's UI opens in its GenAI view unless the URL says workflowType=machine_learning (or the browser
+# has kept a click on "Model training"): the links printed first open the runs tables (training/ui_links.py)
 ui: $(STAMP)
-	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --default-artifact-root mlruns --host 127.0.0.1
+	$(PYTHON) -m glass_lightning.training.ui_links --url http://127.0.0.1:5000
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --default-artifact-root mlruns --host 127.0.0.1 --port 5000
 
 # Re-resolve the lock from pyproject.toml's ranges (torch stays at 2.13.0). Local version labels
 # (torch==2.13.0+cpu) are stripped: a pin without one matches the local build and the standard wheel.

@@ -14,10 +14,14 @@ only when it is registered exactly:
   e.g. ``mylab`` for ``mylab.networks.Net``),
 and it is a subclass of the ``base`` its place expects (``nn.Module`` for a network). Nothing else
 is imported, whatever the program has imported already.
+
+:class:`Network` is the same gate as a type: the networks it builds (the LightningCLI's ``--model.model``,
+whose help lists them and which takes them by short name, ``SE3Net``).
 """
 
 from __future__ import annotations
 
+import abc
 import functools
 import importlib
 import inspect
@@ -25,6 +29,7 @@ import json
 import os
 
 import torch
+from torch import nn
 
 from glass_lightning.errors import GlassDataError
 
@@ -136,3 +141,37 @@ def cached_instance(config: dict, base: type, source: str = "<config>", field: s
     if key not in _INSTANCES:
         _INSTANCES[key] = instantiate(config, base, source, field)
     return _INSTANCES[key]
+
+
+def _builds_network(cls: type) -> bool:
+    """True when the gate builds ``cls`` by its name as a network: an ``nn.Module`` that is not a LightningModule."""
+    from lightning.pytorch import LightningModule
+
+    try:
+        class_from_path(f"{cls.__module__}.{cls.__qualname__}", base=nn.Module)
+    except GlassDataError:
+        return False
+    return not issubclass(cls, LightningModule)
+
+
+class _NetworkMeta(abc.ABCMeta):
+    def __subclasscheck__(cls, subclass: type) -> bool:
+        return inspect.isclass(subclass) and _builds_network(subclass)
+
+    def __instancecheck__(cls, instance: object) -> bool:
+        return cls.__subclasscheck__(type(instance))
+
+    def __subclasses__(cls) -> list[type]:
+        """The networks registered by name (the classes of user-trusted modules are not listed: none is imported)."""
+        registered = {id(each): each for each in {**_project_registry(), **_REGISTERED}.values()}
+        return [each for each in registered.values() if inspect.isclass(each) and _builds_network(each)]
+
+
+class Network(metaclass=_NetworkMeta):
+    """A network of ``forward(data) -> (N, num_outputs)`` that a config may name: one the gate builds (module doc).
+
+    As a type hint (GlassModule's ``model``) it lets jsonargparse list exactly those networks, resolve their
+    short names (``class_path: SE3Net``) and refuse any other class; it is never built itself."""
+
+    @abc.abstractmethod
+    def forward(self, data): ...

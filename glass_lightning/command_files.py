@@ -1,5 +1,6 @@
 """Commands driven by one YAML file (``sweep``, ``reproduce``): the file read into a dataclass whose
-fields are its keys, errors that name the file and the key, and the command line."""
+fields are its keys, errors that name the file and the key, and the command line (light: Lightning is
+imported once a file is read)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from typing import Any
 
 import yaml
 
+from glass_lightning.command_parser import command_parser
 from glass_lightning.errors import GlassDataError
-from glass_lightning.training.run import check_fit, fit_arguments
-from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
+from glass_lightning.progress import add_progress_flag, hidden_progress
 
 
 def require(source: str, key: str, ok: bool, problem: str) -> None:
@@ -79,6 +80,8 @@ class FitsFile:
         return cls(source=source, **{key: value for key, value in raw.items() if value is not None})
 
     def __post_init__(self) -> None:
+        from glass_lightning.training.tracking import DEFAULT_TRACKING_URI  # Lightning: once a file is read
+
         self.base_config = [str(path) for path in as_list(self.base_config)]
         self.tracking_uri = self.tracking_uri or DEFAULT_TRACKING_URI
         ok = isinstance(self.workers, int) and self.workers >= 1
@@ -87,6 +90,8 @@ class FitsFile:
     def checked(self, files: list[str], entries: dict[str, tuple[str, Any]] | None = None, base_field="base_config"):
         """The training config of ``files`` with the overrides and ``entries`` (file key -> (dotted path,
         value)) set, parsed by the CLI; a bad one names the entry of this file that set it."""
+        from glass_lightning.training.run import check_fit, fit_arguments
+
         overrides = {f"overrides.{key}": (key, value) for key, value in self.overrides.items()}
         return check_fit(self.source, fit_arguments(files), overrides | (entries or {}), base_field)
 
@@ -101,18 +106,9 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
     return settings
 
 
-def run_file_command(
-    argv: list[str],
-    name: str,
-    description: str,
-    kind: str,
-    workers_help: str,
-    action: Callable[[str, int | None, dict[str, Any]], Any],
-    errors: tuple[type[Exception], ...] = (GlassDataError,),
-) -> int:
-    """``glass-lightning NAME --config FILE [--workers K] [--set KEY=VALUE ...]``: run ``action(file,
-    workers, settings)``; the expected ``errors`` are printed as one line and exit with status 1."""
-    parser = argparse.ArgumentParser(prog=f"glass-lightning {name}", description=description)
+def file_command_parser(name: str, kind: str, workers_help: str, details: str = "") -> argparse.ArgumentParser:
+    """``glass-lightning NAME --config FILE [--workers K] [--set KEY=VALUE ...] [--no-progress]``."""
+    parser = command_parser(name, details)
     parser.add_argument("--config", required=True, help=f"the {kind} file (YAML)")
     parser.add_argument("--workers", type=int, default=None, help=workers_help)
     parser.add_argument(
@@ -122,10 +118,23 @@ def run_file_command(
         metavar="KEY=VALUE",
         help="a dotted training-config path and its value, added to the file's overrides (e.g. data.init_args.paths=DIR)",
     )
-    arguments = parser.parse_args(argv)
+    add_progress_flag(parser)
+    return parser
+
+
+def run_file_command(
+    parser: argparse.ArgumentParser,
+    arguments: argparse.Namespace,
+    action: Callable[[str, int | None, dict[str, Any]], Any],
+    errors: tuple[type[Exception], ...] = (GlassDataError,),
+) -> int:
+    """Run ``action(file, workers, settings)`` on the ``arguments`` parsed by ``parser`` (:func:`file_command_parser`;
+    parsed first, so that --help and a usage error need none of the action's imports); the expected ``errors``
+    are printed as one line and exit with status 1."""
     try:
-        action(arguments.config, arguments.workers, parse_settings(arguments.set))
+        with hidden_progress(arguments.no_progress):
+            action(arguments.config, arguments.workers, parse_settings(arguments.set))
     except errors as error:
-        print(f"glass-lightning {name}: {error}", file=sys.stderr)
+        print(f"{parser.prog}: {error}", file=sys.stderr)
         return 1
     return 0

@@ -6,9 +6,14 @@ import math
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    """A markdown table; a ``|`` inside a cell (``|r|``) is escaped."""
+    lines = [_row(header), "|" + "---|" * len(header)]
+    lines += [_row(row) for row in rows]
     return "\n".join(lines)
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
 def number(value: float) -> str:

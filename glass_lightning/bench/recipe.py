@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from tqdm.auto import tqdm
-
 from glass_lightning.allocator import SETTINGS, tuned_environment, untuned_environment
 from glass_lightning.bench.floor import MachineRates, machine_rates
 from glass_lightning.bench.model_timing import measure_in_subprocess
@@ -20,6 +18,7 @@ from glass_lightning.bench.report import floor_table, recipe_table
 from glass_lightning.bench.step_count import StepCount, step_counts
 from glass_lightning.bench.step_profile import profile_lines, step_profile
 from glass_lightning.bench.workload import LABELS, RECIPE, benchmark_network, largest_difference
+from glass_lightning.progress import progress_bar
 
 TITLE = f"Recipe network, N = {RECIPE.num_particles} (configs/default.yaml)"
 # (implementation, tuned malloc); the first is what users get, the others' times are also given as ratios to its
@@ -86,11 +85,12 @@ def recipe_section(repeats: int, device: str, timeout_s: float) -> list[str]:
     step and measure the machine's rates; the section's lines."""
     repeats = max(repeats, LEAST_REPEATS)
     results = []
-    for implementation, tuned in tqdm(CASES, desc="recipe", unit="case"):
+    cases = progress_bar(CASES, desc="recipe", unit="case")
+    for implementation, tuned in cases:
         environment = malloc_environment(tuned)
         result = measure_in_subprocess(RECIPE, implementation, repeats, device, timeout_s, environment)
         results.append((implementation, tuned, result))
-        tqdm.write(f"recipe {LABELS[implementation]}, malloc {MALLOC_LABELS[tuned]}: {result}")
+        cases.write(f"recipe {LABELS[implementation]}, malloc {MALLOC_LABELS[tuned]}: {result}")
     small = RECIPE.smaller(EQUIVALENCE_PARTICLES)
     difference = largest_difference(small, ("per_edge",), device)["per_edge"]
     if difference > 1e-4:

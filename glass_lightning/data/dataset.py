@@ -20,14 +20,14 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 from torch_geometric.data import Data
-from tqdm.auto import tqdm
 
 from glass_lightning.data.graph import periodic_edges
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
+from glass_lightning.progress import progress_bar
 
 TARGETS = ("propensity", "bond_breaking", "mean_squared_displacement")
-NODE_INPUTS = ("potential_energy", "inherent_potential_energy", "temperature")
+NODE_INPUTS = ("potential_energy", "inherent_potential_energy", "temperature", "inherent_displacement")
 PROGRESS_BAR_FROM = 20  # snapshots; fewer are turned into graphs without a progress bar
 
 
@@ -41,16 +41,29 @@ def target_of(snapshot: Snapshot, target: str) -> np.ndarray:
     return value
 
 
+def inherent_displacement(snapshot: Snapshot) -> np.ndarray | None:
+    """|r - r_IS| of every particle (minimum image): how far the quench moved it; None without both positions."""
+    if snapshot.inherent_positions is None:
+        return None
+    delta = snapshot.positions - snapshot.inherent_positions
+    delta -= snapshot.box * np.round(delta / snapshot.box)
+    return np.linalg.norm(delta, axis=1)
+
+
 def raw_node_attr(snapshot: Snapshot, node_inputs: Sequence[str]) -> np.ndarray:
     """The (N, F) unstandardized extra node inputs of a snapshot (``temperature``: the snapshot's
-    temperature on every particle, for one model over several temperatures)."""
+    temperature on every particle, for one model over several temperatures; ``inherent_displacement``:
+    the distance from each thermal position to its inherent one)."""
     columns = []
     for name in node_inputs:
         if name not in NODE_INPUTS:
             raise GlassDataError("<arguments>", "node_inputs", f"expected names from {NODE_INPUTS}, got {name!r}")
-        value = (
-            np.full(snapshot.num_particles, snapshot.temperature) if name == "temperature" else getattr(snapshot, name)
-        )
+        if name == "temperature":
+            value = np.full(snapshot.num_particles, snapshot.temperature)
+        elif name == "inherent_displacement":
+            value = inherent_displacement(snapshot)
+        else:
+            value = getattr(snapshot, name)
         if value is None:
             raise GlassDataError(snapshot.source, name, f"the node input '{name}' was requested but this file has none")
         columns.append(value)
@@ -129,8 +142,8 @@ class GlassDataset(Dataset):
         if node_attr_mean is None or node_attr_std is None:
             node_attr_mean, node_attr_std = node_attr_statistics(snapshots, node_inputs)
         self.sources = [snapshot.source for snapshot in snapshots]
-        progress = tqdm(
-            snapshots, desc="building graphs", unit="config", disable=len(snapshots) < PROGRESS_BAR_FROM, leave=False
+        progress = progress_bar(
+            snapshots, show=len(snapshots) >= PROGRESS_BAR_FROM, desc="building graphs", unit="config", leave=False
         )
         self.graphs = [
             self._graph(

@@ -11,11 +11,14 @@ A graph is built once at the largest cutoff in use and filtered for smaller ones
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import torch
-from vesin import NeighborList
 
 from glass_lightning.errors import GlassDataError
+
+if TYPE_CHECKING:
+    import torch
 
 
 def check_box_fits_cutoff(box: np.ndarray, cutoff: float, source: object = "<memory>") -> None:
@@ -42,6 +45,8 @@ def periodic_edges(
     """
     box = np.asarray(box, dtype=np.float64)
     check_box_fits_cutoff(box, cutoff, source)
+    from vesin import NeighborList  # imports torch: not before a graph is built
+
     calculator = NeighborList(cutoff=float(cutoff), full_list=True, sorted=True)
     centre, neighbour, vectors = calculator.compute(
         points=np.ascontiguousarray(positions, dtype=np.float64), box=np.diag(box), periodic=True, quantities="ijD"

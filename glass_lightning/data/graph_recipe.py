@@ -102,18 +102,26 @@ class GraphRecipe:
                 f"this file has type {int(snapshot.types.max())}",
             )
 
+    def model_time_rows(self, snapshot: Snapshot) -> np.ndarray | None:
+        """The rows of ``snapshot``'s time grid at the model's times, in the model's order, matched by
+        value; None when the snapshot has no times or they do not include every one of the model's."""
+        if snapshot.times is None:
+            return None
+        model_times = self.times_at(snapshot.temperature)
+        same = np.isclose(snapshot.times[:, None], model_times[None, :], rtol=TIME_TOLERANCE, atol=0)
+        return same.argmax(axis=0) if same.any(axis=0).all() else None
+
     def at_model_times(self, snapshot: Snapshot) -> Snapshot:
-        """``snapshot`` with its targets at the model's times only, in the model's order, matched by
-        value; without targets (and a warning) when its times do not include every one of them."""
+        """``snapshot`` with its targets at the model's times only (:meth:`model_time_rows`); without
+        targets (and a warning) when its times do not include every one of them."""
         targets = [name for name in TARGETS if getattr(snapshot, name) is not None]
         if not targets:
             return snapshot
-        model_times = self.times_at(snapshot.temperature)
-        same = np.isclose(snapshot.times[:, None], model_times[None, :], rtol=TIME_TOLERANCE, atol=0)
-        if same.any(axis=0).all():
-            rows = same.argmax(axis=0)
+        rows = self.model_time_rows(snapshot)
+        if rows is not None:
             selected = {name: getattr(snapshot, name)[rows] for name in targets}
             return replace(snapshot, times=snapshot.times[rows], **selected)
+        model_times = self.times_at(snapshot.temperature)
         log.warning(
             "%s: the file's targets are at t = %s, the model predicts t = %s: predicted without targets",
             snapshot.source,

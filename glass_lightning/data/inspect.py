@@ -15,11 +15,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from glass_lightning.command_parser import command_parser
 from glass_lightning.data.formats import FORMATS, read_snapshots, snapshot_files
 from glass_lightning.data.graph import periodic_edges
 from glass_lightning.data.noise_ceiling import noise_ceiling
 from glass_lightning.data.snapshot import Snapshot, type_name
 from glass_lightning.errors import GlassDataError
+from glass_lightning.progress import add_progress_flag, hidden_progress
 
 OPTIONAL_FIELDS = (
     "inherent_positions",
@@ -162,21 +164,24 @@ def _cutoff(text: str) -> float:
     return value
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="glass-lightning inspect",
-        description="Summarize a glass dataset: files, N, composition, box, temperatures, times, targets, neighbours.",
-    )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (searched recursively) or globs")
-    parser.add_argument("--format", default="native", choices=sorted(FORMATS))
-    parser.add_argument("--json", action="store_true", help="print a JSON object for scripts")
-    parser.add_argument("--cutoff", type=_cutoff, default=2.0, help="cutoff for the neighbour count (default 2.0)")
-    parser.add_argument(
+def parser() -> argparse.ArgumentParser:
+    result = command_parser("inspect")
+    result.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (searched recursively) or globs")
+    result.add_argument("--format", default="native", choices=sorted(FORMATS))
+    result.add_argument("--json", action="store_true", help="print a JSON object for scripts")
+    result.add_argument("--cutoff", type=_cutoff, default=2.0, help="cutoff for the neighbour count (default 2.0)")
+    result.add_argument(
         "--allow-pickle", action="store_true", help="read pickled files (Bapst et al.); only for trusted files"
     )
-    arguments = parser.parse_args(argv)
+    add_progress_flag(result)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
     try:
-        snapshots = read_snapshots(arguments.paths, arguments.format, allow_pickle=arguments.allow_pickle)
+        with hidden_progress(arguments.no_progress):
+            snapshots = read_snapshots(arguments.paths, arguments.format, allow_pickle=arguments.allow_pickle)
         summary = summarize(snapshots, arguments.format, arguments.cutoff)
     except GlassDataError as error:
         print(f"glass-lightning inspect: {error}", file=sys.stderr)

@@ -29,7 +29,21 @@ SPLITS = 16
 
 def spearman_brown(half_correlation: np.ndarray) -> np.ndarray:
     """Reliability of the full mean from the correlation of two half means."""
-    return 2 * half_correlation / (1 + half_correlation)
+    return prophecy(half_correlation, 2)
+
+
+def prophecy(reliability: np.ndarray, factor: float) -> np.ndarray:
+    """Spearman-Brown prophecy: the reliability of a mean over ``factor`` times as many replicas."""
+    return factor * reliability / (1 + (factor - 1) * reliability)
+
+
+def expected_correlation(reliability: np.ndarray, replicas: int, other_replicas: int) -> np.ndarray:
+    """The Pearson correlation expected between two independent replica means of one propensity, of
+    ``replicas`` (whose ``reliability`` is known) and of ``other_replicas``: each is the propensity p
+    plus noise of variance s^2 / R, so their covariance is var(p) and the correlation
+    var(p) / sqrt((var(p) + s^2 / R) (var(p) + s^2 / R')) = sqrt(rho_R rho_R'), with rho_R' from
+    rho_R by :func:`prophecy`."""
+    return np.sqrt(reliability * prophecy(reliability, other_replicas / replicas))
 
 
 def split_half_reliability(distances: np.ndarray, types: np.ndarray, seed: int = 0) -> list[float]:

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
 
+from glass_lightning.command_parser import command_parser
 from glass_lightning.data.atomic_npz import remove_stale_partials
 from glass_lightning.data.formats import FORMATS, TRAJECTORY_FORMATS, check_no_overlaps, find_files
 from glass_lightning.data.formats.fields import displacement_moments
@@ -32,6 +32,7 @@ from glass_lightning.data.noise_ceiling import RELIABILITY_KEY, REPLICAS_KEY
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 from glass_lightning.output_guard import check_output_apart
+from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
 from glass_lightning.simulate.observables import relative_to_centre_of_mass
 
 START_TOLERANCE = 1e-3  # a frame at t = 0 further than this from the initial configuration is another start
@@ -125,11 +126,7 @@ def propensity_snapshot(
 
 
 def parser() -> argparse.ArgumentParser:
-    result = argparse.ArgumentParser(
-        prog="glass-lightning propensity",
-        description="Propensity and mean squared displacement of one configuration from its iso-configurational "
-        "replica runs, written as a native file.",
-    )
+    result = command_parser("propensity", "Written as a native file.")
     result.add_argument("initial", help="the initial configuration (the first frame of this file)")
     result.add_argument("trajectories", nargs="+", help="replica trajectories: files, directories (searched) or globs")
     result.add_argument(
@@ -144,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument(
         "--remove-centre-of-mass", action="store_true", help="measure displacements from the centre of mass"
     )
-    result.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_progress_flag(result)
     return result
 
 
@@ -156,11 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         initial = reader.read_configuration(Path(arguments.initial), arguments.temperature)
         check_no_overlaps(initial)
         files = find_files(arguments.trajectories, FORMATS[arguments.format].patterns)
-        trajectories = (
-            reader.read_trajectory(path, arguments.time_step)
-            for path in tqdm(files, desc="replicas", unit="replica", disable=arguments.no_progress)
-        )
-        snapshot = propensity_snapshot(initial, trajectories, arguments.remove_centre_of_mass)
+        with hidden_progress(arguments.no_progress):
+            trajectories = (
+                reader.read_trajectory(path, arguments.time_step)
+                for path in progress_bar(files, desc="replicas", unit="replica")
+            )
+            snapshot = propensity_snapshot(initial, trajectories, arguments.remove_centre_of_mass)
     except GlassDataError as error:
         print(f"glass-lightning propensity: {error}", file=sys.stderr)
         return 1

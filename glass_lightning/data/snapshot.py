@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from glass_lightning.errors import GlassDataError
+
+if TYPE_CHECKING:
+    import ase
 
 POSITION_KINDS = ("thermal", "inherent", "cage")
 SPECIES = ("A", "B")  # the Kob-Andersen mixture: label 0 = A (80 %), 1 = B (20 %)
@@ -196,6 +199,41 @@ class Snapshot:
                         name,
                         f"expected non-negative values (a mean distance or a fraction), got a minimum of {getattr(self, name).min():.4g}",
                     )
+
+    @classmethod
+    def read(cls, path: str | Path, format: str | None = None) -> Snapshot:
+        """The one configuration of the file ``path``, checked as every reader's (data/formats); ``format``
+        is told by the file's name when not given (``inferred_format``: ``.npz`` is native)."""
+        from glass_lightning.data.formats import inferred_format, read_snapshots
+
+        snapshots = read_snapshots(str(path), format or inferred_format(path))
+        if len(snapshots) != 1:
+            raise GlassDataError(path, "<path>", f"expected one configuration, got {len(snapshots)}")
+        return snapshots[0]
+
+    @classmethod
+    def from_atoms(cls, atoms: ase.Atoms, temperature: float | None = None, source: str = "<atoms>") -> Snapshot:
+        """The configuration of an ``ase.Atoms``, read as the extended XYZ reader reads a frame
+        (data/formats/extxyz.py): species from an integer ``type`` array, else the elements ranked by
+        atomic number (the lightest is A); the box from the cell (orthorhombic and periodic);
+        ``inherent_positions``, energies and targets from arrays and ``atoms.info`` where present.
+        The temperature is ``atoms.info["temperature"]``, else ``temperature``; ``source`` names the
+        configuration in errors."""
+        from glass_lightning.data.formats.extxyz import snapshot_of_atoms
+
+        if temperature is None and "temperature" not in atoms.info:
+            raise GlassDataError(
+                source, "temperature", "atoms.info has none: give Snapshot.from_atoms(atoms, temperature=...)"
+            )
+        return snapshot_of_atoms(atoms, source, temperature, format="ase.Atoms")
+
+    def to_atoms(self) -> ase.Atoms:
+        """The configuration as the ``ase.Atoms`` the extended XYZ writer writes: an integer ``type``
+        array (element H for A, He for B), the box as a periodic cell, every per-particle field it has as
+        an array, the temperature (and times) in ``info``; :meth:`from_atoms` reads it back."""
+        from glass_lightning.data.formats.extxyz import atoms_of_snapshot
+
+        return atoms_of_snapshot(self)
 
     @property
     def num_particles(self) -> int:

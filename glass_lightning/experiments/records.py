@@ -26,6 +26,14 @@ def scores_record(scores: dict[float, TemperatureScore]) -> dict[str, dict]:
     return {temperature_key(temperature): result.as_record() for temperature, result in scores.items()}
 
 
+def evaluated_files_record(snapshots: dict[float, list]) -> dict[str, list[str]]:
+    """The ``evaluated_files`` entry of a record: temperature ("0.64") -> the files scored there."""
+    return {
+        temperature_key(temperature): [snapshot.source for snapshot in group]
+        for temperature, group in snapshots.items()
+    }
+
+
 def score_metrics(scores: dict[float, TemperatureScore]) -> dict[str, float]:
     """MLflow metric name -> value: ``eval/T{T}/pearson[_per_configuration]_{type}_t{k}``."""
     pooled = {temperature: result.pooled for temperature, result in scores.items()}

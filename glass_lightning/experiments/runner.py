@@ -12,12 +12,11 @@ import traceback
 from concurrent.futures import as_completed
 from unittest.mock import patch
 
-from tqdm.auto import tqdm
-
 from glass_lightning.experiments.fits import record_path, run_fit
 from glass_lightning.experiments.plan import Fit
 from glass_lightning.experiments.records import read_record
 from glass_lightning.experiments.spec import ExperimentSpec
+from glass_lightning.progress import progress_bar
 from glass_lightning.worker_pool import worker_pool
 
 
@@ -32,15 +31,20 @@ def _run_in_worker(spec: ExperimentSpec, fit: Fit) -> dict:
         raise FitsFailed(f"{fit.label}: {type(error).__name__}: {error}\n{traceback.format_exc()}") from None
 
 
+def pending_fits(spec: ExperimentSpec, fits: list[Fit]) -> list[Fit]:
+    """The fits without a record: those ``run_fits`` trains."""
+    return [fit for fit in fits if not record_path(spec, fit).is_file()]
+
+
 def run_fits(spec: ExperimentSpec, fits: list[Fit], description: str) -> dict[str, dict]:
     """Fit key -> record for every fit, in order (existing records are read, the others trained)."""
-    records = {fit.key: read_record(record_path(spec, fit)) for fit in fits if record_path(spec, fit).is_file()}
-    pending = [fit for fit in fits if fit.key not in records]
+    pending = pending_fits(spec, fits)
+    records = {fit.key: read_record(record_path(spec, fit)) for fit in fits if fit not in pending}
     if not pending:
         return records
     failures = []
-    progress = tqdm(total=len(pending), desc=description, unit="fit")
-    # children inherit TQDM_DISABLE (tqdm reads it when imported): this bar reports progress, not each fit's bars
+    progress = progress_bar(total=len(pending), desc=description, unit="fit")
+    # children inherit TQDM_DISABLE (progress.py): this bar reports progress, not each fit's bars
     with patch.dict(os.environ, {"TQDM_DISABLE": "1"}), worker_pool(min(spec.workers, len(pending))) as pool:
         futures = {pool.submit(_run_in_worker, spec, fit): fit for fit in pending}
         for future in as_completed(futures):

@@ -1,7 +1,8 @@
 """Reading the test scores out of fit records: one number, one curve, or the spread over seeds.
 
 A record's ``scores`` map a temperature ("0.64") to its times, tau_alpha and the Pearson
-correlations (num_types, num_times) in both conventions, ``pooled`` and ``per_configuration``.
+correlations (num_types, num_times) in both conventions, ``pooled`` and ``per_configuration``;
+its ``evaluated_files`` map a temperature to the files scored there.
 "At tau_alpha" is the time closest to the temperature's tau_alpha on a log scale.
 """
 
@@ -25,6 +26,11 @@ def scores_at(record: dict, temperature: float) -> dict:
     return record["scores"][temperature_key(temperature)]
 
 
+def evaluated_files(record: dict, temperature: float) -> list[str]:
+    """The files the record's fit was scored on at ``temperature`` (none for records written before they were kept)."""
+    return record.get("evaluated_files", {}).get(temperature_key(temperature), [])
+
+
 def tau_index(record: dict, temperature: float) -> int:
     result = scores_at(record, temperature)
     return closest_timescale(np.asarray(result["times"]), result["tau_alpha"])
@@ -45,17 +51,20 @@ def mean_over_times(record: dict, temperature: float, convention: str = POOLED, 
 
 @dataclass
 class Spread:
-    """A value over seeds: its mean, lowest and highest, and how many runs."""
+    """A value over seeds (or folds and seeds): its mean, lowest and highest, how many runs, and its
+    standard deviation over them (0 for one run)."""
 
     mean: float
     low: float
     high: float
     runs: int
+    std: float = 0.0
 
     @classmethod
     def of(cls, values: list[float]) -> "Spread":
         array = np.asarray(values, dtype=float)
-        return cls(float(np.nanmean(array)), float(np.nanmin(array)), float(np.nanmax(array)), len(array))
+        std = float(np.nanstd(array, ddof=1)) if np.count_nonzero(~np.isnan(array)) > 1 else 0.0
+        return cls(float(np.nanmean(array)), float(np.nanmin(array)), float(np.nanmax(array)), len(array), std)
 
     @property
     def width(self) -> float:
@@ -65,6 +74,12 @@ class Spread:
         if self.runs < 2:
             return f"{self.mean:.3f}"
         return f"{self.mean:.3f} ({self.low:.3f}–{self.high:.3f})"
+
+    def with_deviation(self) -> str:
+        """Mean ± standard deviation, and the range: ``0.430 ± 0.042 (0.400–0.460)``."""
+        if self.runs < 2:
+            return f"{self.mean:.3f}"
+        return f"{self.mean:.3f} ± {self.std:.3f} ({self.low:.3f}–{self.high:.3f})"
 
 
 def exceeds(first: Spread, second: Spread) -> bool | None:

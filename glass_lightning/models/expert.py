@@ -39,6 +39,21 @@ def parse_l_values(l_values: str | Sequence[int]) -> list[int]:
 
 
 class ExpertRidge(nn.Module):
+    """Expert descriptors under a linear map or a small MLP (module docstring); ``forward(data) -> (N, num_outputs)``.
+
+    Args:
+        num_outputs: the timescales predicted (linked from the data by the CLI).
+        cutoff: the radius of the edges (linked from the data by the CLI).
+        num_types: the particle species (linked from the data by the CLI).
+        num_node_attr: extra scalars per particle (linked from the data by the CLI).
+        l_values: the degrees l of the shell bond-order parameters q_l, "2,4,6,8" or a list of integers.
+        shells: the Gaussian radial shells between ``shell_min`` and ``cutoff``.
+        shell_min: the centre of the first shell.
+        coarse_grain: append the descriptors averaged over the neighbourhood (models/coarse_graining.py).
+        hidden: width of the SiLU hidden layer (0 = linear in the descriptors: ridge regression).
+        per_type_heads: one linear map (or MLP) per particle type.
+    """
+
     def __init__(
         self,
         num_outputs: int,

@@ -57,14 +57,20 @@ def network_from_checkpoint(checkpoint: str | Path, trained: bool = True) -> nn.
 
 
 class FrozenBackbone(nn.Module):
-    """``forward(data) -> (N, num_outputs)``: a new decoder on the frozen invariant features of the
-    network in ``checkpoint`` (trained weights, or random ones with ``random_weights``).
+    """A new decoder on the frozen invariant features of a network; ``forward(data) -> (N, num_outputs)``.
 
-    Args (beyond the shared num_outputs, cutoff, num_types, num_node_attr, linked from the data):
+    The network is the one in ``checkpoint`` (trained weights, or random ones with ``random_weights``).
+
+    Args:
+        num_outputs: the timescales predicted (linked from the data by the CLI).
+        cutoff: the radius of the edges (linked from the data by the CLI).
+        num_types: the particle species (linked from the data by the CLI).
+        num_node_attr: extra scalars per particle (linked from the data by the CLI).
         checkpoint: a GlassModule checkpoint whose network has ``invariant_features``, or the name of a
             pretrained network (``ka3d-T0.44``: transfer from the shipped order parameter).
         random_weights: keep the architecture, draw fresh weights (the control).
-        decoder_hidden, per_type_heads: the new decoder (as in SE3Net).
+        decoder_hidden: hidden width of the new decoder (0 = linear decoder).
+        per_type_heads: one head of the new decoder per particle type.
     """
 
     def __init__(

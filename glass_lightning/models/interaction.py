@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import torch
 from e3nn import o3
 from torch import nn
@@ -11,7 +13,8 @@ from glass_lightning.models.convolution import EdgeGeometry
 from glass_lightning.models.gate import gated_nonlinearity
 from glass_lightning.models.norm import EquivariantRMSNorm
 
-NORMALIZATIONS = ("rms", "none")
+Normalization = Literal["rms", "none"]
+NORMALIZATIONS = get_args(Normalization)
 
 
 class InteractionBlock(nn.Module):

@@ -23,7 +23,7 @@ from torch_geometric.data import Data
 from glass_lightning.models.coarse_graining import CoarseGraining
 from glass_lightning.models.hyperparameters import require_positive
 from glass_lightning.models.inputs import model_edges, node_scalars, scatter_sum
-from glass_lightning.models.radial import RadialBasis
+from glass_lightning.models.radial import RadialBasis, RadialBasisName
 from glass_lightning.models.readout import TypeReadout
 
 
@@ -46,6 +46,22 @@ def mean_neighbours(weight: torch.Tensor, target: torch.Tensor, data: Data) -> t
 
 
 class InvariantGNN(nn.Module):
+    """Message passing on distances (see the module docstring); ``forward(data) -> (N, num_outputs)``.
+
+    Args:
+        num_outputs: the timescales predicted (linked from the data by the CLI).
+        cutoff: the radius of the edges (linked from the data by the CLI).
+        num_types: the particle species (linked from the data by the CLI).
+        num_node_attr: extra scalars per particle (linked from the data by the CLI).
+        hidden: width of the node and edge features.
+        num_layers: processing steps (edge then node updates).
+        n_basis: size of the radial basis of the edge lengths.
+        radial: the radial basis, "gaussian" or "bessel" (models/radial.py).
+        per_type_heads: one decoder head per particle type.
+        decoder_hidden: hidden width of the decoder (0 = linear decoder).
+        coarse_graining: learned coarse-graining passes over the neighbours within ``cutoff``.
+    """
+
     def __init__(
         self,
         num_outputs: int,
@@ -55,7 +71,7 @@ class InvariantGNN(nn.Module):
         hidden: int = 64,
         num_layers: int = 4,
         n_basis: int = 16,
-        radial: str = "gaussian",
+        radial: RadialBasisName = "gaussian",
         per_type_heads: bool = True,
         decoder_hidden: int = 64,
         coarse_graining: int = 0,

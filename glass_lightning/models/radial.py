@@ -7,6 +7,7 @@ so a particle crossing the cutoff changes every model's output continuously and 
 from __future__ import annotations
 
 import math
+from typing import Literal, get_args
 
 import torch
 from torch import nn
@@ -14,7 +15,8 @@ from torch import nn
 from glass_lightning.errors import GlassDataError
 from glass_lightning.models.hyperparameters import require_positive
 
-RADIAL_BASES = ("bessel", "gaussian")
+RadialBasisName = Literal["bessel", "gaussian"]
+RADIAL_BASES = get_args(RadialBasisName)
 
 
 def polynomial_envelope(distance: torch.Tensor, cutoff: float, power: int = 6) -> torch.Tensor:

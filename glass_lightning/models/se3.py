@@ -28,6 +28,8 @@ Hidden irreps (``parity``):
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import torch
 from e3nn import o3
 from torch import nn
@@ -39,14 +41,16 @@ from glass_lightning.models.convolution import EdgeGeometry, EquivariantConvolut
 from glass_lightning.models.gate import gated_nonlinearity
 from glass_lightning.models.hyperparameters import require_positive
 from glass_lightning.models.inputs import model_edges, node_scalars
-from glass_lightning.models.interaction import InteractionBlock
-from glass_lightning.models.radial import RadialBasis
+from glass_lightning.models.interaction import InteractionBlock, Normalization
+from glass_lightning.models.power_spectrum import PowerSpectrum
+from glass_lightning.models.radial import RadialBasis, RadialBasisName
 from glass_lightning.models.readout import TypeReadout
 from glass_lightning.models.tensor_product import block_dims, irreps_to_channels_layout
-from glass_lightning.models.tensor_product_backends import build_tensor_product
+from glass_lightning.models.tensor_product_backends import TensorProductBackend, build_tensor_product
 
-PARITIES = ("natural", "both")
-READOUTS = ("scalars", "invariants")
+Parity = Literal["natural", "both"]
+Readout = Literal["scalars", "invariants"]
+PARITIES, READOUTS = get_args(Parity), get_args(Readout)
 NORM_EPS = 1e-8  # keeps the gradient of a channel's norm finite where the channel vanishes
 
 
@@ -74,17 +78,27 @@ def hidden_irreps(l_max: int, channels: int, parity: str) -> o3.Irreps:
 class SE3Net(nn.Module):
     """Equivariant propensity model; ``forward(data) -> (N, num_outputs)``.
 
-    Args (beyond the shared num_outputs, cutoff, num_types, num_node_attr):
+    Args:
+        num_outputs: the timescales predicted (linked from the data by the CLI).
+        cutoff: the radius of the edges (linked from the data by the CLI).
+        num_types: the particle species (linked from the data by the CLI).
+        num_node_attr: extra scalars per particle (linked from the data by the CLI).
         l_max: highest degree of the edge harmonics and hidden irreps.
         channels: multiplicity of every hidden irrep (and width of the radial channels).
         num_layers: interaction blocks, the first one on the node scalars.
-        n_basis, radial: radial basis size and kind ("bessel" or "gaussian").
+        n_basis: size of the radial basis.
+        radial: the radial basis, "bessel" or "gaussian" (models/radial.py).
         radial_hidden: hidden width of each layer's radial MLP (edge length -> TP weights).
-        per_type_heads, decoder_hidden: decoder on the 0e channels (0 = linear decoder).
+        per_type_heads: one decoder head per particle type.
+        decoder_hidden: hidden width of the decoder on the 0e channels (0 = linear decoder).
         normalization: "rms" (per-irrep RMS norm after every block, models/norm.py) or "none".
-        parity: "natural" or "both" (see the module docstring).
-        readout: "scalars" or "invariants" (see the module docstring); readout_width: the
-            width of the invariants' MLP.
+        parity: "natural" (l with parity (-1)^l) or "both" (both parities for every l; see the module docstring).
+        readout: "scalars" (the last layer's 0e channels) or "invariants" (every invariant the network
+            builds, see the module docstring).
+        readout_width: the width of the invariants' MLP.
+        power_spectrum: with the invariants read-out, the number of learned mixtures of the first
+            layer's (species, channel) sums whose products per degree are read out too
+            (models/power_spectrum.py); 0: the norms alone.
         coarse_graining: learned coarse-graining passes over the neighbours within ``cutoff``.
         tensor_product: the backend of the tensor product, one of "auto", "native", "e3nn",
             "cuequivariance", "openequivariance" (models/tensor_product_backends.py): the same
@@ -102,16 +116,17 @@ class SE3Net(nn.Module):
         channels: int = 16,
         num_layers: int = 4,
         n_basis: int = 8,
-        radial: str = "bessel",
+        radial: RadialBasisName = "bessel",
         radial_hidden: int = 32,
         per_type_heads: bool = True,
         decoder_hidden: int = 64,
-        normalization: str = "rms",
-        parity: str = "natural",
-        readout: str = "scalars",
+        normalization: Normalization = "rms",
+        parity: Parity = "natural",
+        readout: Readout = "scalars",
         readout_width: int = 64,
+        power_spectrum: int = 0,
         coarse_graining: int = 0,
-        tensor_product: str = "auto",
+        tensor_product: TensorProductBackend = "auto",
     ):
         super().__init__()
         require_positive(
@@ -121,6 +136,12 @@ class SE3Net(nn.Module):
             raise GlassDataError("<model>", "l_max", f"expected a non-negative integer, got {l_max}")
         if readout not in READOUTS:
             raise GlassDataError("<model>", "readout", f"expected one of {READOUTS}, got {readout!r}")
+        if power_spectrum < 0 or (power_spectrum and readout != "invariants"):
+            raise GlassDataError(
+                "<model>",
+                "power_spectrum",
+                f"expected 0, or a positive number with readout 'invariants', got {power_spectrum}",
+            )
         self.cutoff, self.num_types, self.num_node_attr, self.channels = (
             float(cutoff),
             num_types,
@@ -154,8 +175,10 @@ class SE3Net(nn.Module):
         ]
         self.layers = nn.ModuleList([first, *later])
         self.readout = readout
+        self.power_spectrum = PowerSpectrum(num_types, channels, l_max, power_spectrum) if power_spectrum else None
         if readout == "invariants":
             num_invariants = num_types * (l_max + 1) * channels + num_layers * self.irreps_hidden.num_irreps
+            num_invariants += self.power_spectrum.num_features if self.power_spectrum else 0
             self.invariant_standardization = nn.BatchNorm1d(num_invariants, affine=False)
             self.invariant_encoder = nn.Sequential(
                 nn.Linear(num_invariants, readout_width), nn.SiLU(), nn.Linear(readout_width, readout_width)
@@ -203,7 +226,10 @@ class SE3Net(nn.Module):
         features = first.after_convolution(scalars, first.convolution.from_sums(scalars, sums))
         if self.readout != "invariants":
             return features, []
-        return features, [self._species_invariants(sums), block_invariants(features, self.dims_hidden)]
+        invariants = [self._species_invariants(sums), block_invariants(features, self.dims_hidden)]
+        if self.power_spectrum is not None:
+            invariants.append(self.power_spectrum(sums))
+        return features, invariants
 
     def forward(self, data: Data) -> torch.Tensor:
         """(N, num_outputs) predictions for every particle of the graph (or batch of graphs)."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import warnings
+from typing import Literal, get_args
 
 import torch
 from e3nn import o3
@@ -45,7 +46,8 @@ from glass_lightning.models.tensor_product import (
     irreps_to_channels_layout,
 )
 
-BACKENDS = ("auto", "native", "e3nn", "cuequivariance", "openequivariance")
+TensorProductBackend = Literal["auto", "native", "e3nn", "cuequivariance", "openequivariance"]
+BACKENDS = get_args(TensorProductBackend)
 PIP_PACKAGES = {"cuequivariance": "cuequivariance-torch", "openequivariance": "openequivariance"}
 CUEQUIVARIANCE_KERNELS = "cuequivariance_ops_torch"  # pip install cuequivariance-ops-torch-cu12 (or -cu13)
 UVU_OPTIONS = dict(shared_weights=False, internal_weights=False, irrep_normalization="none", path_normalization="none")

@@ -18,16 +18,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-import torch
-
-from glass_lightning.checkpoint_file import CHECKPOINT_KEY, RECIPE_KEY, read_checkpoint
+from glass_lightning.command_parser import command_parser
 from glass_lightning.data.atomic_npz import write_atomically
-from glass_lightning.data.graph_recipe import GraphRecipe
 from glass_lightning.errors import GlassDataError
 from glass_lightning.output_guard import check_output_apart
 from glass_lightning.pretrained.registry import resolve_checkpoint
 
-KEPT_ENTRIES = ("pytorch-lightning_version", "hyper_parameters", "state_dict", CHECKPOINT_KEY)
+KEPT_ENTRIES = ("pytorch-lightning_version", "hyper_parameters", "state_dict")  # and checkpoint_file's CHECKPOINT_KEY
 
 
 def machine_path(value: Any, field: str) -> tuple[str, str] | None:
@@ -49,6 +46,11 @@ def machine_path(value: Any, field: str) -> tuple[str, str] | None:
 
 def export_pretrained(checkpoint: str | os.PathLike, output: str | os.PathLike) -> Path:
     """Write the minimal checkpoint of ``checkpoint`` (see module doc) to ``output``; return its path."""
+    import torch
+
+    from glass_lightning.checkpoint_file import CHECKPOINT_KEY, RECIPE_KEY, read_checkpoint
+    from glass_lightning.data.graph_recipe import GraphRecipe
+
     source = resolve_checkpoint(checkpoint)
     check_output_apart(output, [source])
     saved = read_checkpoint(source)
@@ -59,15 +61,21 @@ def export_pretrained(checkpoint: str | os.PathLike, output: str | os.PathLike) 
         raise GlassDataError(
             source, field, f"names {text!r}, a file of this machine: the exported network would not load elsewhere"
         )
-    minimal = {key: saved[key] for key in KEPT_ENTRIES if key in saved}
+    minimal = {key: saved[key] for key in (*KEPT_ENTRIES, CHECKPOINT_KEY) if key in saved}
     return write_atomically(output, lambda stream: torch.save(minimal, stream))
 
 
+def parser() -> argparse.ArgumentParser:
+    result = command_parser(
+        "export-pretrained", "It keeps the weights, hyperparameters and graph recipe, and drops the training state."
+    )
+    result.add_argument("--ckpt", required=True, help="a checkpoint of lightning fit (the best epoch of the run)")
+    result.add_argument("--output", required=True, help="the checkpoint to write")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="glass-lightning export-pretrained", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ckpt", required=True, help="a checkpoint of lightning fit (the best epoch of the run)")
-    parser.add_argument("--output", required=True, help="the checkpoint to write")
-    arguments = parser.parse_args(argv)
+    arguments = parser().parse_args(argv)
     path = export_pretrained(arguments.ckpt, arguments.output)
     size = path.stat().st_size / 1e6
     print(f"wrote {path} ({size:.2f} MB): the weights, hyperparameters and graph recipe of {arguments.ckpt}")

@@ -8,24 +8,19 @@ import sys
 import time
 from collections.abc import Mapping
 
+from glass_lightning.command_parser import command_parser
 from glass_lightning.errors import GlassDataError
-from glass_lightning.simulate.config import QUICK, load_config
-from glass_lightning.simulate.dataset import generate
-from glass_lightning.simulate.engine import available_platforms, platform_by_name
-from glass_lightning.simulate.report import write_report
+from glass_lightning.progress import add_progress_flag, hidden_progress
+from glass_lightning.simulate.config import PLATFORMS_HELP, QUICK, load_config
 
 
 def parser() -> argparse.ArgumentParser:
-    result = argparse.ArgumentParser(
-        prog="glass-lightning simulate",
-        description="Simulate the 3D Kob-Andersen mixture with OpenMM and write iso-configurational propensities. "
-        "Existing configuration files are kept, so a killed run resumes where it stopped.",
+    result = command_parser(
+        "simulate", "Existing configuration files are kept, so a killed run resumes where it stopped."
     )
     result.add_argument("--config", help="YAML file of parameters (see configs/simulate/ka3d-mini.yaml)")
     result.add_argument("--output", help="output directory (overrides the config)")
-    result.add_argument(
-        "--platform", help=f"OpenMM platform (overrides the config); here: {', '.join(available_platforms())}"
-    )
+    result.add_argument("--platform", help=f"OpenMM platform (overrides the config): {PLATFORMS_HELP}")
     result.add_argument("--workers", type=int, help="replica worker processes (0 = one per core)")
     result.add_argument("--quick", action="store_true", help="tiny preset that runs in seconds (tests, smoke checks)")
     result.add_argument(
@@ -41,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
         "--trajectories", action="store_true", help="also write each replica's frames at the propensity times (extxyz)"
     )
     result.add_argument("--report", action="store_true", help="write the validation report (markdown + PNG) afterwards")
-    result.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    add_progress_flag(result)
     return result
 
 
@@ -63,6 +58,10 @@ def parse_shard(text: str, environment: Mapping[str, str]) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
+    from glass_lightning.simulate.dataset import generate  # OpenMM, once the command runs
+    from glass_lightning.simulate.engine import platform_by_name
+    from glass_lightning.simulate.report import write_report
+
     overrides = dict(QUICK) if arguments.quick else {}
     for name in ("output", "platform", "workers"):
         if getattr(arguments, name) is not None:
@@ -77,9 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     start = time.monotonic()
     try:
-        paths = generate(
-            config, not arguments.no_progress, parse_shard(arguments.shard, os.environ), arguments.sample_only
-        )
+        with hidden_progress(arguments.no_progress):
+            paths = generate(
+                config, not arguments.no_progress, parse_shard(arguments.shard, os.environ), arguments.sample_only
+            )
     except KeyboardInterrupt:
         print(
             f"\ninterrupted; the configuration files written so far are complete: re-run to resume into {config.output}"

@@ -17,6 +17,9 @@ import yaml
 from glass_lightning.errors import GlassDataError
 from glass_lightning.simulate import kob_andersen
 
+# the --platform help of the commands, which lists no platform installed here (that would import OpenMM)
+PLATFORMS_HELP = "Reference, CPU, CUDA or OpenCL, as installed (one not installed is refused, naming those that are)"
+
 
 @dataclass
 class SimulationConfig:

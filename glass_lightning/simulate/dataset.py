@@ -24,13 +24,13 @@ from pathlib import Path
 
 import numpy as np
 import openmm
-from tqdm.auto import tqdm
 
 import glass_lightning
 from glass_lightning.data.formats.extxyz import write_extxyz_trajectory
 from glass_lightning.data.formats.native import read_snapshot, write_snapshot
 from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.data.snapshot import Snapshot
+from glass_lightning.progress import progress_bar
 from glass_lightning.simulate import kob_andersen, seeds
 from glass_lightning.simulate.config import SimulationConfig
 from glass_lightning.simulate.equilibration import Equilibration
@@ -199,11 +199,11 @@ def _propensities(
         for r in range(config.replicas)
     ]
     done: dict[int, dict] = defaultdict(dict)
-    configuration_bar = tqdm(
-        total=len(pending), desc=f"configurations T={temperature:g}", unit="config", disable=not progress
+    configuration_bar = progress_bar(
+        total=len(pending), show=progress, desc=f"configurations T={temperature:g}", unit="config"
     )
-    replica_bar = tqdm(
-        total=len(pending) * config.replicas, desc="replicas", unit="run", disable=not progress, leave=False
+    replica_bar = progress_bar(
+        total=len(pending) * config.replicas, show=progress, desc="replicas", unit="run", leave=False
     )
     results = run_tasks(tasks, types, config.box, config.platform, config.time_step, config.num_workers)
     for result in results:

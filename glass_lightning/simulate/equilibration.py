@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 import openmm
-from tqdm.auto import tqdm
 
+from glass_lightning.progress import progress_bar
 from glass_lightning.simulate import engine
 from glass_lightning.simulate.config import SimulationConfig
 from glass_lightning.simulate.observables import (
@@ -118,11 +118,11 @@ class Equilibration:
         config = self.config
         length, curves = config.segment_tau_alpha * pilot_tau, []
         grid = self._grid(length)
-        bar = tqdm(
+        bar = progress_bar(
             total=config.equilibration_tau_alpha,
+            show=self.progress,
             desc=f"equilibrate T={self.temperature:g}",
             unit="tau",
-            disable=not self.progress,
             leave=False,
         )
         while True:
@@ -145,11 +145,8 @@ class Equilibration:
         the time grid and the mean F_s of those equilibrium segments."""
         grid = self._grid(separation)
         configurations, curves = [], []
-        for _ in tqdm(
-            range(self.config.configurations),
-            desc=f"sample T={self.temperature:g}",
-            disable=not self.progress,
-            leave=False,
+        for _ in progress_bar(
+            range(self.config.configurations), show=self.progress, desc=f"sample T={self.temperature:g}", leave=False
         ):
             configurations.append(positions)
             positions, correlation = self.segment(positions, grid, "sample")

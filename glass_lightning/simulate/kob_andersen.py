@@ -10,7 +10,6 @@ the self-intermediate scattering function that defines tau_alpha.
 from __future__ import annotations
 
 import numpy as np
-from vesin import NeighborList
 
 EPSILON = np.array([[1.0, 1.5], [1.5, 0.5]])
 SIGMA = np.array([[1.0, 0.8], [0.8, 0.88]])
@@ -46,6 +45,8 @@ def pair_energy(distance: np.ndarray, type_i: np.ndarray, type_j: np.ndarray) ->
 
 def per_particle_energy(positions: np.ndarray, types: np.ndarray, box: np.ndarray) -> np.ndarray:
     """Potential energy of each particle: half of each pair energy goes to each partner."""
+    from vesin import NeighborList  # imports torch: not before an energy is computed
+
     calculator = NeighborList(cutoff=LARGEST_CUTOFF, full_list=False)
     first, second, distance = calculator.compute(
         points=np.ascontiguousarray(positions, dtype=np.float64),

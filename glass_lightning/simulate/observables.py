@@ -43,6 +43,15 @@ def step_counts(times: np.ndarray, time_step: float) -> np.ndarray:
     return np.maximum(np.round(np.asarray(times) / time_step).astype(np.int64), 1)
 
 
+def bracketing_steps(times: np.ndarray, time_step: float) -> tuple[np.ndarray, np.ndarray]:
+    """For times not on the step grid: the whole steps just before and after each time, (n, 2), and
+    the weight of the later one, (n,); a time on the grid (to 1e-6 of a step) gets weight 0. Linear
+    interpolation between the two recorded values then gives the value at the time itself."""
+    exact = np.asarray(times, dtype=np.float64) / time_step
+    before = np.floor(exact + 1e-6).astype(np.int64)
+    return np.stack([before, before + 1], axis=-1), np.clip(exact - before, 0.0, 1.0)
+
+
 def log_grid(first: float, last: float, count: int, time_step: float) -> np.ndarray:
     """Log-spaced times from ``first`` to ``last`` on whole steps, duplicates removed."""
     return np.unique(step_counts(np.geomspace(first, last, count), time_step)) * time_step

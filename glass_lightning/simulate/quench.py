@@ -21,16 +21,16 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
 
+from glass_lightning.command_parser import command_parser
 from glass_lightning.data.atomic_npz import remove_stale_partials
 from glass_lightning.data.formats import FORMATS, output_paths, read_snapshots
 from glass_lightning.data.formats.native import write_snapshot
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 from glass_lightning.output_guard import check_output_apart
-from glass_lightning.simulate.config import SimulationConfig
-from glass_lightning.simulate.isoconfigurational import InherentTask, run_tasks
+from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
+from glass_lightning.simulate.config import PLATFORMS_HELP, SimulationConfig
 from glass_lightning.simulate.kob_andersen import LARGEST_CUTOFF, per_particle_energy
 
 DEFAULTS = SimulationConfig()
@@ -39,6 +39,8 @@ TOLERANCE = 1e-3  # RMS force; see the module doc
 
 def quench(snapshot: Snapshot, tolerance: float = TOLERANCE, platform: str = DEFAULTS.platform) -> Snapshot:
     """The snapshot with its inherent structure (positions and per-particle energies) added."""
+    from glass_lightning.simulate.isoconfigurational import InherentTask, run_tasks  # OpenMM, once it runs
+
     if snapshot.box.min() < 2 * LARGEST_CUTOFF:
         raise GlassDataError(
             snapshot.source,
@@ -53,29 +55,39 @@ def quench(snapshot: Snapshot, tolerance: float = TOLERANCE, platform: str = DEF
     return dataclasses.replace(snapshot, inherent_positions=result.positions, inherent_potential_energy=energy)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="glass-lightning quench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("inputs", nargs="+", help="configuration files or folders")
-    parser.add_argument(
+def parser() -> argparse.ArgumentParser:
+    result = command_parser("quench", "Files already written under --output are kept: a killed run resumes.")
+    result.add_argument("inputs", nargs="+", help="configuration files or folders")
+    result.add_argument(
         "--format", default="native", choices=sorted(FORMATS), help="the inputs' format (default native)"
     )
-    parser.add_argument("--output", required=True, help="folder of the native files written")
-    parser.add_argument(
+    result.add_argument("--output", required=True, help="folder of the native files written")
+    result.add_argument(
         "--tolerance",
         type=float,
         default=TOLERANCE,
         help=f"RMS force at which minimization stops (default {TOLERANCE:g})",
     )
-    parser.add_argument("--platform", default=DEFAULTS.platform, help="OpenMM platform of the first minimization pass")
-    arguments = parser.parse_args(argv)
+    result.add_argument(
+        "--platform",
+        default=DEFAULTS.platform,
+        help=f"OpenMM platform of the first minimization pass (default %(default)s): {PLATFORMS_HELP}",
+    )
+    add_progress_flag(result)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
     try:
-        check_output_apart(arguments.output, arguments.inputs)
-        snapshots = read_snapshots(arguments.inputs, arguments.format)
-        paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
-        pending = [(snapshot, path) for snapshot, path in zip(snapshots, paths) if not path.is_file()]
-        remove_stale_partials(path for _, path in pending)
-        for snapshot, path in tqdm(pending, desc="quenching", unit="config"):
-            write_snapshot(path, quench(snapshot, arguments.tolerance, arguments.platform))
+        with hidden_progress(arguments.no_progress):
+            check_output_apart(arguments.output, arguments.inputs)
+            snapshots = read_snapshots(arguments.inputs, arguments.format)
+            paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
+            pending = [(snapshot, path) for snapshot, path in zip(snapshots, paths) if not path.is_file()]
+            remove_stale_partials(path for _, path in pending)
+            for snapshot, path in progress_bar(pending, desc="quenching", unit="config"):
+                write_snapshot(path, quench(snapshot, arguments.tolerance, arguments.platform))
     except GlassDataError as error:
         print(f"glass-lightning quench: {error}", file=sys.stderr)
         return 1

@@ -9,22 +9,25 @@ storage joins the study. At the end the best config and the plots are written an
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from glass_lightning.command_files import require, run_file_command
-from glass_lightning.data.snapshot import type_name
-from glass_lightning.sweep.report import finish_study, parent_run, state_counts
-from glass_lightning.sweep.shared_data import worker_data
-from glass_lightning.sweep.spec import OBJECTIVE, SweepSpec, load_sweep
-from glass_lightning.sweep.study import fail_dead_trials, open_study, run_worker
-from glass_lightning.sweep.trial_config import graph_data
-from glass_lightning.worker_pool import independent_processes
+from glass_lightning.command_files import file_command_parser, require, run_file_command
+
+if TYPE_CHECKING:
+    from glass_lightning.sweep.spec import SweepSpec
 
 
 def check_objective_against_data(spec: SweepSpec) -> None:
     """Read the data at the sweep's cutoff (fails early on a cutoff the box cannot hold) and check
     that the objective names a species and a timescale the data has."""
+    from glass_lightning.data.snapshot import type_name
+    from glass_lightning.sweep.shared_data import worker_data
+    from glass_lightning.sweep.spec import OBJECTIVE
+    from glass_lightning.sweep.trial_config import graph_data
+
     data = worker_data(graph_data(spec, {}))
     match = OBJECTIVE.match(spec.objective)
     species = [type_name(label) for label in range(data.num_types)]
@@ -35,6 +38,12 @@ def check_objective_against_data(spec: SweepSpec) -> None:
 
 
 def run_sweep(config: str, workers: int | None = None, settings: dict | None = None) -> SweepSpec:
+    # Optuna, MLflow and Lightning, once the sweep runs
+    from glass_lightning.sweep.report import finish_study, parent_run, state_counts
+    from glass_lightning.sweep.spec import load_sweep
+    from glass_lightning.sweep.study import fail_dead_trials, open_study, run_worker
+    from glass_lightning.worker_pool import independent_processes
+
     spec = load_sweep(config, settings, workers)
     check_objective_against_data(spec)
     study = open_study(spec)
@@ -63,6 +72,11 @@ def run_sweep(config: str, workers: int | None = None, settings: dict | None = N
     return spec
 
 
-def main(argv: list[str]) -> int:
+def parser() -> argparse.ArgumentParser:
     workers_help = "worker processes on this machine (default: the sweep file's, else 1)"
-    return run_file_command(argv, "sweep", __doc__.split("\n\n")[0], "sweep", workers_help, run_sweep)
+    return file_command_parser("sweep", "sweep", workers_help, __doc__.split("\n\n")[1])
+
+
+def main(argv: list[str]) -> int:
+    command = parser()
+    return run_file_command(command, command.parse_args(argv), run_sweep)

@@ -13,8 +13,8 @@ import psutil
 from optuna.storages import JournalStorage, RDBStorage, RetryHeartbeatStaleTrialCallback
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import TrialState
-from tqdm.auto import tqdm
 
+from glass_lightning.progress import progress_bar
 from glass_lightning.sweep.objective import WORKER_ATTR, run_trial
 from glass_lightning.sweep.spec import PRUNERS, SAMPLERS, SweepSpec, build
 
@@ -82,7 +82,7 @@ def run_worker(spec: SweepSpec, parent_run_id: str) -> None:
     started, failures = time.monotonic(), 0
     limit = spec.n_trials or MAX_FAILURES_WITHOUT_N_TRIALS
     description = f"{spec.study_name} [worker {os.getpid()}]"
-    progress = tqdm(total=spec.n_trials, initial=results(study), desc=description, unit="result")
+    progress = progress_bar(total=spec.n_trials, initial=results(study), desc=description, unit="result")
     while trials_left(spec, study) and failures < limit:
         remaining = None if spec.timeout is None else spec.timeout - (time.monotonic() - started)
         if remaining is not None and remaining <= 0:

@@ -9,7 +9,8 @@ Pearson against time per type; a predicted-against-true scatter at the timescale
 tau_alpha (the median of the test files' metadata; the middle timescale when unknown). Figures
 and the table go to every MLflow logger as artifacts, or to ``{default_root_dir}/test_report``
 when there is none. Under DDP the predictions of all processes are gathered first, so the
-report covers the whole test split whatever the number of processes.
+report covers the whole test split whatever the number of processes. The fit's validation scatter
+(``fit_report.py``) is drawn by the same helpers.
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ from pathlib import Path
 import numpy as np
 import torch
 from lightning.pytorch import Callback, LightningModule, Trainer
-from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.utilities import rank_zero_info
 
 from glass_lightning.data.atomic_npz import write_text_atomically
 from glass_lightning.data.noise_ceiling import noise_ceiling
 from glass_lightning.data.snapshot import same_temperature, tau_alpha, temperature_key, type_name
-from glass_lightning.training.gather import objects_of_all_processes
+from glass_lightning.training.collected_predictions import CollectedPredictions
 from glass_lightning.training.metrics import pearson_per_temperature
 from glass_lightning.training.plots import plot_pearson_vs_time, plot_prediction_scatter
+from glass_lightning.training.tracking import mlflow_loggers
 
 
 def selected_times(datamodule: object, temperature: float) -> np.ndarray | None:
@@ -95,50 +96,76 @@ def format_table(
     return "\n".join(lines)
 
 
+def correlations_per_temperature(
+    data: dict[str, torch.Tensor], num_types: int
+) -> tuple[dict[float, np.ndarray], dict[float, np.ndarray]]:
+    """Pooled and per-configuration Pearson, (num_types, T) per temperature, of collected predictions."""
+    scores = pearson_per_temperature(
+        data["prediction"], data["target"], data["node_type"], data["graph"], data["temperature"], num_types
+    )
+    return {key: values[0] for key, values in scores.items()}, {key: values[1] for key, values in scores.items()}
+
+
+def timescale_times(
+    datamodule: object, temperatures: list[float], num_timescales: int
+) -> tuple[dict[float, np.ndarray], str]:
+    """The selected times per temperature from the datamodule and their axis label; timescale indices + 1
+    when it does not know them all."""
+    times = {temperature: selected_times(datamodule, temperature) for temperature in temperatures}
+    if any(values is None or len(values) != num_timescales for values in times.values()):
+        indices = np.arange(1, num_timescales + 1, dtype=float)
+        return {temperature: indices for temperature in temperatures}, "timescale index + 1"
+    return times, "time t (LJ units)"
+
+
+def scatter_panels(
+    datamodule: object,
+    split: str,
+    data: dict[str, torch.Tensor],
+    times: dict[float, np.ndarray],
+    pooled: dict[float, np.ndarray],
+) -> list[dict]:
+    """Panels of :func:`plot_prediction_scatter`, one per temperature of ``pooled``: the collected ``data`` of
+    ``split`` at the timescale closest to the split's tau_alpha, titled with the time and type A's pooled Pearson."""
+    snapshots = datamodule.split_snapshots(split) if hasattr(datamodule, "split_snapshots") else []
+    graph_temperature = np.array([temperature_key(value) for value in data["temperature"]])  # as scored
+    panels = []
+    for temperature in pooled:
+        tau = tau_alpha([snapshot for snapshot in snapshots if same_temperature(snapshot.temperature, temperature)])
+        timescale = closest_timescale(times[temperature], tau)
+        chosen = graph_temperature[data["graph"].numpy()] == temperature
+        tau_text = "unknown" if tau is None else f"{tau:.3g}"
+        panels.append(
+            {
+                "title": f"T = {temperature:g}, t = {times[temperature][timescale]:.3g} (tau_alpha {tau_text})\n"
+                f"r_A = {pooled[temperature][0][timescale]:.3f}",
+                "true": data["target"][chosen, timescale].numpy(),
+                "predicted": data["prediction"][chosen, timescale].numpy(),
+                "node_type": data["node_type"][chosen].numpy(),
+            }
+        )
+    return panels
+
+
 class PearsonReport(Callback):
     """Collect test predictions and report Pearson per temperature, with figures (see module doc)."""
 
     def __init__(self) -> None:
-        self._chunks: list[dict[str, torch.Tensor]] = []
+        self._collected = CollectedPredictions()
 
     def on_test_epoch_start(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        self._chunks = []
+        self._collected.reset()
 
     def on_test_batch_end(self, trainer, pl_module, outputs, batch, batch_idx: int, dataloader_idx: int = 0) -> None:
-        self._chunks.append(
-            {
-                "prediction": outputs["prediction"].detach().cpu(),
-                "target": batch.y.detach().cpu(),
-                "node_type": batch.node_type.cpu(),
-                "graph": batch.batch.cpu(),
-                "temperature": batch.temperature.reshape(-1).cpu(),
-            }
-        )
-
-    @staticmethod
-    def _merged(chunks: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
-        offsets = np.cumsum([0] + [len(chunk["temperature"]) for chunk in chunks])
-        merged = {key: torch.cat([chunk[key] for chunk in chunks]) for key in chunks[0] if key != "graph"}
-        merged["graph"] = torch.cat([chunk["graph"] + int(offset) for chunk, offset in zip(chunks, offsets)])
-        return merged
-
-    def _chunks_of_all_processes(self, trainer: Trainer) -> list[dict[str, torch.Tensor]]:
-        """Every process's collected batches (under DDP each process saw its own share)."""
-        return [chunk for process_chunks in objects_of_all_processes(trainer, self._chunks) for chunk in process_chunks]
+        self._collected.add(outputs["prediction"], batch)
 
     def on_test_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        chunks = self._chunks_of_all_processes(trainer)
-        if not trainer.is_global_zero or not chunks:
+        data = self._collected.merged(trainer)
+        if not trainer.is_global_zero or data is None:
             return
-        data = self._merged(chunks)
-        num_types = int(pl_module.hparams.num_types)
-        scores = pearson_per_temperature(
-            data["prediction"], data["target"], data["node_type"], data["graph"], data["temperature"], num_types
-        )
-        temperatures = list(scores)
-        pooled = {temperature: values[0] for temperature, values in scores.items()}
-        per_configuration = {temperature: values[1] for temperature, values in scores.items()}
-        times, time_label = self._times(trainer, temperatures, data["target"].shape[1])
+        pooled, per_configuration = correlations_per_temperature(data, int(pl_module.hparams.num_types))
+        temperatures = list(pooled)
+        times, time_label = timescale_times(trainer.datamodule, temperatures, data["target"].shape[1])
         ceilings = test_noise_ceilings(trainer.datamodule, temperatures)
         tables = {"pearson": pooled, "pearson_per_configuration": per_configuration, "noise_ceiling": ceilings}
         metrics = temperature_metrics("test", tables)
@@ -146,52 +173,20 @@ class PearsonReport(Callback):
             logger.log_metrics(metrics, step=trainer.global_step)
         table = format_table(times, pooled, per_configuration, 0, ceilings)
         rank_zero_info(table)
-        self._write_artifacts(trainer, data, temperatures, times, time_label, pooled, table)
+        self._write_artifacts(trainer, data, times, time_label, pooled, table)
 
-    @staticmethod
-    def _times(trainer: Trainer, temperatures: list[float], num_timescales: int) -> tuple[dict[float, np.ndarray], str]:
-        """The selected times per temperature from the datamodule, or timescale indices."""
-        times = {temperature: selected_times(trainer.datamodule, temperature) for temperature in temperatures}
-        if any(values is None or len(values) != num_timescales for values in times.values()):
-            return {
-                value: np.arange(1, num_timescales + 1, dtype=float) for value in temperatures
-            }, "timescale index + 1"
-        return times, "time t (LJ units)"
-
-    @staticmethod
-    def _scatter_panels(trainer, data, temperatures, times, pooled) -> list[dict]:
-        tested = trainer.datamodule.split_snapshots("test") if hasattr(trainer.datamodule, "split_snapshots") else []
-        graph_temperature = np.array([temperature_key(value) for value in data["temperature"]])  # as scored
-        panels = []
-        for temperature in temperatures:
-            tau = tau_alpha([snapshot for snapshot in tested if same_temperature(snapshot.temperature, temperature)])
-            timescale = closest_timescale(times[temperature], tau)
-            chosen = graph_temperature[data["graph"].numpy()] == temperature
-            tau_text = "unknown" if tau is None else f"{tau:.3g}"
-            panels.append(
-                {
-                    "title": f"T = {temperature:g}, t = {times[temperature][timescale]:.3g} (tau_alpha {tau_text}), "
-                    f"r_A = {pooled[temperature][0][timescale]:.3f}",
-                    "true": data["target"][chosen, timescale].numpy(),
-                    "predicted": data["prediction"][chosen, timescale].numpy(),
-                    "node_type": data["node_type"][chosen].numpy(),
-                }
-            )
-        return panels
-
-    def _write_artifacts(self, trainer, data, temperatures, times, time_label, pooled, table) -> None:
-        mlflow_loggers = [logger for logger in trainer.loggers if isinstance(logger, MLFlowLogger)]
+    def _write_artifacts(self, trainer, data, times, time_label, pooled, table) -> None:
+        loggers = mlflow_loggers(trainer)
         with tempfile.TemporaryDirectory() as scratch:
-            directory = Path(scratch) if mlflow_loggers else Path(trainer.default_root_dir) / "test_report"
+            directory = Path(scratch) if loggers else Path(trainer.default_root_dir) / "test_report"
             directory.mkdir(parents=True, exist_ok=True)
             paths = [
                 plot_pearson_vs_time(times, pooled, directory / "pearson_vs_time.png", time_label),
                 plot_prediction_scatter(
-                    self._scatter_panels(trainer, data, temperatures, times, pooled),
-                    directory / "scatter_tau_alpha.png",
+                    scatter_panels(trainer.datamodule, "test", data, times, pooled), directory / "scatter_tau_alpha.png"
                 ),
             ]
             paths.append(write_text_atomically(directory / "test_pearson.txt", table + "\n"))
-            for logger in mlflow_loggers:
+            for logger in loggers:
                 for path in paths:
                     logger.experiment.log_artifact(logger.run_id, str(path))

@@ -7,6 +7,8 @@
   ``cutoff``, ``num_timescales`` (-> ``num_outputs``), ``num_types``, ``num_node_attr``.
 * Always present: a ``checkpoint`` (ModelCheckpoint on ``val/pearson_A_mean``), a ``report``
   (test-time Pearson per temperature, figures) and a ``prediction_writer`` (predict's files).
+  The best checkpoint is ``checkpoints/best.ckpt`` of the run's folder (``{default_root_dir}/{MLflow
+  experiment id}/{run id}/checkpoints``, or ``checkpoint.dirpath``): :class:`BestCheckpoint`.
 * Logging: MLflow (:class:`GlassMLFlowLogger`, sqlite store under ``mlruns/``) unless the config
   says otherwise; a config names only what differs (``trainer.logger.init_args.run_name`` ...).
   The resolved config is logged as ``config.yaml``.
@@ -26,15 +28,17 @@ from pathlib import Path
 from typing import Optional
 
 import torch
+from jsonargparse import DefaultHelpFormatter
 from lightning.pytorch import Callback, LightningModule, Trainer
-from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
 from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.utilities import rank_zero_warn
 
 from glass_lightning.checkpoint_file import read_checkpoint
+from glass_lightning.command_parser import PlainText
 from glass_lightning.errors import GlassDataError
 from glass_lightning.pretrained.registry import PRETRAINED, resolve_checkpoint
+from glass_lightning.training.best_checkpoint import BestCheckpoint
 from glass_lightning.training.callbacks import PearsonReport
 from glass_lightning.training.module import GlassModule
 from glass_lightning.training.prediction_writer import PredictionWriter
@@ -70,6 +74,17 @@ class MLflowConfigCallback(SaveConfigCallback):
                 logger.log_hyperparams(run_settings)
 
 
+class PlainTextHelpFormatter(PlainText, DefaultHelpFormatter):
+    """jsonargparse's formatter (types, defaults), in plain text: the docstrings it shows lose their reST markup."""
+
+
+class PlainTextArgumentParser(LightningArgumentParser):
+    """LightningCLI's parser with help in plain text, also in the parsers it makes for ``--*.help CLASS``."""
+
+    def __init__(self, *args, formatter_class: type = PlainTextHelpFormatter, **kwargs):
+        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+
+
 class GlassLightningCLI(LightningCLI):
     """LightningCLI with GlassModule, data by class_path, linked sizes and MLflow by default."""
 
@@ -85,6 +100,7 @@ class GlassLightningCLI(LightningCLI):
         self.added_callbacks, self.instantiate = list(callbacks), instantiate
         super().__init__(
             parser_kwargs=None if instantiate else {"exit_on_error": False},
+            parser_class=PlainTextArgumentParser,
             model_class=GlassModule,
             datamodule_class=None,
             save_config_callback=MLflowConfigCallback,
@@ -99,7 +115,7 @@ class GlassLightningCLI(LightningCLI):
         for source, targets in DATA_LINKS.items():
             for target in targets:
                 parser.link_arguments(f"data.{source}", target, apply_on="instantiate")
-        parser.add_lightning_class_args(ModelCheckpoint, "checkpoint")
+        parser.add_lightning_class_args(BestCheckpoint, "checkpoint")
         parser.set_defaults(
             {
                 "checkpoint.monitor": "val/pearson_A_mean",

@@ -23,6 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from glass_lightning.command_parser import command_parser
+from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
+
 RESULT_PREFIX = "DDP_THROUGHPUT "
 
 
@@ -45,13 +48,11 @@ def measure_ddp_throughput(
 ) -> list[dict]:
     """One result per process count: processes, samples_per_second, samples, seconds. ``threads``
     per process defaults to ``cores // processes`` on CPU."""
-    from tqdm import tqdm
-
     cores = os.cpu_count() or 1
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         write_dataset(Path(scratch), snapshots, particles)
-        for count in tqdm(processes, desc="process counts"):
+        for count in progress_bar(processes, desc="process counts"):
             threads_per_process = threads or (max(1, cores // count) if accelerator == "cpu" else 1)
             command = [
                 sys.executable,
@@ -66,7 +67,7 @@ def measure_ddp_throughput(
                 str(count),
                 "--epochs",
                 str(epochs),
-                "--batch_size",
+                "--batch-size",
                 str(batch_size),
             ]
             finished = subprocess.run(
@@ -136,32 +137,40 @@ def _worker(data: str, accelerator: str, processes: int, epochs: int, batch_size
         print(RESULT_PREFIX + json.dumps(result), flush=True)
 
 
+def parser() -> argparse.ArgumentParser:
+    result = command_parser("bench-ddp", __doc__.split("\n\n")[1])
+    result.add_argument("--processes", type=int, nargs="+", default=[1, 2], help="process counts to measure")
+    result.add_argument("--accelerator", default="cpu", choices=["cpu", "gpu"])
+    result.add_argument("--snapshots", type=int, default=16, help="synthetic training snapshots")
+    result.add_argument("--particles", type=int, default=256, help="particles per snapshot")
+    result.add_argument("--epochs", type=int, default=3, help="epochs per measurement (the first is warm-up)")
+    result.add_argument("--batch-size", type=int, default=2, help="snapshots per batch and process")
+    result.add_argument("--batch_size", type=int, dest="batch_size", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    result.add_argument("--threads", type=int, help="CPU threads per process (default: cores // processes)")
+    add_progress_flag(result)
+    result.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    result.add_argument("--data", help=argparse.SUPPRESS)
+    return result
+
+
 def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="glass-lightning bench-ddp", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2], help="process counts to measure")
-    parser.add_argument("--accelerator", default="cpu", choices=["cpu", "gpu"])
-    parser.add_argument("--snapshots", type=int, default=16, help="synthetic training snapshots")
-    parser.add_argument("--particles", type=int, default=256, help="particles per snapshot")
-    parser.add_argument("--epochs", type=int, default=3, help="epochs per measurement (the first is warm-up)")
-    parser.add_argument("--batch_size", type=int, default=2, help="snapshots per batch and process")
-    parser.add_argument("--threads", type=int, help="CPU threads per process (default: cores // processes)")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--data", help=argparse.SUPPRESS)
-    arguments = parser.parse_args(argv)
+    command = parser()
+    arguments = command.parse_args(argv)
     if arguments.epochs < 2 or min(arguments.processes) < 1:
-        parser.error("--epochs must be at least 2 (the first warms up) and --processes at least 1")
+        command.error("--epochs must be at least 2 (the first warms up) and --processes at least 1")
     if arguments.worker:
         _worker(arguments.data, arguments.accelerator, arguments.processes[0], arguments.epochs, arguments.batch_size)
         return
-    results = measure_ddp_throughput(
-        arguments.processes,
-        arguments.accelerator,
-        arguments.snapshots,
-        arguments.particles,
-        arguments.epochs,
-        arguments.batch_size,
-        arguments.threads,
-    )
+    with hidden_progress(arguments.no_progress):
+        results = measure_ddp_throughput(
+            arguments.processes,
+            arguments.accelerator,
+            arguments.snapshots,
+            arguments.particles,
+            arguments.epochs,
+            arguments.batch_size,
+            arguments.threads,
+        )
     baseline = results[0]["samples_per_second"]
     print(f"{'processes':>9} {'threads/proc':>12} {'samples/s':>10} {'speed-up':>9}")
     for result in results:

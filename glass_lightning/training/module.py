@@ -15,15 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from lightning.pytorch import LightningModule
+from lightning.pytorch import Callback, LightningModule
 from lightning.pytorch.cli import LRSchedulerCallable, OptimizerCallable
 from torch import Tensor, nn
 from torchmetrics import MaxMetric, MeanMetric
 
 from glass_lightning.checkpoint_file import CHECKPOINT_KEY, RECIPE_KEY, read_checkpoint
+from glass_lightning.class_paths import Network
 from glass_lightning.data.snapshot import type_name
 from glass_lightning.errors import GlassDataError
+from glass_lightning.training.fit_report import FitReport
 from glass_lightning.training.metrics import PerConfigurationPearson, PooledPearsonByType, standardize_per_group
+from glass_lightning.training.run_record import RunRecord
 
 
 def default_optimizer(parameters) -> torch.optim.Optimizer:
@@ -61,7 +64,8 @@ class GlassModule(LightningModule):
     """Train ``model`` to predict per-particle propensities at ``num_outputs`` timescales.
 
     Args:
-        model: the network; ``forward(data)`` returns (N, num_outputs).
+        model: the network; ``forward(data)`` returns (N, num_outputs). A config names a registered one
+            (class_paths.py), the project's by its short name: SE3Net, InvariantGNN, ExpertRidge, FrozenBackbone.
         num_outputs: number of timescales (linked from the data by the CLI).
         num_types: number of particle species (linked from the data by the CLI).
         type_weights: loss weight of each species (default 1 for all); 0 leaves a species out of
@@ -92,7 +96,7 @@ class GlassModule(LightningModule):
 
     def __init__(
         self,
-        model: nn.Module,
+        model: Network,
         num_outputs: int = 1,
         num_types: int = 2,
         type_weights: Sequence[float] | None = None,
@@ -145,6 +149,12 @@ class GlassModule(LightningModule):
     def forward(self, data) -> Tensor:
         return self.model(data)
 
+    def configure_callbacks(self) -> list[Callback]:
+        """What every run of this module records in MLflow, whatever started it (the CLI, a sweep, an experiment,
+        a plain ``Trainer``): its stage, provenance and times (:class:`RunRecord`) and, after a fit, learning
+        curves and a validation scatter (:class:`FitReport`). Both do nothing without an MLflow logger."""
+        return [RunRecord(), FitReport()]
+
     def on_fit_start(self) -> None:
         backend = getattr(self.model, "tensor_product_backend", None)
         if backend is not None:
@@ -179,12 +189,13 @@ class GlassModule(LightningModule):
         self._log_correlations("train/pearson_per_configuration", self.train_pearson_per_configuration.compute())
         self.train_pearson_per_configuration.reset()
 
-    def validation_step(self, data, batch_index: int) -> None:
+    def validation_step(self, data, batch_index: int) -> dict[str, Tensor]:
         prediction = self(data)
         self.val_loss.update(self.loss(prediction, data), weight=data.num_graphs)
         self.log("val/loss", self.val_loss, on_step=False, on_epoch=True, prog_bar=True)
         self.val_pearson.update(prediction, data.y, data.node_type)
         self.val_pearson_per_configuration.update(prediction, data.y, data.node_type, data.batch, data.num_graphs)
+        return {"prediction": prediction.detach()}  # for the fit's validation scatter (FitReport)
 
     def test_step(self, data, batch_index: int) -> dict[str, Tensor]:
         prediction = self(data)

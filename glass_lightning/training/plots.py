@@ -1,5 +1,5 @@
-"""Figures: Pearson correlation against time and predicted against true propensity (a test run),
-learning curves (several fits)."""
+"""Figures: Pearson correlation against time (a test run), predicted against true propensity (a test
+run, the validation split at the end of a fit), learning curves (one fit or several)."""
 
 from __future__ import annotations
 
@@ -43,12 +43,15 @@ def plot_pearson_vs_time(
     return _save(figure, path)
 
 
-def plot_prediction_scatter(panels: list[dict], path: Path) -> Path:
-    """One panel per temperature: predicted against true propensity, coloured by particle type.
+def plot_prediction_scatter(panels: list[dict], path: Path, title: str | None = None) -> Path:
+    """One panel per temperature: predicted against true propensity, coloured by particle type,
+    under ``title`` (the split, say) when given.
 
     Each panel is a dict with ``title``, ``true``, ``predicted`` and ``node_type`` arrays.
     """
     figure, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.0), squeeze=False)
+    if title:
+        figure.suptitle(title, fontsize=10)
     for panel, axis in zip(panels, axes[0]):
         for label in np.unique(panel["node_type"]):
             chosen = panel["node_type"] == label

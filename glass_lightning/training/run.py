@@ -23,10 +23,9 @@ from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.utilities import rank_zero_info
 
 from glass_lightning.errors import GlassDataError
+from glass_lightning.training.best_checkpoint import BEST_CHECKPOINT
 from glass_lightning.training.cli import LOGGER, GlassLightningCLI, lightning_cli
 from glass_lightning.training.tracking import DEFAULT_TRACKING_URI
-
-BEST_CHECKPOINT = "best"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 The default store is ``sqlite:///mlruns/mlflow.db`` (relative to the working directory) with
 each experiment's artifacts in ``mlruns/<experiment name>/``, which is what ``make ui`` serves.
 Recent MLflow versions refuse ``file:`` tracking URIs, hence sqlite. Every experiment is tagged
-as model training (``mlflow.experimentKind``), so the MLflow UI opens it in its training view.
+as model training (``mlflow.experimentKind``); MLflow 3.17's UI picks its view from the URL or the
+browser, not from that tag, so ``make ui`` prints links to its training view (``ui_links.py``).
+Commands that only read runs (``glass-lightning curves``) take ``$MLFLOW_TRACKING_URI`` when set
+and refuse a store that does not exist (:func:`open_existing_store`).
 
 MLflow creates the tables of a new sqlite store and migrates them when a process first opens it;
 two processes doing that at once collide, and two creating the same experiment at once hit its
@@ -26,11 +29,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from filelock import FileLock, Timeout
 from lightning.fabric.utilities.logger import _convert_params, _flatten_dict
+from lightning.pytorch import Trainer
 from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.loggers.logger import rank_zero_experiment
 from lightning.pytorch.utilities import rank_zero_only, rank_zero_warn
 
 from glass_lightning.errors import GlassDataError
+from glass_lightning.training.run_params import kept_params, param_value
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -38,7 +43,8 @@ if TYPE_CHECKING:
 SQLITE_PREFIX = "sqlite:///"
 STORE = Path("mlruns") / "mlflow.db"
 EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
-MODEL_TRAINING = "custom_model_development"  # the kind whose experiments MLflow 3's UI shows in its training view
+MODEL_TRAINING = "custom_model_development"  # MLflow's kind for model training (its UI's view is chosen elsewhere)
+TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"  # MLflow's own: the store of commands that read runs
 LOCK_SECONDS = 300  # creating a store takes seconds; a lock held longer belongs to a stuck process
 
 # the tracking URIs this process has opened under their store's lock (MLflow keeps the store of each)
@@ -114,6 +120,23 @@ def open_store(tracking_uri: str) -> MlflowClient:
     return client
 
 
+def chosen_tracking_uri() -> str:
+    """``$MLFLOW_TRACKING_URI`` when set, else the project's store (:data:`DEFAULT_TRACKING_URI`)."""
+    return os.environ.get(TRACKING_URI_VARIABLE) or DEFAULT_TRACKING_URI
+
+
+def open_existing_store(tracking_uri: str) -> MlflowClient:
+    """A client of a store that exists already: a ``sqlite:///`` URI without its database is refused in one
+    line, and nothing is created (:func:`open_store` would create an empty store)."""
+    if tracking_uri.startswith(SQLITE_PREFIX) and not sqlite_database(tracking_uri).is_file():
+        problem = (
+            f"no MLflow store here ({sqlite_database(tracking_uri)} does not exist); run in the project folder, "
+            f"or name the store with {TRACKING_URI_VARIABLE} or --tracking-uri"
+        )
+        raise GlassDataError(tracking_uri, "tracking_uri", problem)
+    return open_store(tracking_uri)
+
+
 def _create_experiment(client: MlflowClient, tracking_uri: str, experiment_name: str, location: str | None) -> str:
     """The id of ``experiment_name``, created (tagged as model training) unless another process just did."""
     with store_lock(tracking_uri):
@@ -164,13 +187,19 @@ def log_to_run(
     )
 
 
+def mlflow_loggers(trainer: Trainer) -> list[MLFlowLogger]:
+    """The trainer's MLflow loggers (none under ``fast_dev_run``, whose loggers are dummies)."""
+    return [logger for logger in trainer.loggers if isinstance(logger, MLFlowLogger)]
+
+
 class GlassMLFlowLogger(MLFlowLogger):
     """``MLFlowLogger`` on a sqlite store whose directory is created on demand, artifacts beside it.
 
     Its client comes from :func:`open_store` and its experiment from :func:`ensure_experiment`, so fits
     that start together on a new store neither collide creating it nor creating the experiment.
 
-    The best checkpoint is logged as an artifact at the end of training (``log_model=True``).
+    Params keep one name per setting (``run_params.py``: no LightningCLI internals, no second copies of the
+    data's settings). The best checkpoint is logged as an artifact at the end of training (``log_model=True``).
     Given the ``run_id`` of an existing run (a resumed fit), it logs into that run; params it
     already holds keep their first value (MLflow cannot change them), with a warning if they differ.
     """
@@ -211,9 +240,9 @@ class GlassMLFlowLogger(MLFlowLogger):
 
     @rank_zero_only
     def log_hyperparams(self, params: dict[str, Any] | Namespace) -> None:
-        flat = _flatten_dict(_convert_params(params))
         logged = self.experiment.get_run(self.run_id).data.params
-        changed = sorted(key for key, value in flat.items() if key in logged and logged[key] != str(value)[:250])
+        flat = kept_params(_flatten_dict(_convert_params(params)), logged)
+        changed = sorted(key for key, value in flat.items() if key in logged and logged[key] != param_value(value))
         if changed:
             rank_zero_warn(
                 f"MLflow run {self.run_id} already has params {changed} with other values; they keep their first values"

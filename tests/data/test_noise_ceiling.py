@@ -9,6 +9,7 @@ from glass_lightning.data.formats import read_snapshots
 from glass_lightning.data.inspect import main as inspect_main
 from glass_lightning.data.noise_ceiling import (
     RELIABILITY_KEY,
+    expected_correlation,
     moments_reliability,
     noise_ceiling,
     split_half_reliability,
@@ -76,3 +77,17 @@ def test_botan_reader_measures_the_split_half_ceiling_and_inspect_prints_it(tmp_
         f"noise ceiling of A (highest Pearson the replicas permit; mean, min-max over files): {np.sqrt(expected[0]):.2f}"
         in capsys.readouterr().out
     )
+
+
+def test_the_expected_correlation_of_two_replica_means_is_what_independent_replica_sets_show():
+    """R = 8 replicas (reliability from split-half) against R' = 30 others of the same propensity."""
+    rng = np.random.default_rng(3)
+    true = 1.0 + TRUE_SPREAD * rng.standard_normal(20000)
+    ours = true + REPLICA_NOISE * rng.standard_normal((8, true.size))
+    theirs = (true + REPLICA_NOISE * rng.standard_normal((30, true.size))).mean(axis=0)
+    reliability = split_half_reliability(ours, np.zeros(true.size, dtype=np.int64))[0]
+    observed = np.corrcoef(ours.mean(axis=0), theirs)[0, 1]
+    exact = np.sqrt(np.prod([TRUE_SPREAD**2 / (TRUE_SPREAD**2 + REPLICA_NOISE**2 / r) for r in (8, 30)]))
+    assert expected_correlation(reliability, 8, 30) == pytest.approx(exact, abs=0.01)
+    assert observed == pytest.approx(exact, abs=0.01)
+    assert expected_correlation(reliability, 8, 8) == pytest.approx(reliability)

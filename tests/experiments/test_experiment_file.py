@@ -62,10 +62,10 @@ def test_a_plan_the_data_cannot_hold_names_the_key(experiment, tmp_path, changes
 def test_fits_asked_for_twice_are_one_fit(experiment):
     spec = load_experiment(experiment)
     plan = Plan(spec, list(TEMPERATURES))
-    assert plan.ablations()["as configured"].key == plan.comparison[("SE3Net", 0.5, 0)].key
-    assert plan.studied(0.6).key == plan.comparison[("SE3Net", 0.6, 0)].key
+    assert plan.ablations()["as configured"].key == plan.comparison[("SE3Net", 0.5, 0, None)].key
+    assert plan.studied(0.6).key == plan.comparison[("SE3Net", 0.6, 0, None)].key
     assert len(plan.first_phase()) == 2 * 3 * 2 + 1 + 2
-    assert plan.comparison[("SE3Net", 0.5, 0)].key != plan.comparison[("SE3Net", 0.5, 1)].key
+    assert plan.comparison[("SE3Net", 0.5, 0, None)].key != plan.comparison[("SE3Net", 0.5, 1, None)].key
 
 
 def test_transfer_fits_start_from_the_source_checkpoint(experiment):

@@ -27,6 +27,17 @@ MODELS = {
         coarse_graining=2,
         **kw,
     ),
+    "se3-power-spectrum": lambda **kw: SE3Net(
+        3,
+        MODEL_CUTOFF,
+        l_max=2,
+        channels=4,
+        num_layers=1,
+        readout="invariants",
+        readout_width=8,
+        power_spectrum=3,
+        **kw,
+    ),
     "se3-both-parities": lambda **kw: SE3Net(
         3, MODEL_CUTOFF, l_max=1, channels=4, num_layers=2, radial="gaussian", parity="both", **kw
     ),

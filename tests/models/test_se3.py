@@ -90,6 +90,8 @@ def test_shared_head_when_per_type_heads_is_off(graph):
         ({"radial": "cosine"}, "radial"),
         ({"readout": "norms"}, "readout"),
         ({"coarse_graining": -1}, "coarse_graining"),
+        ({"power_spectrum": 4}, "power_spectrum"),  # needs the invariants read-out
+        ({"power_spectrum": -1, "readout": "invariants"}, "power_spectrum"),
     ],
 )
 def test_bad_hyperparameters_are_rejected(arguments, field):
@@ -109,3 +111,16 @@ def test_invariants_read_out_and_coarse_graining_widen_the_representation(graph)
     # plus scalars and l > 0 norms of both blocks (4 channels x 3 degrees each)
     assert model.invariant_standardization.num_features == 2 * 3 * 4 + 2 * 3 * 4
     assert len(model.coarse_graining.updates) == 2
+
+
+def test_the_power_spectrum_adds_the_products_of_mixed_first_layer_sums(graph):
+    """k mixtures per degree give k(k+1)/2 products each, on top of the norms; l = 0 products of
+    one-hot sums are products of weighted neighbour counts, which a test can compute directly."""
+    model = SE3Net(3, 1.6, l_max=2, channels=4, num_layers=1, readout="invariants", power_spectrum=3).double()
+    assert model.invariant_standardization.num_features == 2 * 3 * 4 + 3 * 4 + 3 * 6
+    first = model.layers[0].convolution
+    sums = first.scalar_sums(torch.nn.functional.one_hot(graph.node_type, 2).double(), model.edge_geometry(graph, True))
+    products = model.power_spectrum(sums)
+    mixed = sums[0][:, :, :2, 0].flatten(1) @ model.power_spectrum.mixing[0].double().T  # (N, 3)
+    torch.testing.assert_close(products[:, 0], mixed[:, 0] ** 2)
+    torch.testing.assert_close(products[:, 1], mixed[:, 0] * mixed[:, 1])

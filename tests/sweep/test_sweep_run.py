@@ -101,4 +101,4 @@ def test_best_config_trains_with_fit(sweep):
     (run,) = client.search_runs([experiment.experiment_id], filter_string="attributes.run_name = 'tiny-sweep-best'")
     assert run.info.status == "FINISHED"
     assert "val/pearson_A_mean" in run.data.metrics
-    assert float(run.data.params["model/init_args/cutoff"]) == pytest.approx(study.best_params["cutoff"])
+    assert float(run.data.params["data/init_args/cutoff"]) == pytest.approx(study.best_params["cutoff"])

@@ -4,9 +4,11 @@ from pathlib import Path
 
 import pytest
 from distributed_runs import REPOSITORY, run_lightning, runs_of, write_config
+from mlflow import MlflowClient
 from synthetic_data import write_synthetic_dataset
 
 from glass_lightning.cli import lightning_main
+from glass_lightning.training.tracking import tracking_uri_in
 
 DDP_CPU = REPOSITORY / "configs" / "trainer" / "ddp_cpu.yaml"
 
@@ -29,6 +31,8 @@ def test_a_ddp_fit_is_one_mlflow_run_with_one_checkpoint(ddp_fit):
     assert run.info.status == "FINISHED"
     assert "test/pearson_A_mean" in run.data.metrics
     assert len(list((directory / "outputs").rglob("*.ckpt"))) == 1
+    artifacts = {item.path for item in MlflowClient(tracking_uri_in(directory)).list_artifacts(run.info.run_id)}
+    assert {"learning_curves.png", "val_scatter.png"} <= artifacts  # drawn once, on rank 0, from both processes
 
 
 def test_ddp_validation_and_test_pearson_equal_a_single_process_on_the_same_weights(ddp_fit):

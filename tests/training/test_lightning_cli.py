@@ -162,8 +162,8 @@ def test_mlflow_run_holds_params_pearson_scalars_config_plots_and_checkpoint(tra
     assert 0 < metrics["test/T0.5/noise_ceiling_A_t2"] < 1  # synthetic replicas spread, so the ceiling is below 1
     table = Path(client.download_artifacts(run.info.run_id, "test_pearson.txt", str(trained))).read_text()
     assert "noise ceiling" in table
-    checkpoint_folders = [path for path in artifacts if path.startswith("epoch=")]
-    assert any(item.path.endswith(".ckpt") for item in client.list_artifacts(run.info.run_id, checkpoint_folders[0]))
+    assert "best" in artifacts  # the best checkpoint, checkpoints/best.ckpt, logged under its name
+    assert any(item.path.endswith(".ckpt") for item in client.list_artifacts(run.info.run_id, "best"))
 
 
 def test_checkpoint_loads_with_plain_load_from_checkpoint(trained):

@@ -9,6 +9,7 @@ trajectories (extended XYZ, LAMMPS dump, GSD) are also in :data:`TRAJECTORY_FORM
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import re
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from glass_lightning.data.formats import bapst, botan, extxyz, glassbench, hoomd_gsd, lammps_dump, native
 from glass_lightning.data.formats.fields import temperature_from_path
@@ -25,6 +25,7 @@ from glass_lightning.data.formats.trajectory import Trajectory
 from glass_lightning.data.graph import periodic_edges
 from glass_lightning.data.snapshot import Snapshot, same_temperature
 from glass_lightning.errors import GlassDataError
+from glass_lightning.progress import progress_bar
 
 MIN_PAIR_DISTANCE = 0.1  # closer than this (in sigma_AA) two particles sit on top of each other
 PROGRESS_BAR_FROM = 10  # files; fewer are read without a progress bar
@@ -83,6 +84,37 @@ def file_format(name: str) -> FileFormat:
     return FORMATS[name]
 
 
+def formats_of_name(name: str) -> list[str]:
+    """The formats whose file patterns match a file name (``*.npz`` is several formats' pattern)."""
+    return [format for format, spec in FORMATS.items() if any(fnmatch.fnmatch(name, p) for p in spec.patterns)]
+
+
+def _formats_of_entry(entry: str | os.PathLike) -> set[tuple[str, ...]]:
+    """The formats each file that ``entry`` (a file, a folder or a glob) names could be, as tuples."""
+    is_glob = glob.has_magic(str(entry))
+    candidates = [Path(match) for match in glob.glob(str(entry), recursive=True)] if is_glob else [Path(entry)]
+    files = [file for path in candidates for file in (path.rglob("*") if path.is_dir() else [path])]
+    return {tuple(formats_of_name(file.name)) for file in files if not file.is_dir()} - {()}
+
+
+def inferred_format(paths: str | os.PathLike | Sequence[str | os.PathLike], default: str = "native") -> str:
+    """The format of the files that ``paths`` (files, folders, globs) name, told by their names: the one
+    format every named file belongs to alone (``.extxyz``/``.xyz``, ``.lammpstrj``/``.dump``, ``.gsd``,
+    ...); ``default`` where a name fits several formats (``*.npz``: native, BOTAN, GlassBench), where the
+    names fit none, or where they mix such names with others (files no format owns are ignored, such as a
+    folder's notes). Files of two formats, each told by its name, are refused."""
+    entries = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    claims = set().union(*(_formats_of_entry(entry) for entry in entries))
+    single = sorted({owners[0] for owners in claims if len(owners) == 1})
+    if len(single) > 1 and all(len(owners) == 1 for owners in claims):
+        raise GlassDataError(
+            "<arguments>",
+            "format",
+            f"the inputs hold files of several formats ({', '.join(single)}): give their format",
+        )
+    return single[0] if len(claims) == 1 and len(single) == 1 else default
+
+
 def _files_under(path: Path, patterns: Sequence[str]) -> list[Path]:
     if path.is_dir():
         return [match for pattern in patterns for match in path.rglob(pattern) if match.is_file()]
@@ -138,8 +170,8 @@ def read_snapshots(
     reader = file_format(format)
     groups = reader.group(find_files(paths, reader.patterns))
     snapshots, available = [], set()
-    for group in tqdm(
-        groups, desc=f"reading {format} files", unit="config", disable=len(groups) < PROGRESS_BAR_FROM, leave=False
+    for group in progress_bar(
+        groups, show=len(groups) >= PROGRESS_BAR_FROM, desc=f"reading {format} files", unit="config", leave=False
     ):
         if reader.temperature_in_path:
             temperature = temperature_from_path(group[0])

@@ -81,9 +81,18 @@ def write_extxyz(
     per_particle_columns: Sequence[str] | None = None,
     extra_columns: Mapping[str, np.ndarray] | None = None,
 ) -> Path:
-    """Write ``snapshot`` as one extended XYZ frame with its temperature, times and the named
+    """Write ``snapshot`` as one extended XYZ frame (:func:`atoms_of_snapshot`); return the path."""
+    return _write(path, [atoms_of_snapshot(snapshot, per_particle_columns, extra_columns)])
+
+
+def atoms_of_snapshot(
+    snapshot: Snapshot,
+    per_particle_columns: Sequence[str] | None = None,
+    extra_columns: Mapping[str, np.ndarray] | None = None,
+) -> ase.Atoms:
+    """``snapshot`` as the ASE frame the writer writes: its temperature, times and the named
     per-particle fields (default: every one it has) as columns, plus ``extra_columns`` ((N,) or
-    (N, k) arrays, e.g. predictions); return the path."""
+    (N, k) arrays, e.g. predictions)."""
     known = TIME_COLUMNS + PARTICLE_COLUMNS
     present = [name for name in known if getattr(snapshot, name) is not None]
     columns = present if per_particle_columns is None else list(per_particle_columns)
@@ -102,7 +111,7 @@ def write_extxyz(
         atoms.new_array(name, getattr(snapshot, name).T if name in TIME_COLUMNS else getattr(snapshot, name))
     for name, values in (extra_columns or {}).items():
         atoms.new_array(name, np.asarray(values))
-    return _write(path, [atoms])
+    return atoms
 
 
 def write_extxyz_trajectory(trajectory: Trajectory, path: str | os.PathLike, temperature: float) -> Path:
@@ -126,11 +135,20 @@ def read_snapshot(path: str | os.PathLike, temperature: float | None = None) -> 
     """The first frame of ``path``, with the targets and fields it carries."""
     path = Path(path)
     (atoms,) = read_frames(path, FORMAT, 0, COUNT_HEADER)
+    return snapshot_of_atoms(atoms, path, temperature)
+
+
+def snapshot_of_atoms(
+    atoms: ase.Atoms, path: str | os.PathLike, temperature: float | None = None, format: str = FORMAT
+) -> Snapshot:
+    """The Snapshot of an ASE frame read from ``path`` (or made in memory: ``path`` names it in errors),
+    as the module docstring describes; ``format`` goes into its metadata."""
+    path = Path(path)
     n = len(atoms)
     times = float_array(np.atleast_1d(atoms.info["times"]), path, "times", (None,)) if "times" in atoms.info else None
     columns = {name: np.asarray(atoms.arrays[name]).reshape(n, -1).T for name in TIME_COLUMNS if name in atoms.arrays}
     columns |= {name: atoms.arrays[name] for name in PARTICLE_COLUMNS if name in atoms.arrays}
-    metadata = {"format": FORMAT}
+    metadata = {"format": format}
     if REPLICAS_KEY in atoms.info:
         metadata[REPLICAS_KEY] = int(_info_number(atoms, path, REPLICAS_KEY))
     return Snapshot(

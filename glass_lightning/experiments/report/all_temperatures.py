@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from glass_lightning.data.snapshot import same_temperature
 from glass_lightning.experiments.plan import temperature_list
-from glass_lightning.experiments.report.context import ReportContext
+from glass_lightning.experiments.report.context import ReportContext, Section
 from glass_lightning.experiments.report.figures import finish_time_panels, plot_curves, time_panels
 from glass_lightning.experiments.scores import Spread, at_tau, relation
 from glass_lightning.markdown import number, table
@@ -26,7 +26,7 @@ def _figure(context: ReportContext, records: dict[str, dict]) -> None:
     finish_time_panels(figure, axes, context.figure_path(FIGURE))
 
 
-def section(context: ReportContext) -> tuple[str, list[str]]:
+def section(context: ReportContext) -> Section:
     records = {name: context.record(fit) for name, fit in context.plan.all_temperatures().items()}
     _figure(context, records)
     held, temperatures, studied = context.spec.held_out_temperatures, context.temperatures, context.studied
@@ -65,4 +65,5 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         FIGURE,
         "One model for all temperatures",
         verdicts,
+        f"one fit on every temperature and one without {temperature_list(held) or 'none'}, seed {context.seeds[0]}",
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from glass_lightning.experiments.report.context import ReportContext
+from glass_lightning.experiments.energy import ENERGY_LABELS
+from glass_lightning.experiments.report.context import ReportContext, Section
 from glass_lightning.experiments.report.figures import finish_time_panels, plot_curves, time_panels
 from glass_lightning.experiments.scores import PER_CONFIGURATION, at_tau, mean_over_times, relation, scores_at
 from glass_lightning.markdown import count, number, table
@@ -17,24 +18,25 @@ def _figure(context: ReportContext) -> None:
     for temperature, axis in zip(context.temperatures, axes):
         for model in context.spec.models:
             plot_curves(axis, context.runs(model, temperature), temperature, marker="o", label=model)
-        if context.energy is not None:
-            plot_curves(axis, [context.energy], temperature, linestyle="--", color="gray", label="IS energy")
+        for name, style in zip(context.energy_names(), ("--", ":")):
+            label = ENERGY_LABELS.get(name, name)
+            plot_curves(axis, context.energy_runs(name), temperature, linestyle=style, color="gray", label=label)
         if tau := scores_at(context.runs(context.studied, temperature)[0], temperature)["tau_alpha"]:
             axis.axvline(tau, color="black", linewidth=0.7, linestyle=":")
         axis.set_title(f"T = {temperature:g}")
     finish_time_panels(figure, axes, context.figure_path(FIGURE), "t (LJ units); dotted: tau_alpha")
 
 
-def _verdicts(context: ReportContext) -> list[str]:
-    """Per temperature: the studied model against the best other model, at tau_alpha."""
+def verdicts(context: ReportContext) -> list[str]:
+    """Per temperature: the studied model against the best other model, at tau_alpha, over its runs."""
     others = [model for model in context.spec.models if model != context.studied]
     if not others:
         return []
     sentences, outcomes = [], []
     for temperature in context.temperatures:
-        studied = context.spread(context.studied, temperature)
-        best = max(others, key=lambda model: context.spread(model, temperature).mean)
-        rival = context.spread(best, temperature)
+        studied = context.spread(context.studied, temperature, convention=context.convention)
+        best = max(others, key=lambda model: context.spread(model, temperature, convention=context.convention).mean)
+        rival = context.spread(best, temperature, convention=context.convention)
         outcomes.append(relation(studied, rival))
         sentences.append(
             f"At T = {temperature:g}, {context.studied} ({studied.mean:.3f}) is {outcomes[-1]} the best other model, "
@@ -51,8 +53,7 @@ def _verdicts(context: ReportContext) -> list[str]:
     return [summary, *sentences]
 
 
-def section(context: ReportContext) -> tuple[str, list[str]]:
-    """The section's markdown and its verdict sentences."""
+def section(context: ReportContext) -> Section:
     _figure(context)
     temperatures = context.temperatures
     header = ["model", "parameters", *[f"T = {t:g}: pooled / per configuration" for t in temperatures]]
@@ -64,11 +65,14 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         ]
         means = np.mean([context.spread(model, t, mean_over_times).mean for t in temperatures])
         rows.append([model, count(parameters), *[f"{a.text()} / {b.text()}" for a, b in spreads], number(means)])
-    if energy := context.energy:
+    for energy in context.energy:
         cells = [f"{number(at_tau(energy, t))} / {number(at_tau(energy, t, PER_CONFIGURATION))}" for t in temperatures]
         means = np.mean([mean_over_times(energy, t) for t in temperatures])
         rows.append([f"{energy['node_input']} (no learning)", "0", *cells, number(means)])
     seeds = ", ".join(str(seed) for seed in context.seeds)
+    data = (
+        f"{len(context.spec.models)} models x {len(context.seeds)} seeds at each temperature, {context.scored_on} split"
+    )
     return context.figure_section(
         "Model comparison",
         f"Each model trained at one temperature and tested there (the paper's protocol), type A, Pearson at the "
@@ -78,5 +82,6 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         table([*header, "mean over times, pooled"], rows),
         FIGURE,
         "Pearson against time per model",
-        _verdicts(context),
+        verdicts(context),
+        data,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glass_lightning.experiments.report.context import ReportContext
+from glass_lightning.experiments.report.context import ReportContext, Section
 from glass_lightning.experiments.report.figures import plt, save
 from glass_lightning.experiments.scores import at_tau
 from glass_lightning.markdown import number, table
@@ -45,7 +45,7 @@ def _figure(context: ReportContext, matrices: dict[str, np.ndarray]) -> None:
     save(figure, context.figure_path(FIGURE), layout=False)
 
 
-def section(context: ReportContext) -> tuple[str, list[str]]:
+def section(context: ReportContext) -> Section:
     matrices = {model: matrix(context, model) for model in context.spec.models}
     _figure(context, matrices)
     header = ["model", "trained at", *[f"tested at T = {t:g}" for t in context.temperatures]]
@@ -74,4 +74,5 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         FIGURE,
         "Generalization matrices",
         [verdict],
+        f"the comparison fits ({len(context.seeds)} seeds), each tested on the {context.scored_on} split of every temperature",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glass_lightning.experiments.report.context import ReportContext
+from glass_lightning.experiments.report.context import ReportContext, Section
 from glass_lightning.experiments.report.figures import plt, save
 from glass_lightning.experiments.scores import at_tau
 from glass_lightning.markdown import number, signed, table
@@ -32,7 +32,7 @@ def _figure(context: ReportContext, full: dict[float, float], frozen: dict[tuple
     save(figure, context.figure_path(FIGURE))
 
 
-def section(context: ReportContext) -> tuple[str, list[str]]:
+def section(context: ReportContext) -> Section:
     temperatures = context.temperatures
     full = {t: context.spread(context.studied, t).mean for t in temperatures}
     frozen = {(s, t): at_tau(context.record(fit), t) for (s, t), fit in context.transfer.items() if s is not None}
@@ -74,4 +74,5 @@ def section(context: ReportContext) -> tuple[str, list[str]]:
         FIGURE,
         "Transfer learning",
         [verdict],
+        f"a decoder per ordered pair of temperatures and a random-backbone control, seed {context.seeds[0]}, one run each",
     )

@@ -1,0 +1,164 @@
+"""``glass-lightning validate-physics``: the simulator against Bapst et al.'s published propensities,
+at any of the reference's times, with as many replicas as wanted; writes a markdown report and a PNG.
+
+Each finished replica is kept as ``{work}/replica_{r:03d}.npz`` (its |dr| at the compared times and
+its mean-|dr| curve) and reused by a later run with the same times, time step, platform and seed, so
+a killed run resumes, and ``--replicas`` can grow. The short times take seconds; t = 288 and 1364 take
+tens of minutes per replica (the report states the measured speed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from glass_lightning.command_parser import command_parser
+from glass_lightning.data.atomic_npz import remove_stale_partials, write_npz_atomically
+from glass_lightning.data.formats.native import read_snapshot
+from glass_lightning.errors import GlassDataError
+from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
+from glass_lightning.simulate.config import PLATFORMS_HELP, SimulationConfig
+
+if TYPE_CHECKING:
+    from glass_lightning.simulate.physics_reference import ReplicaRun, Schedule
+
+SHORT_TIMES = (0.132, 0.435)
+
+
+def parser() -> argparse.ArgumentParser:
+    result = command_parser(
+        "validate-physics",
+        "It runs iso-configurational replicas from the configuration and compares their mean and per-particle "
+        "displacements with the published propensity. Finished replicas are kept: a killed run resumes.",
+    )
+    result.add_argument(
+        "--reference", help="native file of the reference (default: Bapst et al.'s, bundled in data/bapst-T0.44)"
+    )
+    result.add_argument(
+        "--times",
+        type=float,
+        nargs="+",
+        default=list(SHORT_TIMES),
+        help="reference times to compare (each within 1 %% of one in the file; default: %(default)s)",
+    )
+    result.add_argument("--replicas", type=int, default=8, help="replicas (at least 2; default %(default)s)")
+    result.add_argument("--output", default="docs/physics-validation.md", help="markdown report; PNG next to it")
+    result.add_argument("--work", default="outputs/physics-validation", help="folder of the finished replicas")
+    result.add_argument("--platform", default="CPU", help=f"OpenMM platform: {PLATFORMS_HELP}")
+    result.add_argument("--workers", type=int, default=0, help="replica worker processes (0 = one per core)")
+    result.add_argument("--seed", type=int, default=SimulationConfig.seed, help="base seed (%(default)s)")
+    add_progress_flag(result)
+    return result
+
+
+def replica_path(work: Path, replica: int) -> Path:
+    return work / f"replica_{replica:03d}.npz"
+
+
+def _save(work: Path, run: ReplicaRun, schedule: Schedule, config: SimulationConfig) -> None:
+    arrays = {
+        "distance": run.distance,
+        "curve": run.curve,
+        "seed": np.array(run.seed),
+        "times": schedule.times,
+        "steps": schedule.steps,
+        "time_step": np.array(config.time_step),
+        "platform": np.array(config.platform),
+        "seconds": np.array(run.seconds),
+    }
+    write_npz_atomically(replica_path(work, run.replica), arrays)
+
+
+def _load(work: Path, replica: int, schedule: Schedule, config: SimulationConfig, seed: int) -> ReplicaRun | None:
+    """A finished replica of this very run (same times, steps, time step, platform, seed), or None."""
+    from glass_lightning.simulate.physics_reference import ReplicaRun
+
+    path = replica_path(work, replica)
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as saved:
+        same = (
+            int(saved["seed"]) == seed
+            and np.array_equal(saved["times"], schedule.times)
+            and np.array_equal(saved["steps"], schedule.steps)
+            and float(saved["time_step"]) == config.time_step
+            and str(saved["platform"]) == config.platform
+        )
+        return ReplicaRun(replica, seed, saved["distance"], saved["curve"], float(saved["seconds"])) if same else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    from glass_lightning.simulate.engine import platform_by_name  # OpenMM, once the command runs
+    from glass_lightning.simulate.physics_reference import (
+        REFERENCE,
+        Schedule,
+        compare,
+        reference_indices,
+        replica_runs,
+        replica_seed,
+    )
+    from glass_lightning.simulate.physics_report import Validation, write_report  # matplotlib
+
+    reference_path = arguments.reference or str(REFERENCE)
+    config = SimulationConfig(platform=arguments.platform, workers=arguments.workers, seed=arguments.seed)
+    if arguments.replicas < 2:
+        print(
+            "glass-lightning validate-physics: --replicas must be at least 2 (the split-half needs two)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        platform_by_name(config.platform)
+        reference = read_snapshot(reference_path)
+        indices = reference_indices(reference, arguments.times)
+        schedule = Schedule.of(reference.times[indices], config.time_step)
+    except GlassDataError as error:
+        print(f"glass-lightning validate-physics: {error}", file=sys.stderr)
+        return 1
+    work = Path(arguments.work)
+    work.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(replica_path(work, r) for r in range(arguments.replicas))
+    runs = {
+        r: _load(work, r, schedule, config, replica_seed(config, reference.temperature, r))
+        for r in range(arguments.replicas)
+    }
+    pending = [r for r, run in runs.items() if run is None]
+    try:
+        with hidden_progress(arguments.no_progress):
+            bar = progress_bar(total=len(pending), desc=f"replicas to t = {schedule.times.max():g}")
+            for run in replica_runs(reference, schedule, pending, config):
+                _save(work, run, schedule, config)
+                runs[run.replica] = run
+                bar.update()
+            bar.close()
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; the finished replicas are in {work}: re-run to resume")
+        return 130
+    ordered = [runs[r] for r in range(arguments.replicas)]
+    rate = schedule.steps.max() * reference.num_particles / np.mean([run.seconds for run in ordered])
+    distances = np.stack([run.distance for run in ordered])
+    comparisons = compare(distances, reference, indices)
+    command = shlex.join(["glass-lightning", "validate-physics", *(sys.argv[1:] if argv is None else argv)])
+    validation = Validation(
+        reference=reference,
+        reference_path=reference_path,
+        indices=indices,
+        schedule=schedule,
+        distances=distances,
+        curves=np.stack([run.curve for run in ordered]),
+        comparisons=comparisons,
+        config=config,
+        rate=rate,
+        command=command,
+    )
+    print(f"report: {write_report(validation, arguments.output)}")
+    problems = [problem for comparison in comparisons for problem in comparison.failures()]
+    for problem in problems:
+        print(f"differs: {problem}", file=sys.stderr)
+    return 1 if problems else 0

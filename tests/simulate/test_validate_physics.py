@@ -1,0 +1,24 @@
+"""``glass-lightning validate-physics``: replicas against the bundled reference, a report, and a resume."""
+
+from pathlib import Path
+
+from glass_lightning.simulate.physics_reference import REFERENCE
+from glass_lightning.simulate.validate_physics import main, replica_path
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def test_validate_physics_writes_its_report_and_resumes_from_the_finished_replicas(tmp_path, capsys):
+    work, report = tmp_path / "work", tmp_path / "report.md"
+    arguments = ["--reference", str(REPOSITORY / REFERENCE), "--times", "0.132", "--replicas", "2"]
+    arguments += ["--workers", "1", "--work", str(work), "--output", str(report), "--no-progress"]
+    assert main(arguments) == 0
+    text = report.read_text()
+    assert "| 0.132 | A | 0.1043 |" in text and "| 0.132 | B | 0.1134 |" in text and "agrees" in text
+    assert "particle-steps per second" in text and report.with_suffix(".png").stat().st_size > 0
+    finished = {r: replica_path(work, r).stat().st_mtime_ns for r in range(2)}
+    assert main([*arguments, "--replicas", "3"]) == 0  # two reused, one more run
+    assert {r: replica_path(work, r).stat().st_mtime_ns for r in range(2)} == finished
+    assert replica_path(work, 2).exists() and "3 iso-configurational" in report.read_text()
+    assert main([*arguments[:2], "--times", "5", "--output", str(report)]) == 1
+    assert "no reference time near 5" in capsys.readouterr().err
