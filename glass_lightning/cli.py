@@ -65,7 +65,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "Ridge probes on a network's frozen invariant features.",
         "glass_lightning.training.probe_command:parser",
     ),
-    "curves": Subcommand("glass_lightning.training.curves:main", "Learning curves of MLflow runs in one figure."),
+    "curves": Subcommand(
+        "glass_lightning.training.curves:main",
+        "Learning curves of MLflow runs in one figure.",
+        "glass_lightning.training.curves:parser",
+    ),
     "sweep": Subcommand(
         "glass_lightning.sweep.command:main",
         "Run (or resume) a hyperparameter sweep of a sweep file.",

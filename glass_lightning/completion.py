@@ -3,7 +3,7 @@
 The script is made from the parsers themselves: one parser with a subparser per subcommand of cli.py's table,
 each built by the subcommand's own parser function (light: no subcommand's libraries are imported). Options
 that take a free-form value, and positional arguments, complete file names. The training subcommands (fit,
-validate, test: LightningCLI's parser) and curves complete their name; ``lightning`` itself has none.
+validate, test: LightningCLI's parser) complete their name only; ``lightning`` itself has none.
 
     glass-lightning completion bash > ~/.local/share/bash-completion/completions/glass-lightning
     glass-lightning completion zsh > "${fpath[1]}/_glass-lightning"

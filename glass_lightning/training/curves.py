@@ -17,10 +17,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from glass_lightning.command_parser import command_parser
 from glass_lightning.errors import GlassDataError
-from glass_lightning.training.plots import plot_learning_curves
-from glass_lightning.training.run_lookup import find_run
-from glass_lightning.training.tracking import chosen_tracking_uri, open_existing_store
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -41,19 +39,26 @@ def run_curves(client: MlflowClient, run_id: str, metrics: list[str]) -> dict[st
     return {metric: epoch_history(client, run_id, metric) for metric in metrics}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="glass-lightning curves", description="Learning curves of MLflow runs in one figure."
-    )
-    parser.add_argument(
+def parser() -> argparse.ArgumentParser:
+    result = command_parser("curves")
+    result.add_argument(
         "--runs", nargs="+", required=True, metavar="RUN_ID", help="run ids or their first 6+ characters"
     )
-    parser.add_argument("--metrics", nargs="+", default=list(DEFAULT_METRICS))
-    parser.add_argument("--output", required=True, type=Path, help="PNG file to write")
-    parser.add_argument(
+    result.add_argument("--metrics", nargs="+", default=list(DEFAULT_METRICS))
+    result.add_argument("--output", required=True, type=Path, help="PNG file to write")
+    result.add_argument(
         "--tracking-uri", default=None, help="the MLflow store (default: $MLFLOW_TRACKING_URI, else the project's)"
     )
-    arguments = parser.parse_args(argv)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    # MLflow and matplotlib, once the command runs
+    from glass_lightning.training.plots import plot_learning_curves
+    from glass_lightning.training.run_lookup import find_run
+    from glass_lightning.training.tracking import chosen_tracking_uri, open_existing_store
+
     client = open_existing_store(arguments.tracking_uri or chosen_tracking_uri())
     curves = {}
     for text in arguments.runs:
