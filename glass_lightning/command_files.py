@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import yaml
 from glass_lightning.command_parser import command_parser
 from glass_lightning.errors import GlassDataError
 from glass_lightning.progress import add_progress_flag, hidden_progress
+from glass_lightning.yaml_dataclass import file_fields, read_fields
 
 
 def require(source: str, key: str, ok: bool, problem: str) -> None:
@@ -53,19 +54,8 @@ class FitsFile:
     def load(cls, path: str | Path, settings: dict[str, Any] | None = None, workers: int | None = None):
         """Read and check the file; ``workers`` replaces the file's, ``settings`` (dotted path -> value,
         from the command line) join its overrides. Every mistake is reported here, before any fit."""
-        source, keys = str(path), [each for each in fields(cls) if each.init and each.name != "source"]
-        require(source, "<file>", Path(path).is_file(), f"the {cls.KIND} file does not exist")
-        try:
-            raw = yaml.safe_load(Path(path).read_text()) or {}
-        except yaml.YAMLError as error:
-            raise GlassDataError(source, "<file>", f"not valid YAML: {' '.join(str(error).split())}") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise GlassDataError(source, "<file>", f"unreadable ({type(error).__name__}: {error})") from None
-        require(source, "<root>", isinstance(raw, dict), "expected a mapping")
-        names = sorted(each.name for each in keys)
-        unknown = sorted(set(raw) - set(names))
-        require(source, unknown[0] if unknown else "", not unknown, f"unknown key; expected some of {names}")
-        for each in keys:
+        source, raw = str(path), read_fields(path, cls, cls.KIND)
+        for each in file_fields(cls):
             if each.default is MISSING and each.default_factory is MISSING:
                 require(source, each.name, raw.get(each.name) not in (None, "", [], {}), "required")
         overrides = raw.get("overrides") or {}

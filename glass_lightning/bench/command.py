@@ -103,7 +103,7 @@ def network_section(workload: Workload, results: dict[str, dict], device: str) -
         f"One snapshot of N = {workload.num_particles} (rho = {workload.density}, cutoff {workload.cutoff}, {num_edges} directed edges), "
         f"SE3Net l_max = {workload.l_max}, {workload.channels} channels, {workload.num_layers} layers, float32, on {device}.",
         "",
-        *model_table(workload, results),
+        model_table(workload, results),
     ]
 
 

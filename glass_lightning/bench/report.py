@@ -49,29 +49,50 @@ def _figure(value: float | None, digits: int = 3) -> str:
     return "—" if value is None else f"{value:.{digits}g}"
 
 
-def model_table(workload: Workload, results: dict[str, dict]) -> list[str]:
+MODEL_HEADER = [
+    "implementation",
+    "training step (s)",
+    "snapshots/s",
+    "particles/s",
+    "peak memory (MiB)",
+    "inference (s)",
+    "particles/s",
+    "peak memory (MiB)",
+    "our speed-up, training",
+    "our speed-up, inference",
+]
+
+
+def _model_row(workload: Workload, label: str, result: dict, ours: dict) -> list[str]:
+    """One implementation's timings, and its times over ours ("—" where ours is missing)."""
+    if "error" in result:
+        return [label, result["error"], *[""] * 8]
+    train, infer = result["train_s"], result["inference_s"]
+    speedup_train = train / ours["train_s"] if "train_s" in ours else None
+    speedup_infer = infer / ours["inference_s"] if "inference_s" in ours else None
+    return [
+        label,
+        f"{train:.2f}",
+        f"{1 / train:.3g}",
+        f"{workload.num_particles / train:.0f}",
+        f"{result['train_peak_mb']:.0f}",
+        f"{infer:.2f}",
+        f"{workload.num_particles / infer:.0f}",
+        f"{result['inference_peak_mb']:.0f}",
+        f"{_figure(speedup_train)}x",
+        f"{_figure(speedup_infer)}x",
+    ]
+
+
+def model_table(workload: Workload, results: dict[str, dict]) -> str:
+    """The implementations measured (of ``IMPLEMENTATIONS``, in its order) on ``workload``: a markdown table."""
     ours = results.get("ours", {})
     rows = [
-        "| implementation | training step (s) | snapshots/s | particles/s | peak memory (MiB) | inference (s) "
-        "| particles/s | peak memory (MiB) | our speed-up, training | our speed-up, inference |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        _model_row(workload, LABELS[name], results[name], ours)
+        for name in IMPLEMENTATIONS
+        if results.get(name) is not None
     ]
-    for name in IMPLEMENTATIONS:
-        result = results.get(name)
-        if result is None:
-            continue
-        if "error" in result:
-            rows.append(f"| {LABELS[name]} | {result['error']} |" + " |" * 8)
-            continue
-        train, infer = result["train_s"], result["inference_s"]
-        speedup_train = train / ours["train_s"] if "train_s" in ours else None
-        speedup_infer = infer / ours["inference_s"] if "inference_s" in ours else None
-        rows.append(
-            f"| {LABELS[name]} | {train:.2f} | {1 / train:.3g} | {workload.num_particles / train:.0f} | {result['train_peak_mb']:.0f} "
-            f"| {infer:.2f} | {workload.num_particles / infer:.0f} | {result['inference_peak_mb']:.0f} "
-            f"| {_figure(speedup_train)}x | {_figure(speedup_infer)}x |"
-        )
-    return rows
+    return table(MODEL_HEADER, rows)
 
 
 def _ratio(result: dict, first: dict, key: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -20,7 +19,6 @@ from glass_lightning.data.formats import FORMATS, read_snapshots, snapshot_files
 from glass_lightning.data.graph import periodic_edges
 from glass_lightning.data.noise_ceiling import noise_ceiling
 from glass_lightning.data.snapshot import Snapshot, type_name
-from glass_lightning.errors import GlassDataError
 from glass_lightning.progress import add_progress_flag, hidden_progress
 
 OPTIONAL_FIELDS = (
@@ -179,12 +177,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
-    try:
-        with hidden_progress(arguments.no_progress):
-            snapshots = read_snapshots(arguments.paths, arguments.format, allow_pickle=arguments.allow_pickle)
-        summary = summarize(snapshots, arguments.format, arguments.cutoff)
-    except GlassDataError as error:
-        print(f"glass-lightning inspect: {error}", file=sys.stderr)
-        return 1
+    with hidden_progress(arguments.no_progress):
+        snapshots = read_snapshots(arguments.paths, arguments.format, allow_pickle=arguments.allow_pickle)
+    summary = summarize(snapshots, arguments.format, arguments.cutoff)
     print(json.dumps(summary, indent=2) if arguments.json else render_text(summary, arguments.paths))
     return 0

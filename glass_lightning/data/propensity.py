@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -148,20 +147,16 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     reader = TRAJECTORY_FORMATS[arguments.format]
-    try:
-        check_output_apart(arguments.output, [arguments.initial, *arguments.trajectories])
-        initial = reader.read_configuration(Path(arguments.initial), arguments.temperature)
-        check_no_overlaps(initial)
-        files = find_files(arguments.trajectories, FORMATS[arguments.format].patterns)
-        with hidden_progress(arguments.no_progress):
-            trajectories = (
-                reader.read_trajectory(path, arguments.time_step)
-                for path in progress_bar(files, desc="replicas", unit="replica")
-            )
-            snapshot = propensity_snapshot(initial, trajectories, arguments.remove_centre_of_mass)
-    except GlassDataError as error:
-        print(f"glass-lightning propensity: {error}", file=sys.stderr)
-        return 1
+    check_output_apart(arguments.output, [arguments.initial, *arguments.trajectories])
+    initial = reader.read_configuration(Path(arguments.initial), arguments.temperature)
+    check_no_overlaps(initial)
+    files = find_files(arguments.trajectories, FORMATS[arguments.format].patterns)
+    with hidden_progress(arguments.no_progress):
+        trajectories = (
+            reader.read_trajectory(path, arguments.time_step)
+            for path in progress_bar(files, desc="replicas", unit="replica")
+        )
+        snapshot = propensity_snapshot(initial, trajectories, arguments.remove_centre_of_mass)
     remove_stale_partials([arguments.output])
     path = write_snapshot(arguments.output, snapshot)
     times = snapshot.times.tolist()

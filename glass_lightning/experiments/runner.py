@@ -7,16 +7,14 @@ written stay, so a re-run only repeats what is missing.
 
 from __future__ import annotations
 
-import os
 import traceback
 from concurrent.futures import as_completed
-from unittest.mock import patch
 
 from glass_lightning.experiments.fits import record_path, run_fit
 from glass_lightning.experiments.plan import Fit
 from glass_lightning.experiments.records import read_record
 from glass_lightning.experiments.spec import ExperimentSpec
-from glass_lightning.progress import progress_bar
+from glass_lightning.progress import hidden_progress, progress_bar
 from glass_lightning.worker_pool import worker_pool
 
 
@@ -44,8 +42,8 @@ def run_fits(spec: ExperimentSpec, fits: list[Fit], description: str) -> dict[st
         return records
     failures = []
     progress = progress_bar(total=len(pending), desc=description, unit="fit")
-    # children inherit TQDM_DISABLE (progress.py): this bar reports progress, not each fit's bars
-    with patch.dict(os.environ, {"TQDM_DISABLE": "1"}), worker_pool(min(spec.workers, len(pending))) as pool:
+    # children inherit hidden bars (progress.py): this bar reports progress, not each fit's bars
+    with hidden_progress(), worker_pool(min(spec.workers, len(pending))) as pool:
         futures = {pool.submit(_run_in_worker, spec, fit): fit for fit in pending}
         for future in as_completed(futures):
             fit = futures[future]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from collections.abc import Mapping
 
 from glass_lightning.command_parser import command_parser
-from glass_lightning.errors import GlassDataError
 from glass_lightning.progress import add_progress_flag, hidden_progress
 from glass_lightning.simulate.config import PLATFORMS_HELP, QUICK, load_config
 
@@ -68,12 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             overrides[name] = getattr(arguments, name)
     if arguments.trajectories:
         overrides["trajectories"] = True
-    try:
-        config = load_config(arguments.config, overrides)
-        platform_by_name(config.platform, config.source)
-    except GlassDataError as error:
-        print(f"glass-lightning simulate: {error}", file=sys.stderr)
-        return 1
+    config = load_config(arguments.config, overrides)
+    platform_by_name(config.platform, config.source)
     start = time.monotonic()
     try:
         with hidden_progress(arguments.no_progress):

@@ -6,16 +6,14 @@ Every parameter is checked before any compute starts; a bad one raises
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-import yaml
 
 from glass_lightning.errors import GlassDataError
 from glass_lightning.simulate import kob_andersen
+from glass_lightning.yaml_dataclass import DEFAULTS_SOURCE, read_fields, source_name
 
 # the --platform help of the commands, which lists no platform installed here (that would import OpenMM)
 PLATFORMS_HELP = "Reference, CPU, CUDA or OpenCL, as installed (one not installed is refused, naming those that are)"
@@ -56,7 +54,7 @@ class SimulationConfig:
     times: list[float] | None = None  # explicit propensity times; overrides the tau_alpha grid
     minimizer_tolerance: float = 1e-6
     trajectories: bool = False  # also write each replica's frames at the propensity times (extended XYZ)
-    source: str = field(default="<defaults>", repr=False)
+    source: str = field(default=DEFAULTS_SOURCE, repr=False)
 
     @property
     def box(self) -> np.ndarray:
@@ -90,23 +88,8 @@ QUICK = {
 
 def load_config(path: str | os.PathLike | None = None, overrides: dict | None = None) -> SimulationConfig:
     """Defaults, then the YAML file at ``path``, then ``overrides``; validated."""
-    values: dict = {}
-    source = "<defaults>"
-    if path is not None:
-        source = str(path)
-        try:
-            loaded = yaml.safe_load(Path(path).read_text())
-        except (OSError, yaml.YAMLError) as error:
-            raise GlassDataError(source, "<file>", f"unreadable YAML ({error})") from error
-        if not isinstance(loaded, dict):
-            raise GlassDataError(source, "<file>", "expected a mapping of parameter names to values")
-        values.update(loaded)
-    values.update(overrides or {})
-    known = {f.name for f in dataclasses.fields(SimulationConfig)} - {"source"}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise GlassDataError(source, unknown[0], f"unknown parameter; expected one of {sorted(known)}")
-    config = SimulationConfig(**values, source=source)
+    values = read_fields(path, SimulationConfig, "simulation", overrides)
+    config = SimulationConfig(**values, source=source_name(path))
     validate(config)
     return config
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -79,18 +78,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
-    try:
-        with hidden_progress(arguments.no_progress):
-            check_output_apart(arguments.output, arguments.inputs)
-            snapshots = read_snapshots(arguments.inputs, arguments.format)
-            paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
-            pending = [(snapshot, path) for snapshot, path in zip(snapshots, paths) if not path.is_file()]
-            remove_stale_partials(path for _, path in pending)
-            for snapshot, path in progress_bar(pending, desc="quenching", unit="config"):
-                write_snapshot(path, quench(snapshot, arguments.tolerance, arguments.platform))
-    except GlassDataError as error:
-        print(f"glass-lightning quench: {error}", file=sys.stderr)
-        return 1
+    with hidden_progress(arguments.no_progress):
+        check_output_apart(arguments.output, arguments.inputs)
+        snapshots = read_snapshots(arguments.inputs, arguments.format)
+        paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
+        pending = [(snapshot, path) for snapshot, path in zip(snapshots, paths) if not path.is_file()]
+        remove_stale_partials(path for _, path in pending)
+        for snapshot, path in progress_bar(pending, desc="quenching", unit="config"):
+            write_snapshot(path, quench(snapshot, arguments.tolerance, arguments.platform))
     print(
         f"{len(pending)} configuration(s) quenched, {len(paths) - len(pending)} already there, under {arguments.output}"
     )

@@ -48,7 +48,6 @@ from glass_lightning.command_parser import command_parser
 from glass_lightning.data.atomic_npz import remove_stale_partials, write_npz_atomically
 from glass_lightning.data.formats import FORMATS, inferred_format, output_paths, read_snapshots
 from glass_lightning.data.formats.extxyz import write_extxyz
-from glass_lightning.errors import GlassDataError
 from glass_lightning.output_guard import check_output_apart
 from glass_lightning.pretrained.registry import PRETRAINED, pretrained_domain, resolve_checkpoint
 from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
@@ -102,37 +101,33 @@ def main(argv: list[str] | None = None) -> int:
     from glass_lightning.training.prediction import Prediction
     from glass_lightning.training.prediction_report import report_document, report_table
 
-    try:
-        check_output_apart(arguments.output, arguments.inputs)
-        checkpoint = resolve_checkpoint(arguments.ckpt)
-        domain = pretrained_domain(arguments.ckpt)
-        if domain is not None:
-            print(domain, file=sys.stderr)
-        module, recipe = load_predictor(checkpoint, arguments.device or default_device())
-        check_finite_weights(module, checkpoint)
-        file_format = arguments.format or inferred_format(arguments.inputs)
-        with hidden_progress(arguments.no_progress):
-            snapshots = read_snapshots(arguments.inputs, file_format)
-            snapshots = with_model_positions(snapshots, recipe.positions, arguments.quench, file_format)
-            paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
-            remove_stale_partials(file for path in paths for file in written_files(path, arguments.plot))
-            predictions = predict_arrays(module, recipe, snapshots, arguments.features)
-            # the frame holds the thermal positions; a model that reads others gets them as a column too
-            model_positions = [] if recipe.positions == "thermal" else [f"{recipe.positions}_positions"]
-            results = []
-            for path, (snapshot, arrays) in progress_bar(
-                zip(paths, predictions), total=len(paths), desc="predicting", unit="config"
-            ):
-                results.append(Prediction.of(snapshot, arrays, recipe))
-                write_npz_atomically(path, arrays)
-                write_extxyz(snapshot, path.with_suffix(".extxyz"), model_positions, viewer_columns(arrays))
-                if arguments.plot:
-                    plot_prediction_slab(
-                        snapshot.positions_of(recipe.positions), snapshot.box, arrays, path.with_suffix(".png")
-                    )
-    except GlassDataError as error:
-        print(f"glass-lightning predict: {error}", file=sys.stderr)
-        return 1
+    check_output_apart(arguments.output, arguments.inputs)
+    checkpoint = resolve_checkpoint(arguments.ckpt)
+    domain = pretrained_domain(arguments.ckpt)
+    if domain is not None:
+        print(domain, file=sys.stderr)
+    module, recipe = load_predictor(checkpoint, arguments.device or default_device())
+    check_finite_weights(module, checkpoint)
+    file_format = arguments.format or inferred_format(arguments.inputs)
+    with hidden_progress(arguments.no_progress):
+        snapshots = read_snapshots(arguments.inputs, file_format)
+        snapshots = with_model_positions(snapshots, recipe.positions, arguments.quench, file_format)
+        paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
+        remove_stale_partials(file for path in paths for file in written_files(path, arguments.plot))
+        predictions = predict_arrays(module, recipe, snapshots, arguments.features)
+        # the frame holds the thermal positions; a model that reads others gets them as a column too
+        model_positions = [] if recipe.positions == "thermal" else [f"{recipe.positions}_positions"]
+        results = []
+        for path, (snapshot, arrays) in progress_bar(
+            zip(paths, predictions), total=len(paths), desc="predicting", unit="config"
+        ):
+            results.append(Prediction.of(snapshot, arrays, recipe))
+            write_npz_atomically(path, arrays)
+            write_extxyz(snapshot, path.with_suffix(".extxyz"), model_positions, viewer_columns(arrays))
+            if arguments.plot:
+                plot_prediction_slab(
+                    snapshot.positions_of(recipe.positions), snapshot.box, arrays, path.with_suffix(".png")
+                )
     written = f"wrote {len(paths)} prediction file(s) under {arguments.output}"
     if arguments.json:
         print(written, file=sys.stderr)

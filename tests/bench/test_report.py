@@ -12,7 +12,7 @@ def test_speed_ups_are_reference_time_over_ours_and_failures_are_shown():
         "e3nn": result(6.0, 1.0, num_edges=7),
         "fully_connected": {"error": "killed"},
     }
-    rows = model_table(Workload(num_particles=1000), results)
+    rows = model_table(Workload(num_particles=1000), results).splitlines()
     assert rows[2].startswith("| SE3Net (ours) | 2.00 | 0.5 | 500 |")
     assert rows[3].endswith("| 3x | 2x |")
     assert "killed" in rows[4]

@@ -48,7 +48,7 @@ def test_inspect_json_for_every_published_format(tmp_path, capsys):
 
 def test_inspect_reports_bad_input_and_fails(tmp_path, capsys):
     write_bapst(tmp_path)
-    assert main([str(tmp_path), "--format", "bapst"]) == 1
+    assert cli_main(["inspect", str(tmp_path), "--format", "bapst"]) == 1
     assert "--allow-pickle" in capsys.readouterr().err
 
 

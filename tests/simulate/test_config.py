@@ -1,7 +1,7 @@
 import pytest
 
+from glass_lightning.cli import main as cli_main
 from glass_lightning.errors import GlassDataError
-from glass_lightning.simulate import command
 from glass_lightning.simulate.config import load_config
 from glass_lightning.simulate.engine import available_platforms, platform_by_name
 
@@ -35,6 +35,18 @@ def test_yaml_errors_name_the_file_and_key(tmp_path):
         load_config(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "field", "problem"),
+    [(None, "<file>", "the simulation file does not exist"), ("- 1\n", "<root>", "expected a mapping")],
+)
+def test_a_simulation_file_that_is_missing_or_not_a_mapping_is_refused(tmp_path, text, field, problem):
+    path = tmp_path / "bad.yaml"
+    if text is not None:
+        path.write_text(text)
+    with pytest.raises(GlassDataError, match=f"bad.yaml: field '{field}': {problem}"):
+        load_config(path)
+
+
 def test_bundled_config_is_valid():
     config = load_config("configs/simulate/ka3d-mini.yaml")
     assert config.num_particles >= 500 and config.replicas >= 16 and config.configurations >= 24
@@ -48,6 +60,6 @@ def test_missing_platform_names_the_available_ones():
 
 
 def test_command_refuses_an_unknown_platform_before_simulating(tmp_path, capsys):
-    assert command.main(["--quick", "--output", str(tmp_path), "--platform", "NoSuchPlatform"]) == 1
+    assert cli_main(["simulate", "--quick", "--output", str(tmp_path), "--platform", "NoSuchPlatform"]) == 1
     assert "field 'platform'" in capsys.readouterr().err  # one line, no traceback
     assert not any(tmp_path.iterdir())

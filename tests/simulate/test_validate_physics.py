@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from glass_lightning.cli import main as cli_main
 from glass_lightning.simulate.physics_reference import REFERENCE
 from glass_lightning.simulate.validate_physics import main, replica_path
 
@@ -20,5 +21,5 @@ def test_validate_physics_writes_its_report_and_resumes_from_the_finished_replic
     assert main([*arguments, "--replicas", "3"]) == 0  # two reused, one more run
     assert {r: replica_path(work, r).stat().st_mtime_ns for r in range(2)} == finished
     assert replica_path(work, 2).exists() and "3 iso-configurational" in report.read_text()
-    assert main([*arguments[:2], "--times", "5", "--output", str(report)]) == 1
+    assert cli_main(["validate-physics", *arguments[:2], "--times", "5", "--output", str(report)]) == 1
     assert "no reference time near 5" in capsys.readouterr().err
