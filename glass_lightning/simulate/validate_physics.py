@@ -20,8 +20,11 @@ import numpy as np
 from glass_lightning.command_parser import command_parser
 from glass_lightning.data.atomic_npz import remove_stale_partials, write_npz_atomically
 from glass_lightning.data.formats.native import read_snapshot
+from glass_lightning.errors import GlassDataError
 from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
+from glass_lightning.simulate import lammps_engine
 from glass_lightning.simulate.config import PLATFORMS_HELP, SimulationConfig
+from glass_lightning.simulate.lammps_engine import LAMMPS, engine_label
 
 if TYPE_CHECKING:
     from glass_lightning.simulate.physics_reference import ReplicaRun, Schedule
@@ -48,7 +51,11 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument("--replicas", type=int, default=8, help="replicas (at least 2; default %(default)s)")
     result.add_argument("--output", default="docs/physics-validation.md", help="markdown report; PNG next to it")
     result.add_argument("--work", default="outputs/physics-validation", help="folder of the finished replicas")
-    result.add_argument("--platform", default="CPU", help=f"OpenMM platform: {PLATFORMS_HELP}")
+    result.add_argument(
+        "--platform",
+        default="CPU",
+        help=f"OpenMM platform: {PLATFORMS_HELP}; or LAMMPS: serial LAMMPS, the optional extra (pip install '.[lammps]')",
+    )
     result.add_argument("--workers", type=int, default=0, help="replica worker processes (0 = one per core)")
     result.add_argument("--seed", type=int, default=SimulationConfig.seed, help="base seed (%(default)s)")
     add_progress_flag(result)
@@ -112,7 +119,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    platform_by_name(config.platform)
+    if config.platform == LAMMPS:
+        reason = lammps_engine.unavailable()
+        if reason is not None:
+            raise GlassDataError("<arguments>", "platform", reason)
+    else:
+        platform_by_name(config.platform)
     reference = read_snapshot(reference_path)
     indices = reference_indices(reference, arguments.times)
     schedule = Schedule.of(reference.times[indices], config.time_step)
@@ -127,10 +139,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with hidden_progress(arguments.no_progress):
             bar = progress_bar(total=len(pending), desc=f"replicas to t = {schedule.times.max():g}")
-            for run in replica_runs(reference, schedule, pending, config):
+            if pending:  # a line per replica too: a batch job's log shows how far the run is
+                bar.write(
+                    f"{len(pending)} replicas to run, to t = {schedule.times.max():g} ({schedule.steps.max()} steps), "
+                    f"{engine_label(config.platform)}, {config.num_workers} workers; finished ones go to {work}"
+                )
+            for done, run in enumerate(replica_runs(reference, schedule, pending, config), start=1):
                 _save(work, run, schedule, config)
                 runs[run.replica] = run
                 bar.update()
+                bar.write(f"replica {run.replica} finished in {run.seconds:.0f} s ({done} of {len(pending)})")
             bar.close()
     except KeyboardInterrupt:
         print(f"\ninterrupted; the finished replicas are in {work}: re-run to resume")

