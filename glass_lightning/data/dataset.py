@@ -25,6 +25,7 @@ from glass_lightning.data.graph import periodic_edges
 from glass_lightning.data.snapshot import Snapshot
 from glass_lightning.errors import GlassDataError
 from glass_lightning.progress import progress_bar
+from glass_lightning.simulate.kob_andersen import per_particle_energy
 
 TARGETS = ("propensity", "bond_breaking", "mean_squared_displacement")
 NODE_INPUTS = ("potential_energy", "inherent_potential_energy", "temperature", "inherent_displacement")
@@ -50,10 +51,24 @@ def inherent_displacement(snapshot: Snapshot) -> np.ndarray | None:
     return np.linalg.norm(delta, axis=1)
 
 
+ENERGY_POSITIONS = {"potential_energy": "thermal", "inherent_potential_energy": "inherent"}
+
+
+def particle_energy(snapshot: Snapshot, name: str) -> np.ndarray | None:
+    """The per-particle potential energy ``name`` of the file, or, where it has none, computed with the
+    Kob–Andersen potential from the positions it belongs to (None without them: quench first)."""
+    value = getattr(snapshot, name)
+    kind = ENERGY_POSITIONS[name]
+    if value is not None or (kind == "inherent" and snapshot.inherent_positions is None):
+        return value
+    return per_particle_energy(snapshot.positions_of(kind), snapshot.types, snapshot.box)
+
+
 def raw_node_attr(snapshot: Snapshot, node_inputs: Sequence[str]) -> np.ndarray:
     """The (N, F) unstandardized extra node inputs of a snapshot (``temperature``: the snapshot's
     temperature on every particle, for one model over several temperatures; ``inherent_displacement``:
-    the distance from each thermal position to its inherent one)."""
+    the distance from each thermal position to its inherent one; the two energies: the file's, else
+    computed from the positions, :func:`particle_energy`)."""
     columns = []
     for name in node_inputs:
         if name not in NODE_INPUTS:
@@ -63,7 +78,7 @@ def raw_node_attr(snapshot: Snapshot, node_inputs: Sequence[str]) -> np.ndarray:
         elif name == "inherent_displacement":
             value = inherent_displacement(snapshot)
         else:
-            value = getattr(snapshot, name)
+            value = particle_energy(snapshot, name)
         if value is None:
             raise GlassDataError(snapshot.source, name, f"the node input '{name}' was requested but this file has none")
         columns.append(value)

@@ -9,7 +9,8 @@ times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -68,6 +69,22 @@ class Prediction:
             target=target,
             noise_ceiling=None if ceiling is None else ceiling[rows].T,
         )
+
+    @classmethod
+    def mean(cls, members: Sequence[Prediction]) -> Prediction:
+        """The ensemble prediction: the mean of several networks' predictions of one configuration (networks of one
+        recipe, e.g. fits with other seeds, so that their predictions share units); the first member's truth."""
+        first = members[0]
+        for member in members[1:]:
+            same = member.prediction.shape == first.prediction.shape and np.array_equal(member.times, first.times)
+            if not same or member.source != first.source or member.quantity != first.quantity:
+                raise GlassDataError(
+                    member.source,
+                    "prediction",
+                    f"an ensemble averages predictions of one configuration at the same times; {first.source} at "
+                    f"t = {first.times.tolist()} and {member.source} at t = {member.times.tolist()} differ",
+                )
+        return replace(first, prediction=np.mean([member.prediction for member in members], axis=0))
 
     def pearson_by_type(self) -> np.ndarray:
         """(num_types, T) Pearson correlation of prediction and target per type, NaN where undefined."""
