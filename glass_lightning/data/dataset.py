@@ -57,11 +57,10 @@ ENERGY_POSITIONS = {"potential_energy": "thermal", "inherent_potential_energy": 
 def particle_energy(snapshot: Snapshot, name: str) -> np.ndarray | None:
     """The per-particle potential energy ``name`` of the file, or, where it has none, computed with the
     Kob–Andersen potential from the positions it belongs to (None without them: quench first)."""
-    value = getattr(snapshot, name)
-    kind = ENERGY_POSITIONS[name]
-    if value is not None or (kind == "inherent" and snapshot.inherent_positions is None):
-        return value
-    return per_particle_energy(snapshot.positions_of(kind), snapshot.types, snapshot.box)
+    value, kind = getattr(snapshot, name), ENERGY_POSITIONS[name]
+    if value is None and (kind == "thermal" or snapshot.inherent_positions is not None):
+        value = per_particle_energy(snapshot.positions_of(kind), snapshot.types, snapshot.box)
+    return value
 
 
 def raw_node_attr(snapshot: Snapshot, node_inputs: Sequence[str]) -> np.ndarray:

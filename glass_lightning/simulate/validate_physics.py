@@ -20,11 +20,9 @@ import numpy as np
 from glass_lightning.command_parser import command_parser
 from glass_lightning.data.atomic_npz import remove_stale_partials, write_npz_atomically
 from glass_lightning.data.formats.native import read_snapshot
-from glass_lightning.errors import GlassDataError
 from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
-from glass_lightning.simulate import lammps_engine
 from glass_lightning.simulate.config import PLATFORMS_HELP, SimulationConfig
-from glass_lightning.simulate.lammps_engine import LAMMPS, engine_label
+from glass_lightning.simulate.lammps_engine import engine_label
 
 if TYPE_CHECKING:
     from glass_lightning.simulate.physics_reference import ReplicaRun, Schedule
@@ -100,7 +98,7 @@ def _load(work: Path, replica: int, schedule: Schedule, config: SimulationConfig
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
-    from glass_lightning.simulate.engine import platform_by_name  # OpenMM, once the command runs
+    from glass_lightning.simulate.isoconfigurational import check_replica_platform  # OpenMM, once the command runs
     from glass_lightning.simulate.physics_reference import (
         REFERENCE,
         Schedule,
@@ -119,12 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    if config.platform == LAMMPS:
-        reason = lammps_engine.unavailable()
-        if reason is not None:
-            raise GlassDataError("<arguments>", "platform", reason)
-    else:
-        platform_by_name(config.platform)
+    check_replica_platform(config.platform)
     reference = read_snapshot(reference_path)
     indices = reference_indices(reference, arguments.times)
     schedule = Schedule.of(reference.times[indices], config.time_step)
