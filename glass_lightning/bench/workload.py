@@ -63,8 +63,8 @@ class Workload:
         return {"num_outputs": self.num_outputs, "cutoff": self.cutoff, **{name: getattr(self, name) for name in names}}
 
 
-# The network of the real-data recipe, configs/default.yaml (N = 4096 Kob-Andersen, 8 timescales); its other settings
-# are SE3Net's defaults (tests/bench/test_recipe.py)
+# The network of the real-data recipe, configs/default.yaml (N = 4096 Kob-Andersen, 8 timescales), without its two
+# node inputs; its other settings are SE3Net's defaults (tests/bench/test_recipe.py)
 RECIPE = Workload(
     cutoff=2.5, l_max=4, num_layers=1, num_outputs=8, readout="invariants", coarse_graining=4, optimizer="AdamW"
 )

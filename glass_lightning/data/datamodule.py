@@ -151,6 +151,19 @@ class GlassDataModule(pl.LightningDataModule):
             )
         return self._node_attr_statistics
 
+    def standardize_node_inputs_as(
+        self, node_inputs: list[str], mean: list[float], std: list[float], source: str
+    ) -> None:
+        """Standardize the node inputs with a trained network's statistics (its checkpoint's graph recipe, from
+        ``source``) instead of this datamodule's training split, which an evaluation may not have."""
+        if list(node_inputs) != self.node_inputs:
+            raise GlassDataError(
+                source,
+                "node_inputs",
+                f"the network was trained on the node inputs {list(node_inputs)}, the data serves {self.node_inputs}",
+            )
+        self._node_attr_statistics = (np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64))
+
     @property
     def target_standardization(self) -> dict[float, tuple[np.ndarray, np.ndarray]]:
         """Target mean and std (T,) per temperature (the training split's; see ``_standardization``),

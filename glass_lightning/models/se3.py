@@ -1,6 +1,7 @@
 """SE3Net: the SE(3)-equivariant network of Pezzicoli, Charpiat & Landes (SciPost Phys. 16, 136, 2024).
 
-Node input: one-hot particle type (+ ``num_node_attr`` extra scalars). Edges within ``cutoff``
+Node input: one-hot particle type (+ ``num_node_attr`` extra scalars, of which the last
+``linear_node_inputs`` only join the output, linearly). Edges within ``cutoff``
 carry spherical harmonics Y_l(r_hat), l <= l_max, and an enveloped radial basis, both computed
 once per forward pass. ``num_layers`` interaction blocks (convolution, gate, residual, RMS
 norm) act on hidden irreps ``channels x l`` for l = 0..l_max; a decoder predicts all timescales
@@ -100,6 +101,10 @@ class SE3Net(nn.Module):
             layer's (species, channel) sums whose products per degree are read out too
             (models/power_spectrum.py); 0: the norms alone.
         coarse_graining: learned coarse-graining passes over the neighbours within ``cutoff``.
+        linear_node_inputs: how many of the node inputs, the last ones, reach the prediction only through
+            a linear term per particle type and output, added to the decoder's (zero at the start), instead
+            of entering the network. For an input whose effect is additive and that a network over-fits:
+            the recipe's |r - r_IS| (docs/training-on-real-data.md, "Beyond 0.75").
         tensor_product: the backend of the tensor product, one of "auto", "native", "e3nn",
             "cuequivariance", "openequivariance" (models/tensor_product_backends.py): the same
             function of the same weights on every backend; ``tensor_product_backend`` says which
@@ -126,6 +131,7 @@ class SE3Net(nn.Module):
         readout_width: int = 64,
         power_spectrum: int = 0,
         coarse_graining: int = 0,
+        linear_node_inputs: int = 0,
         tensor_product: TensorProductBackend = "auto",
     ):
         super().__init__()
@@ -142,6 +148,12 @@ class SE3Net(nn.Module):
                 "power_spectrum",
                 f"expected 0, or a positive number with readout 'invariants', got {power_spectrum}",
             )
+        if not 0 <= linear_node_inputs <= num_node_attr:
+            raise GlassDataError(
+                "<model>",
+                "linear_node_inputs",
+                f"expected between 0 and the {num_node_attr} node inputs of the data, got {linear_node_inputs}",
+            )
         self.cutoff, self.num_types, self.num_node_attr, self.channels = (
             float(cutoff),
             num_types,
@@ -153,12 +165,12 @@ class SE3Net(nn.Module):
         self.irreps_sh = o3.Irreps.spherical_harmonics(l_max)
         self.harmonics = o3.SphericalHarmonics(self.irreps_sh, normalize=True, normalization="component")
         self.radial_basis = RadialBasis(radial, n_basis, cutoff)
-        num_scalars = num_types + num_node_attr
+        self.num_network_scalars = num_types + num_node_attr - linear_node_inputs
         gate_inputs = gated_nonlinearity(self.irreps_hidden).irreps_in
         self.tensor_product = build_tensor_product(tensor_product, self.irreps_hidden, l_max, gate_inputs)
         first = InteractionBlock(
             lambda irreps_out: ScalarInputConvolution(
-                num_scalars, num_types, channels, l_max, irreps_out, n_basis, radial_hidden
+                self.num_network_scalars, num_types, channels, l_max, irreps_out, n_basis, radial_hidden
             ),
             self.irreps_hidden,
             residual=False,
@@ -186,6 +198,10 @@ class SE3Net(nn.Module):
         self.num_invariant_features = readout_width if readout == "invariants" else channels
         self.coarse_graining = CoarseGraining(self.num_invariant_features, coarse_graining, cutoff)
         self.decoder = TypeReadout(self.num_invariant_features, decoder_hidden, num_outputs, num_types, per_type_heads)
+        self.linear_inputs = None
+        if linear_node_inputs:
+            self.linear_inputs = nn.Linear(linear_node_inputs, num_types * num_outputs, bias=False)
+            nn.init.zeros_(self.linear_inputs.weight)
 
     @property
     def tensor_product_backend(self) -> str:
@@ -220,7 +236,7 @@ class SE3Net(nn.Module):
     def _first_layer(self, data: Data, edges: EdgeGeometry) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """The first block's output and, with the invariants read-out, its per-species and block invariants,
         from one computation of its scalar sums."""
-        scalars = node_scalars(data, self.num_types, self.num_node_attr)
+        scalars = node_scalars(data, self.num_types, self.num_node_attr)[:, : self.num_network_scalars]
         first = self.layers[0]
         sums = first.convolution.scalar_sums(scalars, edges)
         features = first.after_convolution(scalars, first.convolution.from_sums(scalars, sums))
@@ -233,7 +249,12 @@ class SE3Net(nn.Module):
 
     def forward(self, data: Data) -> torch.Tensor:
         """(N, num_outputs) predictions for every particle of the graph (or batch of graphs)."""
-        return self.decoder(self.invariant_features(data), data.node_type)
+        prediction = self.decoder(self.invariant_features(data), data.node_type)
+        if self.linear_inputs is None:
+            return prediction
+        linear = node_scalars(data, self.num_types, self.num_node_attr)[:, self.num_network_scalars :]
+        per_type = self.linear_inputs(linear).view(len(linear), self.num_types, -1)
+        return prediction + per_type[torch.arange(len(linear), device=linear.device), data.node_type]
 
     def first_layer_invariants(self, data: Data) -> torch.Tensor:
         """(N, num_types * (l_max+1) * channels) rotation invariants of the first layer.

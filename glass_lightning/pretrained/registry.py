@@ -35,7 +35,8 @@ PRETRAINED: dict[str, PretrainedNetwork] = {
             domain=(
                 "ka3d-T0.44 (SE3Net, model card glass_lightning/pretrained/ka3d-T0.44.md) predicts the propensity of "
                 "the 3D Kob-Andersen 80:20 mixture at density 1.2 and T = 0.44, at t = 4120 (about 1.5 tau_alpha), "
-                "from inherent structures: quench the configurations first (glass-lightning quench). Outside that "
+                "from inherent structures and each particle's distance to its thermal position: quench the "
+                "configurations first (glass-lightning quench keeps both). Outside that "
                 "domain, for other temperatures, thermal (unquenched) positions, other densities or other models, "
                 "its predictions are not calibrated. It was fitted to per-configuration standardized propensities: it "
                 "ranks the particles of a configuration; its values are not absolute propensities."

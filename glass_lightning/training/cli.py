@@ -34,7 +34,7 @@ from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveCon
 from lightning.pytorch.loggers import MLFlowLogger
 from lightning.pytorch.utilities import rank_zero_warn
 
-from glass_lightning.checkpoint_file import read_checkpoint
+from glass_lightning.checkpoint_file import CHECKPOINT_KEY, RECIPE_KEY, read_checkpoint
 from glass_lightning.command_parser import PlainText
 from glass_lightning.errors import GlassDataError
 from glass_lightning.pretrained.registry import PRETRAINED, resolve_checkpoint
@@ -193,6 +193,21 @@ class GlassLightningCLI(LightningCLI):
 
     def before_fit(self) -> None:
         self.fit_started = time.monotonic()
+
+    def _node_inputs_as_trained(self) -> None:
+        """validate, test and predict from a checkpoint standardize the node inputs with the statistics the network
+        was trained with (the graph recipe its checkpoint holds), not those of whatever training split the config
+        names: an evaluation on other files may have none."""
+        path = self.config[self.subcommand].get("ckpt_path")
+        recipe = (
+            read_checkpoint(path).get(CHECKPOINT_KEY, {}).get(RECIPE_KEY) if path and Path(path).is_file() else None
+        )
+        if recipe is not None:
+            self.datamodule.standardize_node_inputs_as(
+                recipe["node_inputs"], recipe["node_attr_mean"], recipe["node_attr_std"], str(path)
+            )
+
+    before_validate = before_test = before_predict = _node_inputs_as_trained
 
     def after_fit(self) -> None:
         self.fit_seconds = time.monotonic() - self.fit_started

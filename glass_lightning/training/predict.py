@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from glass_lightning.data.graph_recipe import GraphRecipe
@@ -90,3 +91,25 @@ def _predictions(module: GlassModule, recipe: GraphRecipe, snapshots: list, grap
         if features:
             arrays["features"] = module.model.invariant_features(graph).cpu().float().numpy()
         yield snapshot, arrays
+
+
+def check_one_recipe(recipes: list[GraphRecipe], checkpoints: list[str]) -> None:
+    """An ensemble averages networks of one graph recipe (fits of one config): refuse checkpoints whose recipes
+    differ, naming the first field that does."""
+    first = recipes[0].as_dict()
+    for recipe, checkpoint in zip(recipes[1:], checkpoints[1:]):
+        differing = [name for name, value in recipe.as_dict().items() if value != first[name]]
+        if differing:
+            raise GlassDataError(
+                checkpoint,
+                differing[0],
+                f"its graph recipe differs from that of {checkpoints[0]}: an ensemble averages fits of one recipe",
+            )
+
+
+def ensemble_arrays(streams: list):
+    """(snapshot, arrays) per snapshot from several networks' :func:`predict_arrays` of the same snapshots, with
+    the mean of their predictions: the ensemble (the arrays are otherwise the first network's)."""
+    for members in zip(*streams):
+        snapshot, arrays = members[0]
+        yield snapshot, {**arrays, "prediction": np.mean([member["prediction"] for _, member in members], axis=0)}

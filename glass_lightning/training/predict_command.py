@@ -3,6 +3,8 @@ order parameter on any configuration, from the checkpoint alone (predict.py does
 
 ``--ckpt`` also takes the name of a network shipped with the package (``--ckpt ka3d-T0.44``,
 ``pretrained/registry.py``); the command then prints that network's domain of validity on stderr.
+``--ckpt A.ckpt --ckpt B.ckpt ...``, fits of one config (e.g. other seeds): their mean prediction, an ensemble
+(refused if their graph recipes differ; ``--features`` takes one network).
 
 The checkpoint of ``lightning fit`` carries the graph recipe of its data (``data/graph_recipe.py``):
 cutoff, kind of positions, node-input and target standardization, time grid, species count. The
@@ -48,6 +50,7 @@ from glass_lightning.command_parser import command_parser
 from glass_lightning.data.atomic_npz import remove_stale_partials, write_npz_atomically
 from glass_lightning.data.formats import FORMATS, inferred_format, output_paths, read_snapshots
 from glass_lightning.data.formats.extxyz import write_extxyz
+from glass_lightning.errors import GlassDataError
 from glass_lightning.output_guard import check_output_apart
 from glass_lightning.pretrained.registry import PRETRAINED, pretrained_domain, resolve_checkpoint
 from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
@@ -73,7 +76,9 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument(
         "--ckpt",
         required=True,
-        help=f"a checkpoint of lightning fit, or the name of a pretrained network ({', '.join(sorted(PRETRAINED))})",
+        action="append",
+        help=f"a checkpoint of lightning fit, or the name of a pretrained network ({', '.join(sorted(PRETRAINED))}); "
+        "given again (--ckpt A --ckpt B ...) for fits of one config: their mean prediction, an ensemble",
     )
     result.add_argument(
         "--format",
@@ -97,24 +102,39 @@ def main(argv: list[str] | None = None) -> int:
     # torch, Lightning and the network's libraries, once the command runs
     from glass_lightning.training.model_positions import with_model_positions
     from glass_lightning.training.plots import plot_prediction_slab
-    from glass_lightning.training.predict import check_finite_weights, default_device, load_predictor, predict_arrays
+    from glass_lightning.training.predict import (
+        check_finite_weights,
+        check_one_recipe,
+        default_device,
+        ensemble_arrays,
+        load_predictor,
+        predict_arrays,
+    )
     from glass_lightning.training.prediction import Prediction
     from glass_lightning.training.prediction_report import report_document, report_table
 
     check_output_apart(arguments.output, arguments.inputs)
-    checkpoint = resolve_checkpoint(arguments.ckpt)
-    domain = pretrained_domain(arguments.ckpt)
-    if domain is not None:
-        print(domain, file=sys.stderr)
-    module, recipe = load_predictor(checkpoint, arguments.device or default_device())
-    check_finite_weights(module, checkpoint)
+    if arguments.features and len(arguments.ckpt) > 1:
+        raise GlassDataError(
+            "--features", "ckpt", "the features are one network's: give one checkpoint with --features"
+        )
+    checkpoints = [resolve_checkpoint(name) for name in arguments.ckpt]
+    for domain in dict.fromkeys(pretrained_domain(name) for name in arguments.ckpt):
+        if domain is not None:
+            print(domain, file=sys.stderr)
+    members = [load_predictor(checkpoint, arguments.device or default_device()) for checkpoint in checkpoints]
+    for (module, _), checkpoint in zip(members, checkpoints):
+        check_finite_weights(module, checkpoint)
+    recipe = members[0][1]
+    check_one_recipe([member_recipe for _, member_recipe in members], [str(path) for path in checkpoints])
     file_format = arguments.format or inferred_format(arguments.inputs)
     with hidden_progress(arguments.no_progress):
         snapshots = read_snapshots(arguments.inputs, file_format)
         snapshots = with_model_positions(snapshots, recipe.positions, arguments.quench, file_format)
         paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
         remove_stale_partials(file for path in paths for file in written_files(path, arguments.plot))
-        predictions = predict_arrays(module, recipe, snapshots, arguments.features)
+        streams = [predict_arrays(module, recipe, snapshots, arguments.features) for module, _ in members]
+        predictions = streams[0] if len(streams) == 1 else ensemble_arrays(streams)
         # the frame holds the thermal positions; a model that reads others gets them as a column too
         model_positions = [] if recipe.positions == "thermal" else [f"{recipe.positions}_positions"]
         results = []
@@ -131,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     written = f"wrote {len(paths)} prediction file(s) under {arguments.output}"
     if arguments.json:
         print(written, file=sys.stderr)
-        document = {"checkpoint": arguments.ckpt, **report_document(results), "output": arguments.output}
+        checkpoint = arguments.ckpt[0] if len(arguments.ckpt) == 1 else arguments.ckpt
+        document = {"checkpoint": checkpoint, **report_document(results), "output": arguments.output}
         print(json.dumps(document, indent=2))
     else:
         print(report_table(results))

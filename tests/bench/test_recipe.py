@@ -20,7 +20,11 @@ TUNED_ITEMS = {f"{name}={value}" for name, value in SETTINGS.items()}
 
 def test_the_recipe_workload_is_the_configs():
     config = yaml.safe_load((REPOSITORY / "configs" / "default.yaml").read_text())
-    settings = config["model"]["model"]["init_args"]
+    # the benchmark's graph has no node inputs (data.node_inputs: two scalars a particle, no measurable cost), so
+    # neither has its network the routing of the last one
+    settings = {
+        name: value for name, value in config["model"]["model"]["init_args"].items() if name != "linear_node_inputs"
+    }
     defaults = {name: parameter.default for name, parameter in inspect.signature(SE3Net).parameters.items()}
     network = {**defaults, **RECIPE.network_settings()}
     assert {name: network[name] for name in settings} == settings

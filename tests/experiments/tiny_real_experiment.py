@@ -42,7 +42,11 @@ def write_real_like_experiment(directory: Path, **changes) -> Path:
     settings = {
         "name": "tiny-real",
         "base_config": [str(REPOSITORY / "configs" / "default.yaml"), str(tiny_config)],
-        "models": {"SE3Net": [], "ExpertRidge": [str(expert)]},
+        "overrides": {"data.init_args.node_inputs": []},  # the structure alone, as botan-T0.44.yaml
+        "models": {
+            "SE3Net": [str(REPOSITORY / "configs" / "experiments" / "structure-only.yaml")],
+            "ExpertRidge": [str(expert)],
+        },
         "seeds": [0],
         "experiments": ["comparison", "data_efficiency", "interpretability"],
         "folds": 5,

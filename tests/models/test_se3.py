@@ -124,3 +124,33 @@ def test_the_power_spectrum_adds_the_products_of_mixed_first_layer_sums(graph):
     mixed = sums[0][:, :, :2, 0].flatten(1) @ model.power_spectrum.mixing[0].double().T  # (N, 3)
     torch.testing.assert_close(products[:, 0], mixed[:, 0] ** 2)
     torch.testing.assert_close(products[:, 1], mixed[:, 0] * mixed[:, 1])
+
+
+def test_linear_node_inputs_reach_the_prediction_linearly_and_only_there(snapshot, make_graph, orthogonal, transform):
+    """The last node input enters through a linear term per type, zero at the start: the prediction moves by a fixed
+    amount per unit of it on each particle; the network (its invariant features) never sees it; rotations change
+    nothing."""
+    model = SE3Net(
+        2, 1.6, l_max=2, channels=4, num_layers=1, readout="invariants", readout_width=8, coarse_graining=2,
+        num_node_attr=2, linear_node_inputs=1,
+    ).double().eval()  # fmt: skip
+    attributes = np.random.default_rng(2).normal(size=(len(snapshot.positions), 2))
+    graphs = [
+        make_graph(snapshot.positions, snapshot.types, snapshot.box, node_attr=attributes + shift)
+        for shift in ([0.0, 0.0], [0.0, 1.0], [0.0, 2.0])
+    ]
+    torch.testing.assert_close(model(graphs[1]), model(graphs[0]))  # the term starts at zero
+    with torch.no_grad():
+        model.linear_inputs.weight.copy_(torch.tensor([[0.5], [-1.0], [2.0], [0.25]], dtype=torch.float64))
+    base, once, twice = (model(graph) for graph in graphs)
+    torch.testing.assert_close(twice - base, 2 * (once - base))
+    types = graphs[0].node_type
+    expected = torch.tensor([[0.5, -1.0], [2.0, 0.25]], dtype=torch.float64)[types]  # (type, output) per particle
+    torch.testing.assert_close(once - base, expected)
+    torch.testing.assert_close(model.invariant_features(graphs[1]), model.invariant_features(graphs[0]))
+    torch.testing.assert_close(model(transform(graphs[0], orthogonal)), base, atol=1e-10, rtol=1e-8)
+
+
+def test_more_linear_node_inputs_than_node_inputs_are_refused():
+    with pytest.raises(GlassDataError, match="linear_node_inputs"):
+        SE3Net(1, 1.6, num_node_attr=1, linear_node_inputs=2)

@@ -35,10 +35,11 @@ def test_the_paper_config_carries_the_real_data_recipe():
     paper = yaml.safe_load((REPOSITORY / "configs" / "paper.yaml").read_text())
     recipe = yaml.safe_load((REPOSITORY / "configs" / "default.yaml").read_text())
     network, recipe_network = paper["model"]["model"]["init_args"], recipe["model"]["model"]["init_args"]
-    for key in ("l_max", "num_layers", "readout", "coarse_graining", "radial"):
+    for key in ("l_max", "num_layers", "readout", "coarse_graining", "radial", "linear_node_inputs"):
         assert network[key] == recipe_network[key], key
     assert paper["model"]["standardize_per_configuration"] is True
     assert paper["data"]["init_args"]["positions"] == "inherent" and paper["data"]["init_args"]["cutoff"] == 2.5
+    assert paper["data"]["init_args"]["node_inputs"] == recipe["data"]["init_args"]["node_inputs"]
     assert paper["checkpoint"] == recipe["checkpoint"]
 
 

@@ -1,6 +1,8 @@
 """The training CLI end to end on a tiny synthetic native dataset, with the MLflow store in tmp."""
 
 import dataclasses
+import json
+import re
 from pathlib import Path
 
 import ase.io
@@ -13,6 +15,7 @@ from tiny import OtherTinyNet, TinyNet
 from trajectory_files import write_lammps_dump
 
 from glass_lightning.cli import lightning_main, main
+from glass_lightning.data.datamodule import GlassDataModule
 from glass_lightning.data.formats import read_snapshots
 from glass_lightning.data.formats.extxyz import write_extxyz
 from glass_lightning.data.formats.native import write_snapshot
@@ -341,3 +344,31 @@ def test_the_real_data_recipe_parses_with_another_data_folder_given(names, capsy
     )
     assert printed["checkpoint"]["monitor"] == "val/pearson_per_configuration_A_mean"
     assert printed["data"]["init_args"]["train_files"] is None and printed["data"]["init_args"]["val_files"] is None
+
+
+def test_an_evaluation_from_a_checkpoint_standardizes_node_inputs_as_the_network_was_trained(tmp_path, dataset, capsys):
+    """`lightning test --ckpt_path` on files alone (no training split, as on GlassBench's test folder) takes the
+    node-input statistics from the checkpoint: it runs, and scores the config's test files as the test of the
+    config's own split does."""
+    inputs = ["--data.init_args.node_inputs", "[inherent_displacement]"]
+    config = tiny_config(tmp_path, dataset)
+    lightning_main(["fit", "--config", str(config), "--trainer.max_epochs", "1", *inputs])
+    split = GlassDataModule(**yaml.safe_load(config.read_text())["data"]["init_args"])
+    alone = ["--data.init_args.train_files", "null", "--data.init_args.test_files", json.dumps(split.sources("test"))]
+    scores = []  # the Pearson: the loss also holds the target's standardization, which needs a training split
+    for files in ([], alone):
+        capsys.readouterr()
+        test = [
+            "test",
+            "--config",
+            str(config),
+            "--ckpt_path",
+            str(checkpoint_of(tmp_path)),
+            "--trainer.logger",
+            "false",
+        ]
+        assert lightning_main([*test, *inputs, *files]) in (0, None)
+        metric = "test/pearson_per_configuration_A_mean"
+        (line,) = [line for line in capsys.readouterr().out.splitlines() if metric in line]
+        scores.append(float(re.findall(r"[-+0-9.e]+", line.split(metric)[1])[0]))
+    assert scores[0] == pytest.approx(scores[1], rel=1e-5)

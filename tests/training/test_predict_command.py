@@ -123,3 +123,35 @@ def test_a_device_this_machine_lacks_is_refused_in_one_line(checkpoint, tmp_path
     error = refusal(capsys)
     assert "<arguments>: field 'device': expected a device of this machine (cpu" in error and f"got '{device}'" in error
     assert not (tmp_path / "out").exists()
+
+
+def fitted(directory: Path, synthetic_dataset: Path, *changes: str) -> Path:
+    directory.mkdir()
+    lightning_main(
+        ["fit", "--config", str(tiny_config(directory, synthetic_dataset)), "--trainer.max_epochs", "1", *changes]
+    )
+    return checkpoint_of(directory)
+
+
+def test_several_checkpoints_predict_their_mean_and_must_share_one_recipe(
+    checkpoint, synthetic_dataset, tmp_path, capsys
+):
+    """An ensemble: fits of one config at other seeds predict the mean of their predictions; a fit of another
+    recipe (another cutoff) is refused in one line, as are the features of several networks."""
+    other_seed = fitted(tmp_path / "seed1", synthetic_dataset, "--seed_everything", "1")
+    write_snapshot(tmp_path / "in" / "config_000.npz", synthetic_snapshot(64, temperature=0.5, seed=1))
+    outputs = {}
+    for name, checkpoints in {"first": [checkpoint], "second": [other_seed], "both": [checkpoint, other_seed]}.items():
+        options = [option for path in checkpoints[1:] for option in ("--ckpt", str(path))]
+        assert predict(checkpoints[0], tmp_path / "in", tmp_path / name, *options) == 0
+        with np.load(tmp_path / name / "config_000.npz") as archive:
+            outputs[name] = archive["prediction"]
+    assert not np.allclose(outputs["first"], outputs["second"])
+    np.testing.assert_allclose(outputs["both"], (outputs["first"] + outputs["second"]) / 2, rtol=1e-6)
+    capsys.readouterr()
+    other_recipe = fitted(tmp_path / "cutoff", synthetic_dataset, "--data.init_args.cutoff", "1.2")
+    assert predict(checkpoint, tmp_path / "in", tmp_path / "mixed", "--ckpt", str(other_recipe)) == 1
+    assert "field 'cutoff': its graph recipe differs" in refusal(capsys)
+    assert predict(checkpoint, tmp_path / "in", tmp_path / "features", "--ckpt", str(other_seed), "--features") == 1
+    assert "one checkpoint with --features" in refusal(capsys)
+    assert not (tmp_path / "mixed").exists() and not (tmp_path / "features").exists()
