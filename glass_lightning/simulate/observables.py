@@ -19,9 +19,14 @@ def relative_to_centre_of_mass(moved: np.ndarray) -> np.ndarray:
     return moved - moved.mean(axis=-2, keepdims=True)
 
 
+def isotropic_scattering(distance: np.ndarray, wavenumber: float) -> np.ndarray:
+    """sin(q r) / (q r) of each displacement length ``distance``: its term of the isotropic F_s(q)."""
+    return np.sinc(wavenumber * distance / np.pi)
+
+
 def self_intermediate_scattering(moved: np.ndarray, wavenumber: float) -> float:
     """Isotropic F_s(q) = < sin(q r) / (q r) > over the particles in ``moved`` (N, 3)."""
-    return float(np.mean(np.sinc(wavenumber * np.linalg.norm(moved, axis=-1) / np.pi)))
+    return float(np.mean(isotropic_scattering(np.linalg.norm(moved, axis=-1), wavenumber)))
 
 
 def relaxation_time(times: np.ndarray, correlation: np.ndarray, level: float = RELAXED) -> float | None:

@@ -18,6 +18,7 @@ from glass_lightning.data.snapshot import SPECIES, Snapshot  # noqa: E402
 from glass_lightning.markdown import count, table  # noqa: E402
 from glass_lightning.simulate.config import SimulationConfig  # noqa: E402
 from glass_lightning.simulate.lammps_engine import engine_label  # noqa: E402
+from glass_lightning.simulate.observables import isotropic_scattering  # noqa: E402
 from glass_lightning.simulate.physics_reference import Comparison, Schedule  # noqa: E402
 
 SHORT_RUN_STEPS = 10_000  # below this, the set-up of a replica weighs on the measured speed
@@ -56,6 +57,29 @@ def _cost(validation: Validation) -> list[str]:
         + " (per worker; replicas run in "
         "parallel on `--workers` processes"
         + ("; measured on short replicas, their set-up included: an upper bound for long ones)." if short else ")."),
+    ]
+
+
+def _scattering(validation: Validation) -> list[str]:
+    """F_s(q) of the A particles of our replicas at the compared times, next to the values at which the reference
+    chose its times (its metadata ``is_values``), where it gives them."""
+    reference, wavenumber = validation.reference, validation.config.wavenumber
+    nominal = reference.metadata.get("is_values")
+    if nominal is None:
+        return []
+    per_replica = isotropic_scattering(validation.distances[:, :, reference.types == 0], wavenumber).mean(axis=2)
+    rows = [
+        [f"{reference.times[index]:g}", f"{nominal[index]:g}", f"{mean:.3f} ± {spread:.3f}"]
+        for index, mean, spread in zip(validation.indices, per_replica.mean(axis=0), per_replica.std(axis=0))
+    ]
+    return [
+        f"The reference chose its times where the self-intermediate scattering function of its trajectories "
+        f"reaches the values below (its wavenumber is not stated). Ours, of the A particles at q = {wavenumber:g} "
+        "(the first peak of the A–A structure factor), F_s = ⟨sin(q r) / (q r)⟩ over particles, mean ± standard "
+        "deviation over our replicas:",
+        "",
+        table(["t", "theirs (where they chose t)", "ours, A, q = " + f"{wavenumber:g}"], rows),
+        "",
     ]
 
 
@@ -100,6 +124,7 @@ def _text(validation: Validation, figure: Path) -> str:
         "Spearman–Brown prophecy for the published replica count; bound: 4 standard errors (1 − r²)/√(n − 1) "
         "below it (glass_lightning/simulate/physics_reference.py).",
         "",
+        *_scattering(validation),
         *_cost(validation),
         "",
         f"Rerun or extend (finished replicas are kept): `{validation.command}`",

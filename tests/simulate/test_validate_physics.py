@@ -18,6 +18,8 @@ def test_validate_physics_writes_its_report_and_resumes_from_the_finished_replic
     text = report.read_text()
     assert "| 0.132 | A | 0.1043 |" in text and "| 0.132 | B | 0.1134 |" in text and "agrees" in text
     assert "particle-steps per second" in text and report.with_suffix(".png").stat().st_size > 0
+    (row,) = [line for line in text.splitlines() if line.startswith("| 0.132 | 0.9 |")]  # F_s where they chose t
+    assert 0.85 < float(row.split("|")[3].split("±")[0]) < 0.95
     finished = {r: replica_path(work, r).stat().st_mtime_ns for r in range(2)}
     assert main([*arguments, "--replicas", "3"]) == 0  # two reused, one more run
     assert {r: replica_path(work, r).stat().st_mtime_ns for r in range(2)} == finished
