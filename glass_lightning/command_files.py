@@ -47,7 +47,7 @@ class FitsFile:
     source: str
     base_config: str | list[str]  # training config(s), merged in order like repeated --config
     overrides: dict[str, Any] = field(default_factory=dict)  # dotted config paths set in every fit
-    tracking_uri: str | None = None  # default: sqlite:///mlruns/mlflow.db
+    tracking_uri: str | None = None  # default: $MLFLOW_TRACKING_URI, else sqlite:///mlruns/mlflow.db
     workers: int = 1  # processes on this machine (--workers overrides)
 
     @classmethod
@@ -70,10 +70,10 @@ class FitsFile:
         return cls(source=source, **{key: value for key, value in raw.items() if value is not None})
 
     def __post_init__(self) -> None:
-        from glass_lightning.training.tracking import DEFAULT_TRACKING_URI  # Lightning: once a file is read
+        from glass_lightning.training.tracking import chosen_tracking_uri  # Lightning: once a file is read
 
         self.base_config = [str(path) for path in as_list(self.base_config)]
-        self.tracking_uri = self.tracking_uri or DEFAULT_TRACKING_URI
+        self.tracking_uri = self.tracking_uri or chosen_tracking_uri()
         ok = isinstance(self.workers, int) and self.workers >= 1
         require(self.source, "workers", ok, f"expected a positive integer, got {self.workers!r}")
 

@@ -5,8 +5,9 @@ each experiment's artifacts in ``mlruns/<experiment name>/``, which is what ``ma
 Recent MLflow versions refuse ``file:`` tracking URIs, hence sqlite. Every experiment is tagged
 as model training (``mlflow.experimentKind``); MLflow 3.17's UI picks its view from the URL or the
 browser, not from that tag, so ``make ui`` prints links to its training view (``ui_links.py``).
-Commands that only read runs (``glass-lightning curves``) take ``$MLFLOW_TRACKING_URI`` when set
-and refuse a store that does not exist (:func:`open_existing_store`).
+Every command takes ``$MLFLOW_TRACKING_URI`` when set and no store is named (``lightning fit``'s logger, sweeps,
+experiments, ``glass-lightning curves``); a store that is not sqlite (a tracking server) places its artifacts
+itself. Commands that only read runs refuse a store that does not exist (:func:`open_existing_store`).
 
 MLflow creates the tables of a new sqlite store and migrates them when a process first opens it;
 two processes doing that at once collide, and two creating the same experiment at once hit its
@@ -44,7 +45,7 @@ SQLITE_PREFIX = "sqlite:///"
 STORE = Path("mlruns") / "mlflow.db"
 EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
 MODEL_TRAINING = "custom_model_development"  # MLflow's kind for model training (its UI's view is chosen elsewhere)
-TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"  # MLflow's own: the store of commands that read runs
+TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"  # MLflow's own: the store of every command that names none
 LOCK_SECONDS = 300  # creating a store takes seconds; a lock held longer belongs to a stuck process
 
 # the tracking URIs this process has opened under their store's lock (MLflow keeps the store of each)
@@ -68,8 +69,11 @@ def sqlite_database(tracking_uri: str) -> Path:
     return Path(tracking_uri[len(SQLITE_PREFIX) :])
 
 
-def default_artifact_location(tracking_uri: str, experiment_name: str) -> str:
-    """``<directory of the database>/<experiment name>``; creates the database's directory."""
+def default_artifact_location(tracking_uri: str, experiment_name: str) -> str | None:
+    """``<directory of the database>/<experiment name>`` for a sqlite store, creating the database's directory;
+    None for another store (a tracking server places its artifacts itself)."""
+    if not tracking_uri.startswith(SQLITE_PREFIX):
+        return None
     database = sqlite_database(tracking_uri)
     database.parent.mkdir(parents=True, exist_ok=True)
     return str((database.parent / experiment_name).resolve())
@@ -193,7 +197,8 @@ def mlflow_loggers(trainer: Trainer) -> list[MLFlowLogger]:
 
 
 class GlassMLFlowLogger(MLFlowLogger):
-    """``MLFlowLogger`` on a sqlite store whose directory is created on demand, artifacts beside it.
+    """``MLFlowLogger`` on the store ``tracking_uri`` (default: ``$MLFLOW_TRACKING_URI``, else the project's sqlite
+    store); a sqlite store's directory is created on demand, its artifacts beside it.
 
     Its client comes from :func:`open_store` and its experiment from :func:`ensure_experiment`, so fits
     that start together on a new store neither collide creating it nor creating the experiment.
@@ -208,13 +213,14 @@ class GlassMLFlowLogger(MLFlowLogger):
         self,
         experiment_name: str = "glass_lightning",
         run_name: str | None = None,
-        tracking_uri: str = DEFAULT_TRACKING_URI,
+        tracking_uri: str | None = None,
         tags: dict[str, Any] | None = None,
         log_model: Literal[True, False, "all"] = True,
         artifact_location: str | None = None,
         run_id: str | None = None,
     ):
-        # always: it also creates the store's directory
+        tracking_uri = tracking_uri or chosen_tracking_uri()
+        # always: it also creates a sqlite store's directory
         default_location = default_artifact_location(tracking_uri, experiment_name)
         artifact_location = artifact_location or default_location
         # before MLFlowLogger's own MlflowClient, which would create a new store without the lock

@@ -19,6 +19,8 @@ from mlflow import MlflowClient
 from glass_lightning.training.tracking import (
     EXPERIMENT_KIND_TAG,
     MODEL_TRAINING,
+    GlassMLFlowLogger,
+    default_artifact_location,
     ensure_experiment,
     open_store,
     store_lock_file,
@@ -100,3 +102,18 @@ def test_writers_starting_together_on_an_existing_store_create_their_experiment_
     tracking_uri = tracking_uri_in(tmp_path)
     open_store(tracking_uri)  # the store exists, the experiment does not
     assert_every_writer_recorded_its_run(tracking_uri, start_writers(tmp_path, tracking_uri, 4, open_first=True))
+
+
+def test_a_logger_that_names_no_store_logs_to_mlflow_tracking_uri(tmp_path, monkeypatch):
+    """`lightning fit` with the default logger, $MLFLOW_TRACKING_URI set: the run goes to that store, its artifacts
+    beside its database; a tracking server (not sqlite) would place them itself."""
+    tracking_uri = tracking_uri_in(tmp_path / "shared")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", tracking_uri)
+    logger = GlassMLFlowLogger(experiment_name=EXPERIMENT)
+    logger.log_metrics({"loss": 1.0}, step=0)
+    (run,) = MlflowClient(tracking_uri).search_runs([logger.experiment_id])
+    assert run.data.metrics["loss"] == 1.0
+    assert (tmp_path / "shared" / "mlruns" / "mlflow.db").is_file()
+    location = MlflowClient(tracking_uri).get_experiment(logger.experiment_id).artifact_location
+    assert Path(location.removeprefix("file://")) == (tmp_path / "shared" / "mlruns" / EXPERIMENT).resolve()
+    assert default_artifact_location("http://localhost:5000", EXPERIMENT) is None
