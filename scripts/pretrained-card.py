@@ -20,10 +20,6 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 VALIDATION = [REPOSITORY / f"data/botan-T0.44/isoconfig_N4096T0.44_{index}.npz" for index in (9, 10)]
 
 
-def type_a_pearson(prediction: np.ndarray, target: np.ndarray, types: np.ndarray) -> float:
-    return float(np.corrcoef(prediction[types == 0], target[types == 0])[0, 1])
-
-
 def main(checkpoint: str) -> None:
     logging.disable(logging.WARNING)  # the temperature warning of every ka3d-mini file: expected here
     predictor = Predictor.load(checkpoint)
@@ -42,8 +38,8 @@ def main(checkpoint: str) -> None:
         values = []
         for snapshot in snapshots:
             untargeted = replace(snapshot, times=None, propensity=None, mean_squared_displacement=None)
-            prediction = predictor.predict(untargeted).prediction[:, 0]
-            values.append(type_a_pearson(prediction, snapshot.propensity[row], snapshot.types))
+            prediction = predictor.predict(untargeted)  # at the model's t = 4120, scored against t = tau_alpha here
+            values.append(float(replace(prediction, target=snapshot.propensity[row][:, None]).pearson("A")[0]))
         print(
             f"ka3d-mini T = {snapshots[0].temperature:.2f}, t = {snapshots[0].times[row]:.2f} (tau_alpha): "
             f"{np.mean(values):.3f} over {len(values)} configurations"

@@ -3,8 +3,8 @@
 Each worker holds one OpenMM context (one thread) for the replicas and a double-precision
 Reference context that polishes inherent structures; with ``platform="LAMMPS"`` the replicas run
 in serial LAMMPS instead (simulate/lammps_engine.py), the same system, and the context on OpenMM's CPU.
-A replica starts from the configuration with fresh Maxwell–Boltzmann velocities at T (zero total momentum, seeded per replica) and
-records unwrapped displacements relative to the centre of mass (and, if asked, its positions).
+A replica starts from the configuration with fresh Maxwell–Boltzmann velocities at T (zero total
+momentum, seeded per replica) and records unwrapped displacements relative to the centre of mass (and, if asked, its positions).
 """
 
 from __future__ import annotations

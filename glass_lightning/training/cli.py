@@ -36,6 +36,7 @@ from lightning.pytorch.utilities import rank_zero_warn
 
 from glass_lightning.checkpoint_file import CHECKPOINT_KEY, RECIPE_KEY, read_checkpoint
 from glass_lightning.command_parser import PlainText
+from glass_lightning.data.graph_recipe import GraphRecipe
 from glass_lightning.errors import GlassDataError
 from glass_lightning.pretrained.registry import PRETRAINED, resolve_checkpoint
 from glass_lightning.training.best_checkpoint import BestCheckpoint
@@ -152,8 +153,10 @@ class GlassLightningCLI(LightningCLI):
         path = self.config[subcommand].get("ckpt_path") if subcommand else None
         if subcommand != "fit" and path in PRETRAINED:
             path = self.config[subcommand].ckpt_path = str(resolve_checkpoint(path))
+        self.checkpoint_recipe = None  # its graph recipe, for the evaluations (_node_inputs_as_trained)
         if path and Path(path).is_file():
-            read_checkpoint(path)
+            saved = read_checkpoint(path).get(CHECKPOINT_KEY, {}).get(RECIPE_KEY)
+            self.checkpoint_recipe = None if saved is None else GraphRecipe.from_dict(saved, str(path))
         super()._parse_ckpt_path()
 
     def _set_seed(self) -> None:
@@ -198,13 +201,10 @@ class GlassLightningCLI(LightningCLI):
         """validate, test and predict from a checkpoint standardize the node inputs with the statistics the network
         was trained with (the graph recipe its checkpoint holds), not those of whatever training split the config
         names: an evaluation on other files may have none."""
-        path = self.config[self.subcommand].get("ckpt_path")
-        recipe = (
-            read_checkpoint(path).get(CHECKPOINT_KEY, {}).get(RECIPE_KEY) if path and Path(path).is_file() else None
-        )
+        recipe = self.checkpoint_recipe
         if recipe is not None:
             self.datamodule.standardize_node_inputs_as(
-                recipe["node_inputs"], recipe["node_attr_mean"], recipe["node_attr_std"], str(path)
+                recipe.node_inputs, recipe.node_attr_mean, recipe.node_attr_std, self.config[self.subcommand].ckpt_path
             )
 
     before_validate = before_test = before_predict = _node_inputs_as_trained

@@ -107,9 +107,11 @@ def check_one_recipe(recipes: list[GraphRecipe], checkpoints: list[str]) -> None
             )
 
 
-def ensemble_arrays(streams: list):
-    """(snapshot, arrays) per snapshot from several networks' :func:`predict_arrays` of the same snapshots, with
-    the mean of their predictions: the ensemble (the arrays are otherwise the first network's)."""
+def ensemble_arrays(modules: list[GlassModule], recipe: GraphRecipe, snapshots: list):
+    """(snapshot, arrays) per snapshot as :func:`predict_arrays` gives them, with the mean prediction of several
+    networks of ``recipe`` (an ensemble; the other arrays are the first network's). The graphs are built once."""
+    graphs = recipe.dataset(snapshots)
+    streams = [_predictions(module, recipe, snapshots, graphs, False) for module in modules]
     for members in zip(*streams):
         snapshot, arrays = members[0]
         yield snapshot, {**arrays, "prediction": np.mean([member["prediction"] for _, member in members], axis=0)}

@@ -133,8 +133,12 @@ def main(argv: list[str] | None = None) -> int:
         snapshots = with_model_positions(snapshots, recipe.positions, arguments.quench, file_format)
         paths = output_paths([snapshot.source for snapshot in snapshots], Path(arguments.output))
         remove_stale_partials(file for path in paths for file in written_files(path, arguments.plot))
-        streams = [predict_arrays(module, recipe, snapshots, arguments.features) for module, _ in members]
-        predictions = streams[0] if len(streams) == 1 else ensemble_arrays(streams)
+        modules = [module for module, _ in members]
+        predictions = (
+            predict_arrays(modules[0], recipe, snapshots, arguments.features)
+            if len(modules) == 1
+            else ensemble_arrays(modules, recipe, snapshots)
+        )
         # the frame holds the thermal positions; a model that reads others gets them as a column too
         model_positions = [] if recipe.positions == "thermal" else [f"{recipe.positions}_positions"]
         results = []
