@@ -83,14 +83,15 @@ def thermal_only(snapshot: Snapshot) -> Snapshot:
 
 
 def test_atoms_without_the_inherent_structure_the_network_reads_are_refused_or_quenched(predictor):
-    atoms = thermal_only(synthetic_snapshot(256, temperature=0.44, num_times=1, seed=1)).to_atoms()
+    # 300 particles: a box over twice the network's cutoff (3.0)
+    atoms = thermal_only(synthetic_snapshot(300, temperature=0.44, num_times=1, seed=1)).to_atoms()
     with pytest.raises(
         GlassDataError, match=r"reads inherent structures .* quench it with Predictor.predict\(\.\.\., quench=True\)"
     ):
         predictor.predict(atoms)
     result = predictor.predict(atoms, quench=True, into_atoms=True)
-    assert result.prediction.shape == (256, 1) and np.all(np.isfinite(result.prediction))
-    assert atoms.arrays["inherent_positions"].shape == (256, 3)
+    assert result.prediction.shape == (300, 1) and np.all(np.isfinite(result.prediction))
+    assert atoms.arrays["inherent_positions"].shape == (300, 3)
     assert result.target is None and result.noise_ceiling is None  # t = 0.1 is not the network's 4120
 
 

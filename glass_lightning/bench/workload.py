@@ -66,7 +66,7 @@ class Workload:
 # The network of the real-data recipe, configs/default.yaml (N = 4096 Kob-Andersen, 8 timescales), without its two
 # node inputs; its other settings are SE3Net's defaults (tests/bench/test_recipe.py)
 RECIPE = Workload(
-    cutoff=2.5, l_max=4, num_layers=1, num_outputs=8, readout="invariants", coarse_graining=4, optimizer="AdamW"
+    cutoff=3.0, l_max=4, num_layers=1, num_outputs=8, readout="invariants", coarse_graining=4, optimizer="AdamW"
 )
 
 

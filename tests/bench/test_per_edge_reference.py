@@ -5,7 +5,7 @@ import torch
 
 from glass_lightning.bench.workload import RECIPE, benchmark_graph, benchmark_network
 
-WORKLOAD = RECIPE.smaller(256)
+WORKLOAD = RECIPE.smaller(512)
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_the_section_has_the_setting_the_cases_and_the_floor():
     rates = MachineRates(flops_per_s=8e10, bytes_per_s=1.6e10, threads=2)
     lines = recipe_lines(results, 3e-7, counts, rates, repeats=2, device="cpu")
     text = "\n".join(lines)
-    assert "cutoff 2.5, 307000 directed edges" in text and "AdamW step" in text and "= 3.0e-07" in text
+    assert f"cutoff {RECIPE.cutoff}, 307000 directed edges" in text and "AdamW step" in text and "= 3.0e-07" in text
     assert "| SE3Net | as glibc sets it | 2.00 |" in text and "| before (per-edge reference) | tuned | 3.00 |" in text
     assert "with 2 torch thread(s): float32 2048 x 2048 matmul 80 GFLOP/s, copy 16 GB/s" in text
     assert "| training | 8 | 3.2 | 0.2 | memory | 1 | 5x |" in text

@@ -7,7 +7,7 @@ from glass_lightning.bench.workload import RECIPE
 
 
 def test_the_profile_of_a_small_recipe_step_lists_its_costliest_operations():
-    full = step_profile(RECIPE.smaller(256), rows=1000)
+    full = step_profile(RECIPE.smaller(512), rows=1000)
     profile = full[:5]
     assert sum(share for _, _, share in full) == pytest.approx(1.0)  # every operation of the step is listed
     shares = [share for _, _, share in profile]

@@ -38,7 +38,8 @@ def test_the_paper_config_carries_the_real_data_recipe():
     for key in ("l_max", "num_layers", "readout", "coarse_graining", "radial", "linear_node_inputs"):
         assert network[key] == recipe_network[key], key
     assert paper["model"]["standardize_per_configuration"] is True
-    assert paper["data"]["init_args"]["positions"] == "inherent" and paper["data"]["init_args"]["cutoff"] == 2.5
+    assert paper["data"]["init_args"]["positions"] == "inherent"
+    assert paper["data"]["init_args"]["cutoff"] == recipe["data"]["init_args"]["cutoff"]
     assert paper["data"]["init_args"]["node_inputs"] == recipe["data"]["init_args"]["node_inputs"]
     assert paper["checkpoint"] == recipe["checkpoint"]
 

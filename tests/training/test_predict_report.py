@@ -109,7 +109,7 @@ def test_files_without_targets_are_said_so_once_and_the_format_is_told_by_their_
 def test_a_file_without_the_inherent_structure_the_model_reads_is_refused_saying_how_to_quench_or_quenched(
     tmp_path, capsys
 ):
-    thermal = synthetic_snapshot(256, temperature=0.44, num_times=1, seed=1)
+    thermal = synthetic_snapshot(300, temperature=0.44, num_times=1, seed=1)  # a box over twice the cutoff (3.0)
     thermal = dataclasses.replace(thermal, inherent_positions=None, inherent_potential_energy=None)
     user_file = write_extxyz(thermal, tmp_path / "in" / "config.extxyz")
     assert predict("ka3d-T0.44", str(user_file), "--output", str(tmp_path / "out")) == 1
@@ -122,4 +122,4 @@ def test_a_file_without_the_inherent_structure_the_model_reads_is_refused_saying
     assert not (tmp_path / "out").exists()
     assert predict("ka3d-T0.44", str(user_file), "--output", str(tmp_path / "out"), "--quench") == 0
     with np.load(tmp_path / "out" / "config.npz") as written:
-        assert written["prediction"].shape == (256, 1) and np.all(np.isfinite(written["prediction"]))
+        assert written["prediction"].shape == (300, 1) and np.all(np.isfinite(written["prediction"]))
