@@ -1,7 +1,8 @@
 """Time and memory of one network on the workload, each case in a fresh Python process.
 
 Method. A fresh process builds the graph and the network, runs one training step and one
-inference on a 512-particle graph (first-call allocations, lazy initialization), then records
+inference on a small graph (first-call allocations, lazy initialization; 256 particles, or the
+fewest whose box fits the cutoff), then records
 its resident memory (CPU) or allocated memory (CUDA) as the baseline. Compiled networks warm up
 on the full graph instead: code compiled for a small graph carries size guards (inductor's,
 and equalities between sizes that happened to match) that the full graph fails, so it would
@@ -32,7 +33,7 @@ from torch_geometric.data import Data
 
 from glass_lightning.bench.workload import BACKEND_CASES, Workload, benchmark_graph, benchmark_network
 
-WARMUP_PARTICLES = 512  # the box of fewer (rho = 1.2) is too small for the recipe's cutoff of 3.0
+WARMUP_PARTICLES = 256  # or the fewest whose box fits the workload's cutoff (Workload.warmup)
 
 
 def _resident_mb() -> float:
@@ -103,7 +104,7 @@ def measure(workload: Workload, implementation: str, repeats: int, device: str =
 
     graph = benchmark_graph(workload).to(device)
     compiled = BACKEND_CASES.get(implementation, ("", False))[1]
-    warmup = graph if compiled else benchmark_graph(workload.smaller(WARMUP_PARTICLES)).to(device)
+    warmup = graph if compiled else benchmark_graph(workload.warmup(WARMUP_PARTICLES)).to(device)
     train_step(warmup)
     inference(warmup)
     del warmup

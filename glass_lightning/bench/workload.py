@@ -57,6 +57,12 @@ class Workload:
     def smaller(self, num_particles: int) -> "Workload":
         return Workload(**{**self.as_dict(), "num_particles": num_particles})
 
+    def warmup(self, num_particles: int) -> "Workload":
+        """The workload on ``num_particles``, or on the fewest whose cubic box exceeds twice the cutoff
+        (minimum-image edges need it) if those are more."""
+        fewest = int(self.density * (2 * self.cutoff) ** 3) + 1
+        return self.smaller(max(num_particles, fewest))
+
     def network_settings(self) -> dict:
         """The workload's SE3Net arguments, the tensor-product backend aside; the others are SE3Net's defaults."""
         names = ("l_max", "channels", "num_layers", "readout", "coarse_graining")

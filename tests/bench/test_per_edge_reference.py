@@ -1,5 +1,7 @@
 """The recipe's network against the per-edge reference of the benchmark (the computation before), same weights."""
 
+import dataclasses
+
 import pytest
 import torch
 
@@ -30,3 +32,10 @@ def test_outputs_and_gradients_equal_the_networks(graph):
     for name, parameter in ours.named_parameters():
         expected_gradient = reference_parameters["network." + name].grad
         torch.testing.assert_close(parameter.grad, expected_gradient, atol=1e-10, rtol=1e-8, msg=name)
+
+
+def test_the_warmup_graph_is_small_but_its_box_fits_the_cutoff():
+    wide = dataclasses.replace(RECIPE, cutoff=3.0)
+    assert wide.warmup(256).num_particles == 260  # 1.2 * (2 * 3.0)^3 = 259.2
+    assert benchmark_graph(wide.warmup(256)).num_nodes == 260  # builds: its box exceeds twice the cutoff
+    assert dataclasses.replace(RECIPE, cutoff=2.0).warmup(256).num_particles == 256
