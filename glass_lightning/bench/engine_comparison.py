@@ -3,7 +3,8 @@
 The configuration is Bapst et al.'s N = 4096 Kob–Andersen one at T = 0.44 (data/bapst-T0.44), with one
 draw of Maxwell–Boltzmann velocities at T (zero total momentum) shared by every run. Our engine (the
 OpenMM CPU system of simulate/engine.py, with 1 and 2 threads) and LAMMPS (serial, simulate/lammps_engine.py:
-with OpenMM's neighbour skin and with its own default) integrate it in NVE with time step 0.005. Each
+``lj/cut`` with OpenMM's neighbour skin and with its own default; ``lj/cut/opt`` with the skin of the LAMMPS
+replicas) integrate it in NVE with time step 0.005. Each
 run times ``steps`` steps after a warm-up (set-up and the first neighbour list untimed); engines take
 turns, ``repeats`` rounds, and each keeps its fastest run, so that a load on the machine hits them alike.
 The two engines' potential energies of the starting configuration must agree to ENERGY_TOLERANCE (the
@@ -30,9 +31,16 @@ THREADS = (1, 2)
 VELOCITY_SEED = 0
 OURS = {f"OpenMM CPU (ours), {threads} thread{'s' * (threads > 1)}": threads for threads in THREADS}
 YARDSTICK = f"LAMMPS serial, skin {lammps_engine.OPENMM_SKIN:g} (OpenMM's)"  # the ratios' denominator
-LAMMPS = {
-    YARDSTICK: lammps_engine.OPENMM_SKIN,
-    f"LAMMPS serial, skin {lammps_engine.DEFAULT_SKIN:g} (its default)": lammps_engine.DEFAULT_SKIN,
+LAMMPS = {  # label -> (skin, pair style)
+    YARDSTICK: (lammps_engine.OPENMM_SKIN, lammps_engine.PAIR_STYLE),
+    f"LAMMPS serial, skin {lammps_engine.DEFAULT_SKIN:g} (its default)": (
+        lammps_engine.DEFAULT_SKIN,
+        lammps_engine.PAIR_STYLE,
+    ),
+    f"LAMMPS serial, {lammps_engine.REPLICA_PAIR_STYLE}, skin {lammps_engine.REPLICA_SKIN:g} (our LAMMPS replicas)": (
+        lammps_engine.REPLICA_SKIN,
+        lammps_engine.REPLICA_PAIR_STYLE,
+    ),
 }
 
 
@@ -70,17 +78,19 @@ def openmm_throughput(state: dict, steps: int, threads: int) -> dict:
     }
 
 
-def lammps_run(state: dict, steps: int, skin: float) -> dict:
-    """Serial LAMMPS with neighbour ``skin``: the same record as :func:`openmm_throughput`."""
+def lammps_run(state: dict, steps: int, skin: float, pair_style: str) -> dict:
+    """Serial LAMMPS with neighbour ``skin`` and ``pair_style``: the same record as :func:`openmm_throughput`."""
     positions, types, box, velocities = (state[key] for key in ("positions", "types", "box", "velocities"))
-    return lammps_timing.lammps_throughput(positions, types, box, velocities, steps, skin)
+    return lammps_timing.lammps_throughput(positions, types, box, velocities, steps, skin, pair_style)
 
 
 def cases(lammps_reason: str | None) -> dict[str, Callable[[dict, int], dict]]:
     """Label -> run(state, steps) of every case measured here: LAMMPS's only where it runs."""
     runs = {label: partial(openmm_throughput, threads=threads) for label, threads in OURS.items()}
     if lammps_reason is None:
-        runs |= {label: partial(lammps_run, skin=skin) for label, skin in LAMMPS.items()}
+        runs |= {
+            label: partial(lammps_run, skin=skin, pair_style=pair_style) for label, (skin, pair_style) in LAMMPS.items()
+        }
     return runs
 
 

@@ -14,11 +14,17 @@ WARM_UP_STEPS = 10  # before the timed run: set-up and the first neighbour list 
 
 
 def lammps_throughput(
-    positions: np.ndarray, types: np.ndarray, box: np.ndarray, velocities: np.ndarray, steps: int, skin: float
+    positions: np.ndarray,
+    types: np.ndarray,
+    box: np.ndarray,
+    velocities: np.ndarray,
+    steps: int,
+    skin: float,
+    pair_style: str,
 ) -> dict:
-    """Integrate ``steps`` NVE steps from ``positions`` (inside the box) and ``velocities``; return the wall
-    seconds of the timed run, particle-steps/s and the starting potential energy per particle."""
-    instance = system_with_atoms(positions, types, box, velocities, skin, kob_andersen.TIME_STEP)
+    """Integrate ``steps`` NVE steps from ``positions`` (inside the box) and ``velocities`` with ``pair_style``;
+    return the wall seconds of the timed run, particle-steps/s and the starting potential energy per particle."""
+    instance = system_with_atoms(positions, types, box, velocities, skin, kob_andersen.TIME_STEP, pair_style)
     count = len(positions)
     try:
         instance.command("run 0")

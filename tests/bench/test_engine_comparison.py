@@ -38,6 +38,9 @@ def test_the_lammps_input_is_the_simulators_potential_and_neighbour_policy():
     assert {"pair_coeff 1 1 1.0 1.0 2.5", "pair_coeff 1 2 1.5 0.8 2.0", "pair_coeff 2 2 0.5 0.88 2.2"} < set(commands)
     assert {"pair_modify shift yes", "fix integrate all nve", "timestep 0.005", "mass * 1.0"} < set(commands)
     assert {"neighbor 0.625 bin", "neigh_modify every 1 delay 0 check yes"} < set(commands)
+    assert "pair_style lj/cut 2.5" in commands
+    replicas = lammps_engine.setup_commands([15.0, 15.0, 15.0], lammps_engine.REPLICA_SKIN, 0.005, "lj/cut/opt")
+    assert set(replicas) - set(commands) == {"pair_style lj/cut/opt 2.5", "neighbor 0.2 bin"}
 
 
 def test_engines_that_disagree_on_the_energy_stop_the_comparison(monkeypatch):
@@ -55,4 +58,5 @@ def test_with_lammps_the_ratio_to_lammps_is_measured():
     assert any(
         line.startswith("| LAMMPS serial, skin 0.625 (OpenMM's) | ") and line.endswith("| 1.00 |") for line in lines
     )
+    assert any(line.startswith("| LAMMPS serial, lj/cut/opt, skin 0.2 (our LAMMPS replicas) | ") for line in lines)
     assert lines[-1].startswith("LAMMPS serial / ours on one thread: ")
