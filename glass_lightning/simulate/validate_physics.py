@@ -3,8 +3,10 @@ at any of the reference's times, with as many replicas as wanted; writes a markd
 
 Each finished replica is kept as ``{work}/replica_{r:03d}.npz`` (its |dr| at the compared times and
 its mean-|dr| curve) and reused by a later run with the same times, time step, platform and seed, so
-a killed run resumes, and ``--replicas`` can grow. The short times take seconds; t = 288 and 1364 take
-tens of minutes per replica (the report states the measured speed).
+a killed run resumes, and ``--replicas`` can grow; finished replicas beyond ``--replicas`` count too, so
+a report never shrinks, and a replica of another run (other times, platform, ...) is refused, never
+overwritten. Each platform has its own work folder and report unless told otherwise. The short times
+take seconds; t = 288 and 1364 take tens of minutes per replica (the report states the measured speed).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 from glass_lightning.command_parser import command_parser
 from glass_lightning.data.atomic_npz import remove_stale_partials, write_npz_atomically
 from glass_lightning.data.formats.native import read_snapshot
+from glass_lightning.errors import GlassDataError
 from glass_lightning.progress import add_progress_flag, hidden_progress, progress_bar
 from glass_lightning.simulate.config import PLATFORMS_HELP, SimulationConfig
 from glass_lightning.simulate.lammps_engine import engine_label
@@ -28,6 +31,13 @@ if TYPE_CHECKING:
     from glass_lightning.simulate.physics_reference import ReplicaRun, Schedule
 
 SHORT_TIMES = (0.132, 0.435)
+NAME = "physics-validation"
+DEFAULT_PLATFORM = "CPU"  # whose work folder and report carry no platform in their names
+
+
+def platform_name(platform: str) -> str:
+    """``physics-validation`` for OpenMM's CPU platform, ``physics-validation-<platform>`` for the others."""
+    return NAME if platform == DEFAULT_PLATFORM else f"{NAME}-{platform.lower()}"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -46,9 +56,18 @@ def parser() -> argparse.ArgumentParser:
         default=list(SHORT_TIMES),
         help="reference times to compare (each within 1 %% of one in the file; default: %(default)s)",
     )
-    result.add_argument("--replicas", type=int, default=8, help="replicas (at least 2; default %(default)s)")
-    result.add_argument("--output", default="docs/physics-validation.md", help="markdown report; PNG next to it")
-    result.add_argument("--work", default="outputs/physics-validation", help="folder of the finished replicas")
+    result.add_argument(
+        "--replicas",
+        type=int,
+        default=8,
+        help="replicas (at least 2; default %(default)s); finished ones beyond this number are used too",
+    )
+    result.add_argument(
+        "--output", help=f"markdown report, PNG next to it (default: docs/{NAME}.md, docs/{NAME}-<platform>.md)"
+    )
+    result.add_argument(
+        "--work", help=f"folder of the finished replicas (default: outputs/{NAME}, outputs/{NAME}-<platform>)"
+    )
     result.add_argument(
         "--platform",
         default="CPU",
@@ -79,7 +98,8 @@ def _save(work: Path, run: ReplicaRun, schedule: Schedule, config: SimulationCon
 
 
 def _load(work: Path, replica: int, schedule: Schedule, config: SimulationConfig, seed: int) -> ReplicaRun | None:
-    """A finished replica of this very run (same times, steps, time step, platform, seed), or None."""
+    """The finished replica of this very run (same times, steps, time step, platform, seed), or None where there
+    is none; a replica of another run raises rather than being overwritten."""
     from glass_lightning.simulate.physics_reference import ReplicaRun
 
     path = replica_path(work, replica)
@@ -93,7 +113,14 @@ def _load(work: Path, replica: int, schedule: Schedule, config: SimulationConfig
             and float(saved["time_step"]) == config.time_step
             and str(saved["platform"]) == config.platform
         )
-        return ReplicaRun(replica, seed, saved["distance"], saved["curve"], float(saved["seconds"])) if same else None
+        if not same:
+            raise GlassDataError(
+                path,
+                "replica",
+                f"a replica of another run ({saved['platform']}, to t = {saved['times'].max():g}, seed "
+                f"{int(saved['seed'])}); give this run another --work folder, or remove the folder's replicas",
+            )
+        return ReplicaRun(replica, seed, saved["distance"], saved["curve"], float(saved["seconds"]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,13 +148,17 @@ def main(argv: list[str] | None = None) -> int:
     reference = read_snapshot(reference_path)
     indices = reference_indices(reference, arguments.times)
     schedule = Schedule.of(reference.times[indices], config.time_step)
-    work = Path(arguments.work)
+    work = Path(arguments.work or f"outputs/{platform_name(config.platform)}")
     work.mkdir(parents=True, exist_ok=True)
     remove_stale_partials(replica_path(work, r) for r in range(arguments.replicas))
     runs = {
         r: _load(work, r, schedule, config, replica_seed(config, reference.temperature, r))
         for r in range(arguments.replicas)
     }
+    while replica_path(work, len(runs)).exists():  # finished beyond --replicas: a report never shrinks
+        runs[len(runs)] = _load(
+            work, len(runs), schedule, config, replica_seed(config, reference.temperature, len(runs))
+        )
     pending = [r for r, run in runs.items() if run is None]
     try:
         with hidden_progress(arguments.no_progress):
@@ -146,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"\ninterrupted; the finished replicas are in {work}: re-run to resume")
         return 130
-    ordered = [runs[r] for r in range(arguments.replicas)]
+    ordered = [runs[r] for r in range(len(runs))]
     rate = schedule.steps.max() * reference.num_particles / np.mean([run.seconds for run in ordered])
     distances = np.stack([run.distance for run in ordered])
     comparisons = compare(distances, reference, indices)
@@ -163,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         rate=rate,
         command=command,
     )
-    print(f"report: {write_report(validation, arguments.output)}")
+    print(f"report: {write_report(validation, arguments.output or f'docs/{platform_name(config.platform)}.md')}")
     problems = [problem for comparison in comparisons for problem in comparison.failures()]
     for problem in problems:
         print(f"differs: {problem}", file=sys.stderr)
