@@ -148,6 +148,7 @@ class Comparison:
     published: float  # mean |dr|
     ours: float
     ratio_error: float  # standard error of ours / published from both replica counts (nan for one replica)
+    published_error: float  # the part of it from the published replica count alone: no number of ours removes it
     pearson: float
     expected: float  # the Pearson correlation the two replica counts allow (module doc)
     bound: float
@@ -195,6 +196,7 @@ def compare(distances: np.ndarray, reference: Snapshot, indices: np.ndarray) -> 
                     published=float(published[mask].mean()),
                     ours=float(ours[:, mask].mean()),
                     ratio_error=float(spread * np.sqrt(1 / replicas + 1 / theirs)),
+                    published_error=float(spread / np.sqrt(theirs)),
                     pearson=float(np.corrcoef(ours[:, mask].mean(axis=0), published[mask])[0, 1]),
                     expected=expected,
                     bound=float(expected - STANDARD_ERRORS * error),

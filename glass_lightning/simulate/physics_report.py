@@ -94,6 +94,7 @@ def _text(validation: Validation, figure: Path) -> str:
             f"{c.published:.4f}",
             f"{c.ours:.4f}",
             f"{c.ratio:.4f} ± {c.ratio_error:.4f}",
+            f"{c.published_error:.4f}",
             f"± {c.mean_tolerance:.3f}",
             f"{c.pearson:.3f}",
             f"{c.expected:.3f}",
@@ -102,7 +103,7 @@ def _text(validation: Validation, figure: Path) -> str:
         ]
         for c in validation.comparisons
     ]
-    header = ["t", "species", "published mean |dr|", "ours", "ours / published", "tolerance"]
+    header = ["t", "species", "published mean |dr|", "ours", "ours / published", "of which theirs", "tolerance"]
     header += ["Pearson", "expected", "bound", "verdict"]
     lines = [
         "# Physics validation: the simulator against an independent published simulation",
@@ -119,7 +120,11 @@ def _text(validation: Validation, figure: Path) -> str:
         "",
         table(header, rows),
         "",
-        "Tolerance of the mean: 2 %, or 4 standard errors of the ratio where few replicas make it noisier. "
+        "Standard error of the ratio: s √(1/R + 1/R'), s the replica-to-replica standard deviation of our mean "
+        f"|dr| over the published mean, R = {replicas} (ours) and R' = {metadata[REPLICAS_KEY]} (theirs) replicas; "
+        '"of which theirs" is s/√R\', the uncertainty of the published mean itself, which no number of our '
+        "replicas removes. Tolerance of the mean: 2 %, or 4 standard errors of the ratio where few replicas make it "
+        "noisier. "
         "Expected Pearson: sqrt(ρ_R ρ_R'), ρ_R the split-half reliability of our R-replica mean and ρ_R' its "
         "Spearman–Brown prophecy for the published replica count; bound: 4 standard errors (1 − r²)/√(n − 1) "
         "below it (glass_lightning/simulate/physics_reference.py).",

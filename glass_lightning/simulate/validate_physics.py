@@ -156,9 +156,12 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(arguments.replicas)
     }
     while replica_path(work, len(runs)).exists():  # finished beyond --replicas: a report never shrinks
-        runs[len(runs)] = _load(
-            work, len(runs), schedule, config, replica_seed(config, reference.temperature, len(runs))
-        )
+        try:
+            runs[len(runs)] = _load(
+                work, len(runs), schedule, config, replica_seed(config, reference.temperature, len(runs))
+            )
+        except GlassDataError:  # another run's, beyond the wanted ones: left alone, not counted
+            break
     pending = [r for r, run in runs.items() if run is None]
     try:
         with hidden_progress(arguments.no_progress):

@@ -1,5 +1,6 @@
 """``glass-lightning validate-physics``: replicas against the bundled reference, a report, and a resume."""
 
+import shutil
 from pathlib import Path
 
 from glass_lightning.cli import main as cli_main
@@ -32,6 +33,12 @@ def test_validate_physics_writes_its_report_and_resumes_from_the_finished_replic
     assert cli_main(["validate-physics", *other_run]) == 1  # another run's replicas are refused, not overwritten
     assert "replica_000.npz: field 'replica': a replica of another run (CPU, to t = 0.132" in capsys.readouterr().err
     assert {r: replica_path(work, r).stat().st_mtime_ns for r in range(3)} == kept
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    foreign = shutil.copy(replica_path(work, 2), replica_path(elsewhere, 2))
+    copied = Path(foreign).stat().st_mtime_ns
+    assert main([*other_run, "--work", str(elsewhere)]) == 0  # another run's beyond --replicas: left, not counted
+    assert "2 iso-configurational" in report.read_text() and Path(foreign).stat().st_mtime_ns == copied
     assert cli_main(["validate-physics", *arguments[:2], "--times", "5", "--output", str(report)]) == 1
     assert "no reference time near 5" in capsys.readouterr().err
 
