@@ -175,6 +175,34 @@ class Comparison:
         return problems
 
 
+def ratio_error(per_replica: np.ndarray, theirs: int) -> float:
+    """Standard error of a ratio ours / published, from the spread of its R per-replica values: both means are
+    noisy, ours over R replicas and theirs over ``theirs`` (assumed to spread as ours do); nan for one replica."""
+    if len(per_replica) < 2:
+        return float("nan")
+    return float(per_replica.std(ddof=1) * np.sqrt(1 / len(per_replica) + 1 / theirs))
+
+
+def relative_mobility(distances: np.ndarray, reference: Snapshot, indices: np.ndarray) -> list[tuple[float, ...]]:
+    """Per compared time: (published B/A, ours B/A, ours / published, its standard error), B/A the mean |dr| of B
+    over that of A. A replica's collective fluctuation moves A and B together, so this ratio is far less noisy than
+    either mean: it tests the B interactions at times where the means alone cannot."""
+    theirs, b, a = int(reference.metadata[REPLICAS_KEY]), reference.types == 1, reference.types == 0
+    rows = []
+    for column, index in enumerate(indices):
+        published = reference.propensity[index, b].mean() / reference.propensity[index, a].mean()
+        ours = distances[:, column, b].mean(axis=1) / distances[:, column, a].mean(axis=1)
+        rows.append(
+            (
+                float(published),
+                float(ours.mean()),
+                float(ours.mean() / published),
+                ratio_error(ours / published, theirs),
+            )
+        )
+    return rows
+
+
 def compare(distances: np.ndarray, reference: Snapshot, indices: np.ndarray) -> list[Comparison]:
     """``distances`` (R, n_times, N): our replicas at the reference times ``indices``."""
     replicas, theirs = len(distances), int(reference.metadata[REPLICAS_KEY])
@@ -195,7 +223,7 @@ def compare(distances: np.ndarray, reference: Snapshot, indices: np.ndarray) -> 
                     particles=int(mask.sum()),
                     published=float(published[mask].mean()),
                     ours=float(ours[:, mask].mean()),
-                    ratio_error=float(spread * np.sqrt(1 / replicas + 1 / theirs)),
+                    ratio_error=ratio_error(per_replica, theirs),
                     published_error=float(spread / np.sqrt(theirs)),
                     pearson=float(np.corrcoef(ours[:, mask].mean(axis=0), published[mask])[0, 1]),
                     expected=expected,

@@ -21,6 +21,8 @@ def test_validate_physics_writes_its_report_and_resumes_from_the_finished_replic
     assert "particle-steps per second" in text and report.with_suffix(".png").stat().st_size > 0
     (row,) = [line for line in text.splitlines() if line.startswith("| 0.132 | 0.9 |")]  # F_s where they chose t
     assert 0.85 < float(row.split("|")[3].split("±")[0]) < 0.95
+    (row,) = [line for line in text.splitlines() if line.startswith("| 0.132 | 1.0867 | ")]  # B/A, published 1.0867
+    assert 0.95 < float(row.split("|")[4].split("±")[0]) < 1.05
     finished = {r: replica_path(work, r).stat().st_mtime_ns for r in range(2)}
     assert main([*arguments, "--replicas", "3"]) == 0  # two reused, one more run
     assert {r: replica_path(work, r).stat().st_mtime_ns for r in range(2)} == finished
