@@ -200,13 +200,25 @@ def write_report(
                 titles = [name for name, _ in ordered]
                 ordered.insert(titles.index(before) + 1 if before in titles else len(ordered), (title, body))
         when = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
+        same_command = f"Sections re-run by `{command}` on "  # the same sections: this run supersedes its lines
+        header = previous_header(Path(path))
+        superseded = [
+            line.removeprefix(same_command).split(" UTC")[0] for line in header if line.startswith(same_command)
+        ]
         provenance = [
-            *previous_header(Path(path)),
-            f"Sections re-run by `{command}` on {when}: {', '.join(sections)}. The others are kept from "
+            *(line for line in header if not line.startswith(same_command)),
+            f"{same_command}{when}: {', '.join(sections)}. The others are kept from "
             "earlier runs; compare ratios within a section.",
         ]
         rerun = f"- the sections re-run on {when}: " + "; ".join(line.removeprefix("- ") for line in machine)
-        machine = [*dict(previous).get("Machine", []), rerun]
+        machine = [
+            *(
+                line
+                for line in dict(previous).get("Machine", [])
+                if not any(line.startswith(f"- the sections re-run on {old} UTC:") for old in superseded)
+            ),
+            rerun,
+        ]
         ordered = [(title, body) for title, body in ordered if title != "Machine"]
     else:
         kept = [(title, body) for title, body in previous if title.startswith(GPU_SECTION)]

@@ -73,3 +73,8 @@ def test_a_run_of_some_sections_keeps_the_others_in_place_and_says_which_were_re
     assert (
         "re-run by `glass-lightning bench --only simulator`" in text and "Simulator, Simulator against LAMMPS" in text
     )
+    again = write_report(  # the same command again: its earlier header and machine lines give way
+        tmp_path / "BENCHMARKS.md", "glass-lightning bench --only simulator", "cpu", sections, keep_previous=True
+    ).read_text()
+    assert again.count("re-run by `glass-lightning bench --only simulator`") == 1
+    assert again.count("- the sections re-run on ") == 1 and "- CPU: old" in again
