@@ -9,6 +9,8 @@ a decoder gets from the architecture alone.
 The backbone comes from a GlassModule checkpoint written by LightningCLI (its hyperparameters
 hold the network's ``class_path`` / ``init_args``); it must expose ``invariant_features(data)``
 and ``num_invariant_features`` (their width; SE3Net has both) and keeps its own cutoff, which the data's must not be below.
+Node inputs that joined the backbone's prediction only linearly (SE3Net's ``linear_node_inputs``, the recipe's
+|r - r_IS|) are not in its invariant features: the new decoder gets a fresh linear term on them, trained with it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from torch_geometric.data import Data
 from glass_lightning.checkpoint_file import read_checkpoint
 from glass_lightning.class_paths import instantiate
 from glass_lightning.errors import GlassDataError
-from glass_lightning.models.readout import TypeReadout
+from glass_lightning.models.readout import LinearNodeInputs, TypeReadout
 from glass_lightning.pretrained.registry import resolve_checkpoint
 
 NETWORK_PREFIX = "model."  # GlassModule keeps its network as the attribute ``model``
@@ -106,6 +108,10 @@ class FrozenBackbone(nn.Module):
         self.decoder = TypeReadout(
             backbone.num_invariant_features, decoder_hidden, num_outputs, num_types, per_type_heads
         )
+        linear = getattr(backbone, "linear_inputs", None)
+        self.linear_inputs = (
+            None if linear is None else LinearNodeInputs(linear.in_features, num_types, num_node_attr, num_outputs)
+        )
 
     def train(self, mode: bool = True) -> "FrozenBackbone":
         """Only the decoder ever trains; the backbone stays in evaluation mode."""
@@ -116,4 +122,5 @@ class FrozenBackbone(nn.Module):
     def forward(self, data: Data) -> torch.Tensor:
         with torch.no_grad():
             features = self.backbone.invariant_features(data)
-        return self.decoder(features, data.node_type)
+        prediction = self.decoder(features, data.node_type)
+        return prediction if self.linear_inputs is None else prediction + self.linear_inputs(data)

@@ -45,7 +45,7 @@ from glass_lightning.models.inputs import model_edges, node_scalars
 from glass_lightning.models.interaction import InteractionBlock, Normalization
 from glass_lightning.models.power_spectrum import PowerSpectrum
 from glass_lightning.models.radial import RadialBasis, RadialBasisName
-from glass_lightning.models.readout import TypeReadout
+from glass_lightning.models.readout import LinearNodeInputs, TypeReadout
 from glass_lightning.models.tensor_product import block_dims, irreps_to_channels_layout
 from glass_lightning.models.tensor_product_backends import TensorProductBackend, build_tensor_product
 
@@ -200,8 +200,7 @@ class SE3Net(nn.Module):
         self.decoder = TypeReadout(self.num_invariant_features, decoder_hidden, num_outputs, num_types, per_type_heads)
         self.linear_inputs = None
         if linear_node_inputs:
-            self.linear_inputs = nn.Linear(linear_node_inputs, num_types * num_outputs, bias=False)
-            nn.init.zeros_(self.linear_inputs.weight)
+            self.linear_inputs = LinearNodeInputs(linear_node_inputs, num_types, num_node_attr, num_outputs)
 
     @property
     def tensor_product_backend(self) -> str:
@@ -250,11 +249,7 @@ class SE3Net(nn.Module):
     def forward(self, data: Data) -> torch.Tensor:
         """(N, num_outputs) predictions for every particle of the graph (or batch of graphs)."""
         prediction = self.decoder(self.invariant_features(data), data.node_type)
-        if self.linear_inputs is None:
-            return prediction
-        linear = node_scalars(data, self.num_types, self.num_node_attr)[:, self.num_network_scalars :]
-        per_type = self.linear_inputs(linear).view(len(linear), self.num_types, -1)
-        return prediction + per_type[torch.arange(len(linear), device=linear.device), data.node_type]
+        return prediction if self.linear_inputs is None else prediction + self.linear_inputs(data)
 
     def first_layer_invariants(self, data: Data) -> torch.Tensor:
         """(N, num_types * (l_max+1) * channels) rotation invariants of the first layer.

@@ -1,5 +1,6 @@
 """FrozenBackbone: a checkpoint's network, frozen, under a new decoder that alone learns."""
 
+import numpy as np
 import pytest
 import torch
 from models.graph_building import build_graph
@@ -53,6 +54,26 @@ def test_the_backbone_is_the_trained_network_and_stays_frozen(tmp_path, graph):
     assert all(parameter.grad is not None for parameter in model.decoder.parameters())
     assert count_parameters(model) == count_parameters(model.decoder)
     assert model(graph).shape == (graph.num_nodes, 5)
+
+
+def test_inputs_the_backbone_added_linearly_get_a_fresh_linear_term(tmp_path, snapshot):
+    """A backbone whose last node input joined its prediction only linearly (the recipe's |r - r_IS|) does not
+    carry that input in its invariant features: the new decoder gets its own linear term on it, which learns."""
+    args = {**SE3_ARGS, "num_node_attr": 2, "linear_node_inputs": 1}
+    save_checkpoint(tmp_path / "se3.ckpt", SE3Net, args)
+    model = FrozenBackbone(num_outputs=3, cutoff=2.0, num_node_attr=2, checkpoint=str(tmp_path / "se3.ckpt")).double()
+    attributes = np.random.default_rng(0).normal(size=(len(snapshot.positions), 2))
+    base, shifted = (
+        build_graph(snapshot.positions, snapshot.types, snapshot.box, node_attr=attributes + [0.0, shift])
+        for shift in (0.0, 1.0)
+    )
+    assert model.linear_inputs.in_features == 1
+    torch.testing.assert_close(model(shifted), model(base))  # the fresh term starts at zero
+    model(base).pow(2).mean().backward()
+    assert model.linear_inputs.weight.grad is not None and model.linear_inputs.weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        model.linear_inputs.weight.fill_(0.5)
+    torch.testing.assert_close(model(shifted) - model(base), torch.full((len(attributes), 3), 0.5, dtype=torch.float64))
 
 
 def test_random_weights_keep_the_architecture_not_the_training(tmp_path, graph):
