@@ -133,7 +133,8 @@ def _text(validation: Validation, figure: Path) -> str:
         f"Ours: {replicas} iso-configurational NVE replicas from that configuration with this project's replica code "
         f"({engine_label(config.platform)}, time step {config.time_step}, velocities at T = {reference.temperature:g}, seeds "
         f"of `glass-lightning simulate` with seed {config.seed}); times off the step grid interpolated between the "
-        "steps on either side.",
+        "steps on either side. Each engine (`--platform`) keeps its own replicas and report; the README's simulator "
+        "section sets them side by side.",
         "",
         table(header, rows),
         "",
