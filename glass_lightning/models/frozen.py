@@ -24,7 +24,8 @@ from torch_geometric.data import Data
 from glass_lightning.checkpoint_file import read_checkpoint
 from glass_lightning.class_paths import instantiate
 from glass_lightning.errors import GlassDataError
-from glass_lightning.models.readout import LinearNodeInputs, TypeReadout
+from glass_lightning.models.linear_node_inputs import LinearNodeInputs
+from glass_lightning.models.readout import TypeReadout
 from glass_lightning.pretrained.registry import resolve_checkpoint
 
 NETWORK_PREFIX = "model."  # GlassModule keeps its network as the attribute ``model``

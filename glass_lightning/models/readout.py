@@ -1,13 +1,9 @@
-"""Decoder shared by all models: invariant per-particle features -> all timescales jointly; and the linear term
-by which node inputs can join the prediction beside it."""
+"""Decoder shared by all models: invariant per-particle features -> all timescales jointly."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-from torch_geometric.data import Data
-
-from glass_lightning.models.inputs import node_scalars
 
 
 class TypeReadout(nn.Module):
@@ -30,19 +26,3 @@ class TypeReadout(nn.Module):
         if self.num_heads == 1:
             return outputs[:, 0]
         return outputs[torch.arange(len(node_type), device=node_type.device), node_type]
-
-
-class LinearNodeInputs(nn.Linear):
-    """The last ``count`` of the ``num_node_attr`` node inputs, mapped linearly to every output with one set of
-    weights per particle type, zero at the start: ``forward(data) -> (N, num_outputs)``, added to a decoder's
-    prediction (SE3Net's ``linear_node_inputs``; FrozenBackbone's new decoder gets a fresh one)."""
-
-    def __init__(self, count: int, num_types: int, num_node_attr: int, num_outputs: int):
-        super().__init__(count, num_types * num_outputs, bias=False)
-        nn.init.zeros_(self.weight)
-        self.num_types, self.num_node_attr = num_types, num_node_attr
-
-    def forward(self, data: Data) -> torch.Tensor:
-        inputs = node_scalars(data, self.num_types, self.num_node_attr)[:, -self.in_features :]
-        per_type = super().forward(inputs).view(len(inputs), self.num_types, -1)
-        return per_type[torch.arange(len(inputs), device=inputs.device), data.node_type]

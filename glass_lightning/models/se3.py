@@ -43,9 +43,10 @@ from glass_lightning.models.gate import gated_nonlinearity
 from glass_lightning.models.hyperparameters import require_positive
 from glass_lightning.models.inputs import model_edges, node_scalars
 from glass_lightning.models.interaction import InteractionBlock, Normalization
+from glass_lightning.models.linear_node_inputs import LinearNodeInputs
 from glass_lightning.models.power_spectrum import PowerSpectrum
 from glass_lightning.models.radial import RadialBasis, RadialBasisName
-from glass_lightning.models.readout import LinearNodeInputs, TypeReadout
+from glass_lightning.models.readout import TypeReadout
 from glass_lightning.models.tensor_product import block_dims, irreps_to_channels_layout
 from glass_lightning.models.tensor_product_backends import TensorProductBackend, build_tensor_product
 
